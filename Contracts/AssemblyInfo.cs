@@ -1,0 +1,2 @@
+// Grain interfaces and serializable records live here (orchestration issue).
+namespace Orchestrator.Contracts;

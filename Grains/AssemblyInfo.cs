@@ -1,0 +1,2 @@
+// Grain implementations live here (orchestration issue).
+namespace Orchestrator.Grains;
