@@ -1,0 +1,85 @@
+using Orchestrator.Training.Flows;
+using static TorchSharp.torch;
+
+namespace Orchestrator.Training.Optimization;
+
+/// <summary>
+/// Binary checkpoint of a training run: header, counters, model parameters (TorchSharp's format),
+/// Adam moments and the generator state. Versioned so that a stale format fails with a clear message.
+/// </summary>
+public static class TrainerCheckpoint
+{
+    private const string Magic = "FFF-CKPT";
+    private const int Version = 1;
+
+    public sealed record State(int EpochsDone, long OptimizerStep, int SkippedBatches, int ConsecutiveNonFinite);
+
+    public static void Write(Stream stream, State state, FreeFormFlow flow, AdamL2 adam, Generator rng)
+    {
+        using var writer = new BinaryWriter(stream, System.Text.Encoding.UTF8, leaveOpen: true);
+        writer.Write(Magic);
+        writer.Write(Version);
+        writer.Write(state.EpochsDone);
+        writer.Write(state.OptimizerStep);
+        writer.Write(state.SkippedBatches);
+        writer.Write(state.ConsecutiveNonFinite);
+        flow.save(writer);
+        var moments = adam.StateTensors;
+        writer.Write(moments.Count);
+        foreach (var m in moments)
+            WriteFloats(writer, m);
+        using var generatorState = rng.get_state();
+        var bytes = generatorState.data<byte>().ToArray();
+        writer.Write(bytes.Length);
+        writer.Write(bytes);
+    }
+
+    public static State Read(Stream stream, FreeFormFlow flow, AdamL2 adam, Generator rng)
+    {
+        using var reader = new BinaryReader(stream, System.Text.Encoding.UTF8, leaveOpen: true);
+        if (reader.ReadString() != Magic)
+            throw new InvalidDataException("Not a free-form flow checkpoint.");
+        var version = reader.ReadInt32();
+        if (version != Version)
+            throw new InvalidDataException($"Checkpoint format version {version} is not supported (expected {Version}).");
+        var state = new State(reader.ReadInt32(), reader.ReadInt64(), reader.ReadInt32(), reader.ReadInt32());
+        flow.load(reader);
+        var count = reader.ReadInt32();
+        var moments = new List<Tensor>(count);
+        try
+        {
+            for (var i = 0; i < count; i++)
+                moments.Add(ReadFloats(reader));
+            adam.Restore(moments, state.OptimizerStep);
+        }
+        finally
+        {
+            moments.ForEach(m => m.Dispose());
+        }
+        var bytes = reader.ReadBytes(reader.ReadInt32());
+        using var generatorState = tensor(bytes, dtype: ScalarType.Byte);
+        rng.set_state(generatorState);
+        return state;
+    }
+
+    private static void WriteFloats(BinaryWriter writer, Tensor t)
+    {
+        writer.Write(t.shape.Length);
+        foreach (var d in t.shape)
+            writer.Write(d);
+        using var cpu = t.to(float32).cpu();
+        foreach (var v in cpu.data<float>())
+            writer.Write(v);
+    }
+
+    private static Tensor ReadFloats(BinaryReader reader)
+    {
+        var shape = new long[reader.ReadInt32()];
+        for (var i = 0; i < shape.Length; i++)
+            shape[i] = reader.ReadInt64();
+        var values = new float[shape.Aggregate(1L, (a, b) => a * b)];
+        for (var i = 0; i < values.Length; i++)
+            values[i] = reader.ReadSingle();
+        return tensor(values).reshape(shape);
+    }
+}
