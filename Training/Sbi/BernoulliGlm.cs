@@ -13,8 +13,14 @@ public abstract class BernoulliGlmBase : ISbiTask
     /// <summary>Time steps of the spike train.</summary>
     public const int Steps = 100;
 
-    private static readonly Lazy<Tensor> s_design = new(() => LoadDesignMatrix(SharedData.SbibmRoot()));
-    private static readonly Lazy<Tensor> s_priorCholesky = new(() => linalg.cholesky(PriorCovariance()));
+    // Cached tensors are detached from whatever dispose scope happens to be open on first use.
+    private static readonly Lazy<Tensor> s_design =
+        new(() => LoadDesignMatrix(SharedData.SbibmRoot()).DetachFromDisposeScope());
+    private static readonly Lazy<Tensor> s_priorCholesky = new(() =>
+    {
+        using var covariance = PriorCovariance();
+        return linalg.cholesky(covariance).DetachFromDisposeScope();
+    });
 
     public abstract string Name { get; }
     public int ThetaDim => 10;

@@ -66,9 +66,10 @@ public sealed class SlcpDistractorsAux
 {
     private SlcpDistractorsAux(Tensor loc, Tensor scaleTril, Tensor permutation)
     {
-        Loc = loc;
-        ScaleTril = scaleTril;
-        Permutation = permutation;
+        // Cached for the process: keep them out of any dispose scope open on first use.
+        Loc = loc.DetachFromDisposeScope();
+        ScaleTril = scaleTril.DetachFromDisposeScope();
+        Permutation = permutation.DetachFromDisposeScope();
     }
 
     /// <summary>Component locations [20, 92].</summary>
