@@ -39,21 +39,21 @@ internal sealed class BatchLayout : IDisposable
         SampleWeights = Own(tensor(weights, [f, Width, 1], device: device));
         SampleMask = Own(tensor(mask, [f, Width, 1], device: device));
 
-        PenaltyLoss = new Tensor[Steps];
+        Batches = [.. Enumerable.Range(0, f).Select(row => Counts.Count(c => c[row] > 0))];
+
         PenaltyGrad = new Tensor[Steps];
-        var cache = new Dictionary<string, (Tensor Loss, Tensor Grad)>();
+        var cache = new Dictionary<string, Tensor>();
         for (var s = 0; s < Steps; s++)
         {
             var key = string.Join(',', Counts[s]);
             if (!cache.TryGetValue(key, out var entry))
             {
-                var loss = Counts[s].Select(c => c > 0 ? (float)(0.5 * options.Alpha) : 0f).ToArray();
                 var grad = Counts[s].Select(c => c > 0 ? (float)(options.Alpha / c) : 0f).ToArray();
                 using var gradColumn = tensor(grad, [f, 1], device: device);
-                entry = (Own(tensor(loss, [f, 1], device: device)), Own(gradColumn * weightMask));
+                entry = Own(gradColumn * weightMask);
                 cache[key] = entry;
             }
-            (PenaltyLoss[s], PenaltyGrad[s]) = entry;
+            PenaltyGrad[s] = entry;
         }
     }
 
@@ -74,8 +74,8 @@ internal sealed class BatchLayout : IDisposable
     /// <summary>1 for real samples, 0 for padding: [F, Width, 1].</summary>
     public Tensor SampleMask { get; }
 
-    /// <summary>Per step, 0.5·α where the fold has a batch: multiplies Σ‖W‖² in the epoch loss. [F, 1].</summary>
-    public Tensor[] PenaltyLoss { get; }
+    /// <summary>Number of minibatches of each active fold per epoch.</summary>
+    public int[] Batches { get; }
 
     /// <summary>Per step, α/batch size on weights, 0 on biases: added as coefficient·θ to the gradient. [F, P].</summary>
     public Tensor[] PenaltyGrad { get; }

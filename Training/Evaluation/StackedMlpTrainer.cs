@@ -98,6 +98,7 @@ public static class StackedMlpTrainer
         var f = active.Count;
         var width = layout.Width;
         var dim = data.shape[1];
+        var device = data.device;
 
         // Shuffle each fold's training indices (sklearn shuffles every epoch), padded to a common width.
         var order = new long[f * width];
@@ -107,10 +108,12 @@ public static class StackedMlpTrainer
             rngs[active[row]].Shuffle(indices);
             Array.Copy(indices, 0, order, row * width, indices.Length);
         }
-        var orderTensor = tensor(order, device: data.device);
+        var orderTensor = tensor(order, device: device);
         var xs = data.index_select(0, orderTensor).view(f, width, dim);
         var ys = labels.index_select(0, orderTensor).view(f, width, 1);
-        var epochLoss = zeros(f, 1, dtype: ScalarType.Float64, device: data.device);
+        // Logits as each sample was seen (before its step's update), for the epoch's log loss.
+        var seen = zeros(f, width, 1, device: device);
+        var penaltyBefore = Penalty(mlp, maskColumn);
         var lrScale = new float[f];
 
         for (var s = 0; s < layout.Steps; s++)
@@ -119,8 +122,11 @@ public static class StackedMlpTrainer
             var start = s * layout.BatchSize;
             var size = Math.Min(layout.BatchSize, width - start);
             var counts = layout.Counts[s];
+            var uniform = true;
             for (var row = 0; row < f; row++)
             {
+                if (counts[row] != size || steps[active[row]] != steps[active[0]])
+                    uniform = false;
                 if (counts[row] == 0)
                 {
                     lrScale[row] = 0f;
@@ -133,18 +139,38 @@ public static class StackedMlpTrainer
             var x = xs.narrow(1, start, size);
             var y = ys.narrow(1, start, size);
             var (logits, a1, a2) = mlp.Forward(x);
-            var delta = logits.sigmoid().sub_(y).mul_(layout.SampleWeights.narrow(1, start, size));
-            using (var mask = layout.SampleMask.narrow(1, start, size))
-                epochLoss.add_(nn.functional.binary_cross_entropy_with_logits(logits, y, mask, reduction: nn.Reduction.None).sum(1));
-            epochLoss.addcmul_(mlp.Theta.square().mm(maskColumn), layout.PenaltyLoss[s], 1);
+            seen.narrow(1, start, size).copy_(logits);
+            var delta = logits.sigmoid().sub_(y);
+            if (uniform)
+                delta.mul_(1.0 / size);
+            else
+                delta.mul_(layout.SampleWeights.narrow(1, start, size));
 
             var grad = mlp.Backward(x, a1, a2, delta).addcmul_(mlp.Theta, layout.PenaltyGrad[s], 1);
-            m.mul_(Beta1).add_(grad, alpha: 1 - Beta1);
-            v.mul_(Beta2).addcmul_(grad, grad, value: 1 - Beta2);
-            var stepSize = tensor(lrScale, [f, 1], device: data.device);
-            mlp.Theta.addcdiv_(m.mul(stepSize), v.sqrt().add_(Epsilon));
+            m.lerp_(grad, 1 - Beta1);
+            v.lerp_(grad.mul_(grad), 1 - Beta2);
+            var denominator = v.sqrt().add_(Epsilon);
+            if (uniform)
+                mlp.Theta.addcdiv_(m, denominator, lrScale[0]);
+            else
+                mlp.Theta.addcdiv_(m.mul(tensor(lrScale, [f, 1], device: device)), denominator, 1);
         }
-        return epochLoss.cpu().data<double>().ToArray();
+
+        // Σ over the epoch's batches of (mean log loss + 0.5·α·Σ‖W‖²/batch)·batch: the log losses of the
+        // samples as they were seen, plus 0.5·α·Σ‖W‖² per batch (trapezoid between the epoch's start and end).
+        var logLoss = nn.functional.binary_cross_entropy_with_logits(seen, ys, layout.SampleMask, reduction: nn.Reduction.None)
+            .sum([1, 2]).to(ScalarType.Float64).cpu().data<double>().ToArray();
+        var penaltyAfter = Penalty(mlp, maskColumn);
+        var losses = new double[f];
+        for (var row = 0; row < f; row++)
+            losses[row] = logLoss[row] + 0.5 * options.Alpha * 0.5 * (penaltyBefore[row] + penaltyAfter[row]) * layout.Batches[row];
+        return losses;
+    }
+
+    private static double[] Penalty(StackedMlp mlp, Tensor maskColumn)
+    {
+        using var scope = NewDisposeScope();
+        return mlp.Theta.to(ScalarType.Float64).square().mm(maskColumn.to(ScalarType.Float64)).cpu().data<double>().ToArray();
     }
 
     private static Tensor Select(Tensor source, Tensor rows)

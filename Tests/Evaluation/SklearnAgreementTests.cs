@@ -1,0 +1,49 @@
+using Orchestrator.Training.Evaluation;
+using static TorchSharp.torch;
+
+namespace Orchestrator.Tests.Evaluation;
+
+/// <summary>
+/// Runs the real scikit-learn C2ST (Debian's /usr/bin/python3 with python3-sklearn) on fixed sample pairs and
+/// requires our C2ST to agree within 0.02. A machine without python3-sklearn fails these tests on purpose.
+/// </summary>
+public sealed class SklearnAgreementTests
+{
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public void Our_c2st_agrees_with_sklearn_on_2d_pairs(bool different)
+    {
+        using var scope = NewDisposeScope();
+        var (x, y) = C2stBenchmark.Samples(dim: 2, n: 2000, different, seed: 21);
+        if (different)
+        {
+            // Moderately different (accuracy ≈ 0.7): a smaller shift than the benchmark's pair.
+            var (_, other) = C2stBenchmark.Samples(dim: 2, n: 2000, different: false, seed: 22);
+            y = other.mul(1.1).add(0.6);
+        }
+
+        var ours = C2st.Score(x, y);
+        var sklearn = SklearnC2st.Run(x, y);
+
+        Assert.True(Math.Abs(ours - sklearn.Accuracy) <= 0.02, $"ours {ours:F4}, sklearn {sklearn.Accuracy:F4}");
+        if (different)
+            Assert.InRange(sklearn.Accuracy, 0.6, 0.85);
+        else
+            Assert.InRange(sklearn.Accuracy, 0.47, 0.53);
+    }
+
+    [Fact]
+    public void A_missing_interpreter_is_a_clear_error()
+    {
+        using var scope = NewDisposeScope();
+        var error = Assert.Throws<InvalidOperationException>(() => SklearnC2st.Run(randn(20, 2), randn(20, 2), python: "/nonexistent/python3"));
+        Assert.Contains("python3-sklearn", error.Message);
+    }
+
+    [Fact]
+    public void The_reference_script_is_embedded()
+    {
+        Assert.Contains("MLPClassifier", SklearnC2st.ReadScript());
+    }
+}
