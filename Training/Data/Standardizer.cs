@@ -37,6 +37,14 @@ public sealed class Standardizer : IDisposable
 
     public Tensor Inverse(Tensor data) => data * Std.to(data.dtype) + Mean.to(data.dtype);
 
+    /// <summary>Moves both tensors out of the current dispose scope (the standardizer outlives it).</summary>
+    public Standardizer MoveToOuter()
+    {
+        Mean.MoveToOuterDisposeScope();
+        Std.MoveToOuterDisposeScope();
+        return this;
+    }
+
     public void Dispose()
     {
         Mean.Dispose();

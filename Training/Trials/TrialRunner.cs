@@ -12,7 +12,8 @@ namespace Orchestrator.Training.Trials;
 
 /// <summary>
 /// Runs one trial: simulate the budget, z-score, train a free-form flow, then sample each observation's posterior
-/// and judge it by C2ST against the reference samples. Blocks the calling thread for the whole run: call it from a
+/// and judge it by C2ST against the reference samples. <see cref="Train"/> and <see cref="Evaluate"/> can run apart
+/// (evaluation shards load the trained model from its checkpoint). Everything blocks the calling thread: call it from a
 /// dedicated thread (intra-op thread count and dispose scopes are per OS thread).
 /// </summary>
 public static class TrialRunner
@@ -20,16 +21,42 @@ public static class TrialRunner
     // TorchSharp's default generator (used by layer initialisation) is process-wide.
     private static readonly Lock InitLock = new();
 
-    /// <param name="checkpoints">Resume from its latest checkpoint if any, and save one every <paramref name="checkpointEvery"/> epochs.</param>
+    /// <summary>Train and evaluate on every configured observation.</summary>
     public static TrialResult Run(TrialConfig config, Action<TrialProgress>? progress = null,
         ICheckpointStore? checkpoints = null, int checkpointEvery = 10, CancellationToken cancellation = default)
     {
+        var total = Stopwatch.StartNew();
+        using var trained = Train(config, progress, checkpoints, checkpointEvery, cancellation);
+        var (observations, samplingSeconds, c2stSeconds) = Evaluate(trained, config.Observations, progress, cancellation);
+        var s = trained.Summary;
+        var timings = new TrialTimings(s.SimulationSeconds, s.TrainingSeconds, s.StepSeconds, samplingSeconds, c2stSeconds, total.Elapsed.TotalSeconds);
+        return new TrialResult(config, observations, observations.Average(o => o.C2st), s.ValidationNll, s.ValidationNllEncoder,
+            s.ValidationReconstruction, s.SkippedBatches, s.DroppedSimulations, timings, s.History);
+    }
+
+    /// <summary>
+    /// Simulates and trains; resumes from <paramref name="checkpoints"/>' latest checkpoint if there is one and saves
+    /// one every <paramref name="checkpointEvery"/> epochs and at the end. A checkpoint of a finished run makes this a
+    /// cheap reload (no epoch left to train).
+    /// </summary>
+    public static TrainedTrial Train(TrialConfig config, Action<TrialProgress>? progress = null,
+        ICheckpointStore? checkpoints = null, int checkpointEvery = 10, CancellationToken cancellation = default)
+    {
         config.Validate();
+        if (checkpointEvery < 1)
+            throw new ArgumentException($"checkpointEvery must be ≥ 1 (got {checkpointEvery}).");
         var task = SbiTasks.Get(config.Task);
         var device = DeviceSelector.Parse(config.Device);
         if (config.Threads > 0)
             set_num_threads(config.Threads);
-        var total = Stopwatch.StartNew();
+        // The model outlives this method: build it before the dispose scope that frees the data.
+        FreeFormFlow flow;
+        lock (InitLock)
+        {
+            manual_seed(config.Seed);
+            flow = FreeFormFlow.Create(config.Training.Architecture, task.ThetaDim, task.XDim, config.Training.IdentityInit);
+        }
+        flow.to(device);
         using var scope = NewDisposeScope();
 
         var clock = Stopwatch.StartNew();
@@ -44,20 +71,12 @@ public static class TrialRunner
             throw new ArgumentException($"Only {n} valid simulations: too few to train (budget {config.Budget}, {data.Dropped} dropped).");
         var trainSlice = TensorIndex.Slice(validation, n);
         var valSlice = TensorIndex.Slice(0, validation);
-        using var thetaScale = Standardizer.Fit(data.Theta[trainSlice]);
-        using var xScale = Standardizer.Fit(data.X[trainSlice]);
+        var thetaScale = Standardizer.Fit(data.Theta[trainSlice]).MoveToOuter();
+        var xScale = Standardizer.Fit(data.X[trainSlice]).MoveToOuter();
         Tensor Prepare(Tensor t, Standardizer s) => s.Forward(t).to(float32).to(device);
         var theta = Prepare(data.Theta, thetaScale);
         var x = Prepare(data.X, xScale);
 
-        FreeFormFlow flow;
-        lock (InitLock)
-        {
-            manual_seed(config.Seed);
-            flow = FreeFormFlow.Create(config.Training.Architecture, task.ThetaDim, task.XDim, config.Training.IdentityInit);
-        }
-        using var _ = flow;
-        flow.to(device);
         using var trainRng = new Generator((ulong)config.Seed + 7919, device);
         using var trainer = new FlowTrainer(flow, theta[trainSlice], x[trainSlice], theta[valSlice], x[valSlice], config.Training, trainRng);
         var history = new List<EpochProgress>();
@@ -83,31 +102,41 @@ public static class TrialRunner
         flow.eval();
         var valTheta = theta[valSlice];
         var valX = x[valSlice];
-        var nll = -ExactLikelihood.DecoderLogProb(flow, valTheta, valX).mean().ToDouble() + thetaScale.LogScale;
-        var nllEncoder = -ExactLikelihood.EncoderLogProb(flow, valTheta, valX).mean().ToDouble() + thetaScale.LogScale;
-        var reconstruction = ExactLikelihood.Reconstruction(flow, valTheta, valX).mean().ToDouble();
+        var summary = new TrainingSummary(
+            -ExactLikelihood.DecoderLogProb(flow, valTheta, valX).mean().ToDouble() + thetaScale.LogScale,
+            -ExactLikelihood.EncoderLogProb(flow, valTheta, valX).mean().ToDouble() + thetaScale.LogScale,
+            ExactLikelihood.Reconstruction(flow, valTheta, valX).mean().ToDouble(),
+            trainer.SkippedBatches, data.Dropped, simulationSeconds, trainingSeconds, trainingSeconds / steps, history);
+        return new TrainedTrial(config, task, flow, thetaScale, xScale, device, summary);
+    }
 
-        var observations = new List<ObservationResult>();
+    /// <summary>Samples each observation's posterior and scores it by C2ST against the reference samples.</summary>
+    public static (List<ObservationResult> Results, double SamplingSeconds, double C2stSeconds) Evaluate(
+        TrainedTrial trained, IReadOnlyList<int> observations, Action<TrialProgress>? progress = null, CancellationToken cancellation = default)
+    {
+        var config = trained.Config;
+        if (config.Threads > 0)
+            set_num_threads(config.Threads);
+        var results = new List<ObservationResult>();
         double samplingSeconds = 0, c2stSeconds = 0;
-        using var sampleRng = new Generator((ulong)config.Seed + 104_729, device);
-        foreach (var number in config.Observations)
+        var clock = new Stopwatch();
+        foreach (var number in observations)
         {
             cancellation.ThrowIfCancellationRequested();
-            using var obsScope = NewDisposeScope();
+            using var scope = NewDisposeScope();
+            // One generator per observation: a shard evaluating a subset draws the same samples as a full run.
+            using var rng = new Generator((ulong)(config.Seed * 1000 + number) + 104_729, trained.Device);
             clock.Restart();
-            var (samples, acceptance) = PosteriorSampler.Sample(flow, task, SbiReferenceData.Observation(config.Task, number),
-                thetaScale, xScale, config.PosteriorSamples, device, sampleRng);
+            var (samples, acceptance) = PosteriorSampler.Sample(trained.Flow, trained.Task, SbiReferenceData.Observation(config.Task, number),
+                trained.ThetaScale, trained.XScale, config.PosteriorSamples, trained.Device, rng);
             samplingSeconds += clock.Elapsed.TotalSeconds;
             clock.Restart();
             var c2st = C2st.Score(SbiReferenceData.ReferencePosterior(config.Task, number), samples);
             c2stSeconds += clock.Elapsed.TotalSeconds;
             var values = samples.to(float32).data<float>().ToArray();
-            observations.Add(new ObservationResult(number, c2st, acceptance, new PosteriorSamples((int)samples.shape[0], task.ThetaDim, values)));
+            results.Add(new ObservationResult(number, c2st, acceptance, new PosteriorSamples((int)samples.shape[0], trained.Task.ThetaDim, values)));
             progress?.Invoke(new TrialProgress.Evaluated(number, c2st, acceptance));
         }
-
-        var timings = new TrialTimings(simulationSeconds, trainingSeconds, trainingSeconds / steps, samplingSeconds, c2stSeconds, total.Elapsed.TotalSeconds);
-        return new TrialResult(config, observations, observations.Average(o => o.C2st), nll, nllEncoder, reconstruction,
-            trainer.SkippedBatches, data.Dropped, timings, history);
+        return (results, samplingSeconds, c2stSeconds);
     }
 }
