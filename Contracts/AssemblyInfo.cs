@@ -1,2 +1,0 @@
-// Grain interfaces and serializable records live here (orchestration issue).
-namespace Orchestrator.Contracts;

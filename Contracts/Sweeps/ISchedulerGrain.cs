@@ -1,0 +1,21 @@
+using Orchestrator.Contracts.Trials;
+using Orleans.Concurrency;
+
+namespace Orchestrator.Contracts.Sweeps;
+
+/// <summary>The cluster's list of sweeps (key "default"): workers ask it for work; it asks active sweeps in turn.</summary>
+[Alias("orchestrator.scheduler")]
+public interface ISchedulerGrain : IGrainWithStringKey
+{
+    [Alias("register")] Task RegisterAsync(string sweep);
+
+    [Alias("unregister")] Task UnregisterAsync(string sweep);
+
+    [AlwaysInterleave, Alias("sweeps")] Task<IReadOnlyList<string>> ListAsync();
+
+    /// <summary>
+    /// The next item of any active sweep (round-robin over sweeps), or null when none has work. Interleaves with
+    /// registration: a sweep activated by this call may register or unregister itself meanwhile.
+    /// </summary>
+    [AlwaysInterleave, Alias("lease")] Task<WorkItem?> LeaseAsync(string workerId);
+}

@@ -1,0 +1,41 @@
+using Orchestrator.Contracts.Specs;
+using Orchestrator.Contracts.Trials;
+
+namespace Orchestrator.Contracts.Sweeps;
+
+/// <summary>
+/// Coordinates one sweep (key: the sweep name): expands the spec once, keeps a pending queue and leases,
+/// requeues lost work, and aggregates results. Trial outcomes live in trial grains and write-once result blobs,
+/// so the sweep rebuilds its queue from them after a restart instead of persisting snapshots.
+/// </summary>
+[Alias("orchestrator.sweep")]
+public interface ISweepGrain : IGrainWithStringKey
+{
+    /// <summary>Starts the sweep. Idempotent: the same spec again returns the current status; a different spec under the same name is refused.</summary>
+    [Alias("submit")] Task<SweepStatus> SubmitAsync(SweepSpec spec);
+
+    [Alias("status")] Task<SweepStatus> GetStatusAsync();
+
+    /// <summary>Cancels pending and running work; completed results are kept.</summary>
+    [Alias("cancel")] Task<SweepStatus> CancelAsync();
+
+    /// <summary>Continues a cancelled or interrupted sweep; with <paramref name="retryFailed"/> failed trials run again from their checkpoints.</summary>
+    [Alias("resume")] Task<SweepStatus> ResumeAsync(bool retryFailed);
+
+    /// <summary>Hands the next pending item to a worker, or null when there is none. O(1).</summary>
+    [Alias("lease")] Task<WorkItem?> LeaseAsync(string workerId);
+
+    /// <summary>Renews a lease and records progress; false when the lease is no longer valid (the worker must stop that item).</summary>
+    [Alias("heartbeat")] Task<bool> HeartbeatAsync(string leaseId, WorkProgress progress);
+
+    /// <summary>Ends a lease well. Stale or duplicate completions are ignored.</summary>
+    [Alias("complete")] Task CompleteAsync(string leaseId, WorkOutcome outcome);
+
+    /// <summary>Ends a lease badly: retried from the checkpoint while attempts remain (if <paramref name="retryable"/>), else the trial fails.</summary>
+    [Alias("fail")] Task FailAsync(string leaseId, string reason, bool retryable);
+
+    [Alias("results")] Task<SweepResults> GetResultsAsync();
+
+    /// <summary>Progress events until the sweep finishes (or the caller stops listening).</summary>
+    [Alias("watch")] IAsyncEnumerable<SweepProgress> WatchAsync(CancellationToken cancellation = default);
+}

@@ -1,0 +1,30 @@
+namespace Orchestrator.Contracts.Trials;
+
+/// <summary>
+/// One trial's state machine (key "{sweep}/{configHash}"): Pending → Running → Evaluating → Completed | Failed | Cancelled,
+/// with its attempt counter, last checkpoint and failure reason. Transitions that no longer apply (a late report of an
+/// attempt that was already superseded) are ignored.
+/// </summary>
+[Alias("orchestrator.trial")]
+public interface ITrialGrain : IGrainWithStringKey
+{
+    [Alias("get")] Task<TrialState> GetAsync();
+
+    /// <summary>A worker took attempt <paramref name="attempt"/>.</summary>
+    [Alias("start")] Task StartAttemptAsync(int attempt, string worker);
+
+    [Alias("checkpoint")] Task RecordCheckpointAsync(int attempt, int epoch);
+
+    /// <summary>Training finished; with <paramref name="shards"/> &gt; 0 evaluation shards follow, else the scores are final.</summary>
+    [Alias("trained")] Task TrainedAsync(int attempt, WorkOutcome outcome, int shards);
+
+    /// <summary>Merges one evaluation shard's scores; the last shard completes the trial.</summary>
+    [Alias("shard-done")] Task<TrialState> ShardDoneAsync(int shard, IReadOnlyList<ObservationScore> scores);
+
+    [Alias("fail")] Task FailAsync(string reason);
+
+    [Alias("cancel")] Task CancelAsync();
+
+    /// <summary>Back to Pending for a retry of a failed or cancelled trial (completed trials are never rerun).</summary>
+    [Alias("reset")] Task<bool> ResetAsync();
+}

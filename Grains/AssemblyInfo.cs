@@ -1,2 +1,0 @@
-// Grain implementations live here (orchestration issue).
-namespace Orchestrator.Grains;

@@ -1,0 +1,53 @@
+using Orchestrator.Contracts.Sweeps;
+using Orchestrator.Contracts.Trials;
+
+namespace Orchestrator.Grains.Sweeps;
+
+/// <summary>
+/// The list of active sweeps (persisted, so that after a cluster restart workers find the unfinished sweeps again,
+/// which rebuild their queues on activation). Leasing asks the sweeps in round-robin order.
+/// </summary>
+public sealed class SchedulerGrain([PersistentState("scheduler", GrainStorageNames.State)] IPersistentState<SchedulerState> state)
+    : Grain, ISchedulerGrain
+{
+    public const string DefaultKey = "default";
+    private int _next;
+
+    public async Task RegisterAsync(string sweep)
+    {
+        if (state.State.Sweeps.Contains(sweep))
+            return;
+        state.State.Sweeps.Add(sweep);
+        await state.WriteStateAsync();
+    }
+
+    public async Task UnregisterAsync(string sweep)
+    {
+        if (state.State.Sweeps.Remove(sweep))
+            await state.WriteStateAsync();
+    }
+
+    public Task<IReadOnlyList<string>> ListAsync() => Task.FromResult<IReadOnlyList<string>>([.. state.State.Sweeps]);
+
+    public async Task<WorkItem?> LeaseAsync(string workerId)
+    {
+        var sweeps = state.State.Sweeps.ToArray(); // the list may change while this call awaits
+        for (var i = 0; i < sweeps.Length; i++)
+        {
+            var sweep = sweeps[(_next + i) % sweeps.Length];
+            if (await GrainFactory.GetGrain<ISweepGrain>(sweep).LeaseAsync(workerId) is { } item)
+            {
+                _next = (_next + i + 1) % Math.Max(1, sweeps.Length);
+                return item;
+            }
+        }
+        return null;
+    }
+}
+
+/// <summary>Persistent state of the scheduler.</summary>
+[GenerateSerializer, Alias("orchestrator.scheduler-state")]
+public sealed class SchedulerState
+{
+    [Id(0)] public List<string> Sweeps { get; set; } = [];
+}

@@ -1,0 +1,175 @@
+using Microsoft.Extensions.Logging;
+using Orchestrator.Contracts.Sweeps;
+using Orchestrator.Contracts.Trials;
+
+namespace Orchestrator.Grains.Sweeps;
+
+/// <summary>Queue rebuilding, lease expiry, retries and completion of <see cref="SweepGrain"/>.</summary>
+public sealed partial class SweepGrain
+{
+    /// <summary>Rebuilds the in-memory queue from the trial grains (once per activation).</summary>
+    private async Task RebuildAsync()
+    {
+        _trials.Clear();
+        _status.Clear();
+        _queue = new WorkQueue(time, _options.LeaseDuration);
+        foreach (var trial in definition.State.Trials)
+            _trials[trial.ConfigHash] = trial;
+        var states = await Task.WhenAll(definition.State.Trials.Select(async t => (t.ConfigHash, State: await Trial(t.ConfigHash).GetAsync())));
+        var running = phase.State.Phase == SweepPhase.Running;
+        foreach (var (hash, state) in states)
+        {
+            _status[hash] = state.Status;
+            _checkpointEpoch[hash] = state.CheckpointEpoch;
+            if (!running)
+                continue;
+            switch (state.Status)
+            {
+                case TrialStatus.Pending or TrialStatus.Running:
+                    // A trial found Running here lost its worker with the previous activation: requeue it.
+                    _status[hash] = TrialStatus.Pending;
+                    _queue.Enqueue(TrainWork(hash, state.Attempt + 1));
+                    break;
+                case TrialStatus.Evaluating:
+                    for (var shard = 0; shard < state.Shards; shard++)
+                        if (!state.ShardsDone.Contains(shard))
+                            _queue.Enqueue(new PendingWork(WorkKind.Evaluate, hash, shard, ShardObservations(shard), 1));
+                    break;
+            }
+        }
+        if (running)
+        {
+            await GrainFactory.GetGrain<ISchedulerGrain>(SchedulerGrain.DefaultKey).RegisterAsync(Name);
+            StartTimer();
+            await CheckFinishedAsync();
+        }
+    }
+
+    private void StartTimer()
+    {
+        if (_timer is not null)
+            return;
+        var period = TimeSpan.FromTicks(Math.Max(TimeSpan.FromMilliseconds(250).Ticks, _options.LeaseDuration.Ticks / 4));
+        _timer = this.RegisterGrainTimer(OnTimerAsync, new GrainTimerCreationOptions { DueTime = period, Period = period, KeepAlive = true });
+    }
+
+    private async Task OnTimerAsync(CancellationToken cancellation)
+    {
+        if (phase.State.Phase != SweepPhase.Running)
+            return;
+        foreach (var lease in _queue.Expire())
+        {
+            LogLeaseExpired(Name, lease.Work.ConfigHash, lease.Worker, lease.Work.Attempt);
+            await RetryOrFailAsync(lease.Work, $"lease lost (worker {lease.Worker} stopped heartbeating)", retryable: true);
+        }
+        if (Spec.Limits.TimeBudget is { } budget && time.GetUtcNow() - definition.State.SubmittedAt > budget)
+        {
+            Publish(null, $"time budget {budget} exhausted: cancelling the rest");
+            await CancelAsync();
+            return;
+        }
+        await CheckFinishedAsync();
+    }
+
+    private async Task RetryOrFailAsync(PendingWork work, string reason, bool retryable)
+    {
+        var floor = _attemptFloor.GetValueOrDefault(work.ConfigHash);
+        if (retryable && work.Attempt - floor < _options.MaxAttempts)
+        {
+            _queue.EnqueueFirst(work with { Attempt = work.Attempt + 1 });
+            if (work.Kind == WorkKind.Train)
+                _status[work.ConfigHash] = TrialStatus.Pending;
+            Publish(work.ConfigHash, $"requeued as attempt {work.Attempt + 1}: {reason}");
+            return;
+        }
+        var final = retryable ? $"gave up after {work.Attempt - floor} attempts: {reason}" : reason;
+        await Trial(work.ConfigHash).FailAsync(final);
+        _status[work.ConfigHash] = TrialStatus.Failed;
+        Publish(work.ConfigHash, $"failed: {final}");
+    }
+
+    private async Task CheckFinishedAsync()
+    {
+        if (phase.State.Phase != SweepPhase.Running || _queue.PendingCount > 0 || _queue.Leases.Count > 0)
+            return;
+        if (_status.Values.Any(s => !IsFinal(s)))
+            return;
+        await SetPhaseAsync(SweepPhase.Completed, "completed");
+    }
+
+    private async Task SetPhaseAsync(SweepPhase next, string message)
+    {
+        phase.State.Phase = next;
+        await phase.WriteStateAsync();
+        var scheduler = GrainFactory.GetGrain<ISchedulerGrain>(SchedulerGrain.DefaultKey);
+        if (next == SweepPhase.Running)
+        {
+            await scheduler.RegisterAsync(Name);
+            StartTimer();
+        }
+        else
+        {
+            await scheduler.UnregisterAsync(Name);
+            _timer?.Dispose();
+            _timer = null;
+            await WriteSummaryAsync();
+        }
+        Publish(null, message);
+    }
+
+    private async Task WriteSummaryAsync()
+    {
+        try
+        {
+            var results = await GetResultsAsync();
+            await store.PutSummaryAsync(Name, System.Text.Encoding.UTF8.GetBytes(SummaryCsv.Write(results)));
+        }
+        catch (Exception e) when (e is IOException or Azure.RequestFailedException)
+        {
+            // The summary can be rebuilt from the trials at any time ('results --csv'); do not fail the sweep over it.
+            LogSummaryFailed(e, Name);
+        }
+    }
+
+    private PendingWork TrainWork(string hash, int attempt) =>
+        new(WorkKind.Train, hash, 0, Spec.Evaluation.Shards > 1 ? [] : Spec.Evaluation.Observations, attempt);
+
+    /// <summary>Shard k evaluates every Shards-th observation starting at k.</summary>
+    private IReadOnlyList<int> ShardObservations(int shard) =>
+        Spec.Evaluation.Observations.Where((_, i) => i % Spec.Evaluation.Shards == shard).ToList();
+
+    private SweepStatus Status()
+    {
+        var counts = _status.Values.GroupBy(s => s).ToDictionary(g => g.Key, g => g.Count());
+        int Count(TrialStatus s) => counts.GetValueOrDefault(s);
+        return new SweepStatus(Name, phase.State.Phase, _trials.Count, Count(TrialStatus.Pending),
+            Count(TrialStatus.Running) + Count(TrialStatus.Evaluating), Count(TrialStatus.Completed), Count(TrialStatus.Failed),
+            Count(TrialStatus.Cancelled), definition.State.SpecHash, definition.State.SubmittedAt);
+    }
+
+    private void Publish(string? trial, string message, WorkProgress? work = null)
+    {
+        if (_watchers.Count == 0)
+            return;
+        var progress = new SweepProgress(Status(), trial, trial is null ? null : _status.GetValueOrDefault(trial), work, message);
+        foreach (var watcher in _watchers)
+            watcher.Writer.TryWrite(progress);
+    }
+
+    private ITrialGrain Trial(string hash) => GrainFactory.GetGrain<ITrialGrain>($"{Name}/{hash}");
+
+    private static bool IsFinal(TrialStatus status) => status is TrialStatus.Completed or TrialStatus.Failed or TrialStatus.Cancelled;
+
+    private static double Mean(IReadOnlyList<ObservationScore> scores) => scores.Count == 0 ? double.NaN : scores.Average(s => s.C2st);
+
+    private KeyNotFoundException NotFound() => new($"Sweep '{Name}' does not exist.");
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Sweep {Sweep} submitted: {Trials} trials ({Duplicates} duplicate configs removed)")]
+    private partial void LogSubmitted(string sweep, int trials, int duplicates);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Sweep {Sweep}: lease of trial {Trial} on {Worker} (attempt {Attempt}) expired")]
+    private partial void LogLeaseExpired(string sweep, string trial, string worker, int attempt);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Sweep {Sweep}: could not write the summary")]
+    private partial void LogSummaryFailed(Exception exception, string sweep);
+}

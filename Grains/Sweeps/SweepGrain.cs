@@ -1,0 +1,211 @@
+using System.Runtime.CompilerServices;
+using System.Threading.Channels;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using Orchestrator.Contracts.Specs;
+using Orchestrator.Contracts.Storage;
+using Orchestrator.Contracts.Sweeps;
+using Orchestrator.Contracts.Trials;
+
+namespace Orchestrator.Grains.Sweeps;
+
+/// <summary>
+/// Coordinates one sweep. Expands the spec once at submit (config-hash dedup), then keeps the pending queue and leases in
+/// memory; trial outcomes live in trial grains, so after a restart the queue is rebuilt from them: completed trials are
+/// never rerun and a trial that was running when its silo died is requeued with attempt + 1 from its last checkpoint.
+/// </summary>
+public sealed partial class SweepGrain(
+    [PersistentState("sweep", GrainStorageNames.State)] IPersistentState<SweepDefinitionState> definition,
+    [PersistentState("sweep-phase", GrainStorageNames.State)] IPersistentState<SweepPhaseState> phase,
+    IResultStore store, IOptions<SweepOptions> options, TimeProvider time, ILogger<SweepGrain> logger) : Grain, ISweepGrain
+{
+    private readonly SweepOptions _options = options.Value;
+    private readonly Dictionary<string, TrialSpec> _trials = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, TrialStatus> _status = new(StringComparer.Ordinal);
+    // Attempt number from which the current run of a trial counts its MaxAttempts (raised by resume/retry).
+    private readonly Dictionary<string, int> _attemptFloor = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, int> _checkpointEpoch = new(StringComparer.Ordinal);
+    private readonly List<Channel<SweepProgress>> _watchers = [];
+    private WorkQueue _queue = null!;
+    private IGrainTimer? _timer;
+
+    private string Name => this.GetPrimaryKeyString();
+    private SweepSpec Spec => definition.State.Spec!;
+
+    public override async Task OnActivateAsync(CancellationToken cancellationToken)
+    {
+        _queue = new WorkQueue(time, _options.LeaseDuration);
+        if (definition.RecordExists && definition.State.Spec is not null)
+            await RebuildAsync();
+    }
+
+    public async Task<SweepStatus> SubmitAsync(SweepSpec spec)
+    {
+        var hash = spec.ContentHash();
+        if (definition.State.Spec is not null)
+        {
+            if (definition.State.SpecHash != hash)
+                throw new ArgumentException($"Sweep '{Name}' already exists with a different spec (hash {definition.State.SpecHash}, submitted {hash}); choose another name.");
+            return Status();
+        }
+        if (spec.Name != Name)
+            throw new ArgumentException($"Spec name '{spec.Name}' does not match the sweep grain '{Name}'.");
+        var expansion = SweepExpander.Expand(spec);
+        await store.PutSpecAsync(Name, System.Text.Encoding.UTF8.GetBytes(spec.ToCanonicalJson()));
+        definition.State = new SweepDefinitionState { Spec = spec, SpecHash = hash, Trials = [.. expansion.Trials], SubmittedAt = time.GetUtcNow() };
+        await definition.WriteStateAsync();
+        phase.State.Phase = SweepPhase.Running;
+        await phase.WriteStateAsync();
+        await RebuildAsync();
+        LogSubmitted(Name, _trials.Count, expansion.DuplicatesRemoved);
+        return Status();
+    }
+
+    public Task<SweepStatus> GetStatusAsync() => Task.FromResult(Status());
+
+    public async Task<SweepStatus> CancelAsync()
+    {
+        if (definition.State.Spec is null || phase.State.Phase != SweepPhase.Running)
+            return definition.State.Spec is null ? throw NotFound() : Status();
+        _queue.Clear();
+        foreach (var hash in _trials.Keys.Where(h => !IsFinal(_status[h])).ToList())
+        {
+            await Trial(hash).CancelAsync();
+            _status[hash] = TrialStatus.Cancelled;
+        }
+        await SetPhaseAsync(SweepPhase.Cancelled, "cancelled");
+        return Status();
+    }
+
+    public async Task<SweepStatus> ResumeAsync(bool retryFailed)
+    {
+        if (definition.State.Spec is null)
+            throw NotFound();
+        foreach (var hash in _trials.Keys.ToList())
+        {
+            var status = _status[hash];
+            if (status == TrialStatus.Cancelled || (retryFailed && status == TrialStatus.Failed))
+            {
+                if (!await Trial(hash).ResetAsync())
+                    continue;
+                var state = await Trial(hash).GetAsync();
+                _attemptFloor[hash] = state.Attempt;
+                _status[hash] = TrialStatus.Pending;
+                _queue.Enqueue(TrainWork(hash, state.Attempt + 1));
+            }
+        }
+        if (phase.State.Phase != SweepPhase.Running)
+            await SetPhaseAsync(SweepPhase.Running, "resumed");
+        await CheckFinishedAsync();
+        return Status();
+    }
+
+    public async Task<WorkItem?> LeaseAsync(string workerId)
+    {
+        if (definition.State.Spec is null || phase.State.Phase != SweepPhase.Running)
+            return null;
+        if (_queue.TryLease(workerId) is not { } lease)
+            return null;
+        var work = lease.Work;
+        if (work.Kind == WorkKind.Train)
+        {
+            await Trial(work.ConfigHash).StartAttemptAsync(work.Attempt, workerId);
+            _status[work.ConfigHash] = TrialStatus.Running;
+        }
+        Publish(work.ConfigHash, $"{work.Kind.ToString().ToLowerInvariant()} attempt {work.Attempt} on {workerId}");
+        return new WorkItem(Name, lease.Id, work.Kind, _trials[work.ConfigHash], Spec.Workload, work.Attempt, work.Shard,
+            work.Observations, Spec.Resources.Device.ToString().ToLowerInvariant(), _options.CheckpointEvery, _options.LeaseDuration.TotalSeconds);
+    }
+
+    public async Task<bool> HeartbeatAsync(string leaseId, WorkProgress progress)
+    {
+        if (!_queue.Renew(leaseId))
+            return false;
+        var work = _queue.Get(leaseId)!.Work;
+        if (progress.CheckpointEpoch > _checkpointEpoch.GetValueOrDefault(work.ConfigHash))
+        {
+            _checkpointEpoch[work.ConfigHash] = progress.CheckpointEpoch;
+            await Trial(work.ConfigHash).RecordCheckpointAsync(work.Attempt, progress.CheckpointEpoch);
+        }
+        if (progress.Epoch > 0)
+            Publish(work.ConfigHash, $"epoch {progress.Epoch}/{progress.Epochs} loss {progress.TrainLoss:F3} val NLL {progress.ValidationNll:F3}", progress);
+        return true;
+    }
+
+    public async Task CompleteAsync(string leaseId, WorkOutcome outcome)
+    {
+        if (_queue.Release(leaseId) is not { } lease || phase.State.Phase != SweepPhase.Running)
+            return;
+        var work = lease.Work;
+        if (work.Kind == WorkKind.Train)
+        {
+            var shards = Spec.Evaluation.Shards > 1 ? Spec.Evaluation.Shards : 0;
+            await Trial(work.ConfigHash).TrainedAsync(work.Attempt, outcome, shards);
+            if (shards > 0)
+            {
+                _status[work.ConfigHash] = TrialStatus.Evaluating;
+                for (var shard = 0; shard < shards; shard++)
+                    _queue.Enqueue(new PendingWork(WorkKind.Evaluate, work.ConfigHash, shard, ShardObservations(shard), 1));
+                Publish(work.ConfigHash, $"trained (val NLL {outcome.ValidationNll:F3}); {shards} evaluation shards queued");
+            }
+            else
+            {
+                _status[work.ConfigHash] = TrialStatus.Completed;
+                Publish(work.ConfigHash, $"completed: C2ST {Mean(outcome.Scores):F3}");
+            }
+        }
+        else
+        {
+            var shard = GrainFactory.GetGrain<IEvaluationShardGrain>($"{Name}/{work.ConfigHash}/{work.Shard}");
+            var state = await shard.CompleteAsync(outcome.Scores);
+            if (state.Status == TrialStatus.Completed && _status[work.ConfigHash] != TrialStatus.Completed)
+            {
+                _status[work.ConfigHash] = TrialStatus.Completed;
+                Publish(work.ConfigHash, $"completed: C2ST {state.MeanC2st:F3}");
+            }
+        }
+        await CheckFinishedAsync();
+    }
+
+    public async Task FailAsync(string leaseId, string reason, bool retryable)
+    {
+        if (_queue.Release(leaseId) is not { } lease || phase.State.Phase != SweepPhase.Running)
+            return;
+        await RetryOrFailAsync(lease.Work, reason, retryable);
+        await CheckFinishedAsync();
+    }
+
+    public async Task<SweepResults> GetResultsAsync()
+    {
+        if (definition.State.Spec is null)
+            throw NotFound();
+        var states = await Task.WhenAll(definition.State.Trials.Select(async t => (Trial: t, State: await Trial(t.ConfigHash).GetAsync())));
+        var rows = states.Select(s => new TrialRow(s.Trial.ConfigHash, s.Trial.GroupHash, s.Trial.Seed, s.State.Status, s.State.Attempt,
+            s.State.MeanC2st, s.State.ValidationNll, s.State.Reason, s.Trial.Parameters)).ToList();
+        return new SweepResults(Status(), [.. Spec.Search.Keys.Order(StringComparer.Ordinal)], rows, SweepAggregation.Groups(rows));
+    }
+
+    public async IAsyncEnumerable<SweepProgress> WatchAsync([EnumeratorCancellation] CancellationToken cancellation = default)
+    {
+        if (definition.State.Spec is null)
+            throw NotFound();
+        var channel = Channel.CreateBounded<SweepProgress>(new BoundedChannelOptions(1024) { FullMode = BoundedChannelFullMode.DropOldest });
+        _watchers.Add(channel);
+        try
+        {
+            yield return new SweepProgress(Status(), null, null, null, "watching");
+            if (Status().IsFinished)
+                yield break;
+            await foreach (var progress in channel.Reader.ReadAllAsync(cancellation))
+            {
+                yield return progress;
+                if (progress.Status.IsFinished && progress.Trial is null)
+                    yield break;
+            }
+        }
+        finally
+        {
+            _watchers.Remove(channel);
+        }
+    }
+}

@@ -1,0 +1,79 @@
+using Orchestrator.Contracts.Trials;
+
+namespace Orchestrator.Grains.Sweeps;
+
+/// <summary>A unit of work waiting for a worker.</summary>
+/// <param name="Attempt">The attempt this work will be when leased.</param>
+public sealed record PendingWork(WorkKind Kind, string ConfigHash, int Shard, IReadOnlyList<int> Observations, int Attempt);
+
+/// <summary>Work handed to a worker until <see cref="ExpiresAt"/>, unless renewed.</summary>
+public sealed record Lease(string Id, PendingWork Work, string Worker, DateTimeOffset ExpiresAt);
+
+/// <summary>
+/// The pending queue and the leases of one sweep. Leasing, renewing and releasing are O(1): no scan of all trials per
+/// dispatch. Expired leases are collected by <see cref="Expire"/> (called from a timer) and handed back to the caller
+/// to requeue or fail. Not thread-safe: owned by one grain activation.
+/// </summary>
+public sealed class WorkQueue(TimeProvider time, TimeSpan leaseDuration)
+{
+    private readonly LinkedList<PendingWork> _pending = new();
+    private readonly Dictionary<string, Lease> _leases = new(StringComparer.Ordinal);
+    private long _nextLease;
+
+    public TimeSpan LeaseDuration { get; } = leaseDuration;
+
+    public int PendingCount => _pending.Count;
+
+    public IReadOnlyCollection<Lease> Leases => _leases.Values;
+
+    public void Enqueue(PendingWork work) => _pending.AddLast(work);
+
+    /// <summary>Requeued work goes first: it already holds a checkpoint and a place in the sweep's order.</summary>
+    public void EnqueueFirst(PendingWork work) => _pending.AddFirst(work);
+
+    public Lease? TryLease(string worker)
+    {
+        if (_pending.First is not { } first)
+            return null;
+        _pending.RemoveFirst();
+        var lease = new Lease($"{worker}#{++_nextLease}#{Guid.NewGuid():N}", first.Value, worker, time.GetUtcNow() + LeaseDuration);
+        _leases[lease.Id] = lease;
+        return lease;
+    }
+
+    /// <summary>Extends a lease; false when it is unknown (expired, released or from an earlier activation).</summary>
+    public bool Renew(string leaseId)
+    {
+        if (!_leases.TryGetValue(leaseId, out var lease))
+            return false;
+        _leases[leaseId] = lease with { ExpiresAt = time.GetUtcNow() + LeaseDuration };
+        return true;
+    }
+
+    public Lease? Get(string leaseId) => _leases.GetValueOrDefault(leaseId);
+
+    /// <summary>Ends a lease and returns it; null when it was not held (a stale or duplicate report).</summary>
+    public Lease? Release(string leaseId) => _leases.Remove(leaseId, out var lease) ? lease : null;
+
+    /// <summary>Removes and returns the leases whose time ran out.</summary>
+    public IReadOnlyList<Lease> Expire()
+    {
+        var now = time.GetUtcNow();
+        var expired = _leases.Values.Where(l => l.ExpiresAt <= now).ToList();
+        foreach (var lease in expired)
+            _leases.Remove(lease.Id);
+        return expired;
+    }
+
+    /// <summary>Drops all pending work and leases (cancel); returns the config hashes that were affected.</summary>
+    public IReadOnlySet<string> Clear()
+    {
+        var hashes = _pending.Select(p => p.ConfigHash).Concat(_leases.Values.Select(l => l.Work.ConfigHash)).ToHashSet(StringComparer.Ordinal);
+        _pending.Clear();
+        _leases.Clear();
+        return hashes;
+    }
+
+    public bool IsQueuedOrLeased(string configHash) =>
+        _pending.Any(p => p.ConfigHash == configHash) || _leases.Values.Any(l => l.Work.ConfigHash == configHash);
+}

@@ -1,0 +1,99 @@
+using Orchestrator.Contracts.Trials;
+
+namespace Orchestrator.Grains.Trials;
+
+/// <summary>A trial's state machine, persisted on every transition (a few hundred bytes per write).</summary>
+public sealed class TrialGrain([PersistentState("trial", GrainStorageNames.State)] IPersistentState<TrialState> state) : Grain, ITrialGrain
+{
+    private TrialState State => state.State;
+
+    public Task<TrialState> GetAsync() => Task.FromResult(State);
+
+    public async Task StartAttemptAsync(int attempt, string worker)
+    {
+        if (IsFinal || attempt < State.Attempt)
+            return;
+        State.Status = TrialStatus.Running;
+        State.Attempt = attempt;
+        State.Worker = worker;
+        await state.WriteStateAsync();
+    }
+
+    public async Task RecordCheckpointAsync(int attempt, int epoch)
+    {
+        if (IsFinal || attempt != State.Attempt || epoch <= State.CheckpointEpoch)
+            return;
+        State.CheckpointEpoch = epoch;
+        await state.WriteStateAsync();
+    }
+
+    public async Task TrainedAsync(int attempt, WorkOutcome outcome, int shards)
+    {
+        if (IsFinal || attempt != State.Attempt)
+            return;
+        State.ValidationNll = outcome.ValidationNll;
+        State.Shards = shards;
+        if (shards > 0)
+        {
+            State.Status = TrialStatus.Evaluating;
+        }
+        else
+        {
+            State.Scores = [.. outcome.Scores];
+            Finish(TrialStatus.Completed, null);
+        }
+        await state.WriteStateAsync();
+    }
+
+    public async Task<TrialState> ShardDoneAsync(int shard, IReadOnlyList<ObservationScore> scores)
+    {
+        if (State.Status != TrialStatus.Evaluating || State.ShardsDone.Contains(shard))
+            return State;
+        State.ShardsDone.Add(shard);
+        State.Scores.AddRange(scores);
+        State.Scores.Sort((a, b) => a.Observation.CompareTo(b.Observation));
+        if (State.ShardsDone.Count >= State.Shards)
+            Finish(TrialStatus.Completed, null);
+        await state.WriteStateAsync();
+        return State;
+    }
+
+    public async Task FailAsync(string reason)
+    {
+        if (IsFinal)
+            return;
+        Finish(TrialStatus.Failed, reason);
+        await state.WriteStateAsync();
+    }
+
+    public async Task CancelAsync()
+    {
+        if (IsFinal)
+            return;
+        Finish(TrialStatus.Cancelled, "cancelled");
+        await state.WriteStateAsync();
+    }
+
+    public async Task<bool> ResetAsync()
+    {
+        if (State.Status is TrialStatus.Completed or TrialStatus.Pending)
+            return false;
+        // Keep the attempt counter and checkpoint: a retry resumes where the last attempt stopped.
+        State.Status = TrialStatus.Pending;
+        State.Reason = null;
+        State.FinishedAt = null;
+        State.ShardsDone.Clear();
+        State.Scores.Clear();
+        await state.WriteStateAsync();
+        return true;
+    }
+
+    private bool IsFinal => State.Status is TrialStatus.Completed or TrialStatus.Failed or TrialStatus.Cancelled;
+
+    private void Finish(TrialStatus status, string? reason)
+    {
+        State.Status = status;
+        State.Reason = reason;
+        State.FinishedAt = DateTimeOffset.UtcNow;
+    }
+}
