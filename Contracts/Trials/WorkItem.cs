@@ -3,7 +3,7 @@ using Orchestrator.Contracts.Specs;
 namespace Orchestrator.Contracts.Trials;
 
 /// <summary>What a worker is asked to do: train a trial, or evaluate one shard of a trained trial's observations.</summary>
-[GenerateSerializer, Immutable, Alias("orchestrator.work-kind")]
+[GenerateSerializer, Alias("orchestrator.work-kind")]
 public enum WorkKind
 {
     Train,
