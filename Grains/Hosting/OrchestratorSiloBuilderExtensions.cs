@@ -1,0 +1,60 @@
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Orchestrator.Contracts.Storage;
+using Orchestrator.Grains.Placement;
+using Orchestrator.Grains.Storage;
+using Orchestrator.Grains.Sweeps;
+using Orleans.Runtime.Hosting;
+
+namespace Orchestrator.Grains.Hosting;
+
+/// <summary>Registers the orchestrator's grains' services on a silo: storage, placement, sweep options, worker slots.</summary>
+public static class OrchestratorSiloBuilderExtensions
+{
+    public static ISiloBuilder AddOrchestrator(this ISiloBuilder builder, OrchestratorOptions options, Action<SweepOptions>? sweeps = null)
+    {
+        builder.Configure<SiloOptions>(o => o.SiloName = options.SiloName);
+        builder.ConfigureServices(services =>
+        {
+            services.AddSingleton(options);
+            services.TryAddSingleton(TimeProvider.System);
+            services.AddOptions<SweepOptions>().Configure(o => sweeps?.Invoke(o));
+            services.AddPlacementDirector<SiloNamePlacementStrategy, SiloNamePlacementDirector>();
+            AddStorage(services, options);
+            services.AddSingleton<WorkerSlots>();
+            services.AddSingleton<ILifecycleParticipant<ISiloLifecycle>>(sp => sp.GetRequiredService<WorkerSlots>());
+        });
+        return builder;
+    }
+
+    private static void AddStorage(IServiceCollection services, OrchestratorOptions options)
+    {
+        switch (options.Storage)
+        {
+            case StorageKind.Local:
+                var root = Path.GetFullPath(options.LocalPath);
+                services.AddSingleton<IResultStore>(_ => new LocalDirectoryResultStore(Path.Combine(root, "results")));
+                services.AddGrainStorage(GrainStorageNames.State, (sp, _) => LocalFileGrainStorage.Create(sp, Path.Combine(root, "grains")));
+                break;
+            case StorageKind.Azure:
+                void Configure(BlobStorageOptions o, string container)
+                {
+                    o.ConnectionString = options.ConnectionString;
+                    o.AccountUri = options.AccountUrl is null ? null : new Uri(options.AccountUrl);
+                    o.ContainerName = container;
+                    if (o.ConnectionString is null && o.AccountUri is null)
+                        throw new ArgumentException("Storage 'Azure' needs Orchestrator:ConnectionString or Orchestrator:AccountUrl.");
+                }
+                services.AddBlobGrainStorage(GrainStorageNames.State, o => Configure(o, options.Container + "-state"));
+                services.AddSingleton<IResultStore>(_ =>
+                {
+                    var blob = new BlobStorageOptions();
+                    Configure(blob, options.Container);
+                    return new BlobResultStore(blob);
+                });
+                break;
+            default:
+                throw new ArgumentException($"Unknown storage kind {options.Storage}.");
+        }
+    }
+}
