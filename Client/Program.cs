@@ -1,9 +1,12 @@
 using System.CommandLine;
 using Orchestrator.Client.Cli;
 
-var root = new RootCommand("orchestrator: free-form flow experiments on the sbibm benchmark")
+var root = new RootCommand("orchestrator: free-form flow experiments on the sbibm benchmark, run as sweeps on Orleans")
 {
+    RunCommand.Create(),
     TrainCommand.Create(),
     BenchCommand.Create(),
 };
-return root.Parse(args).Invoke();
+foreach (var command in SweepCommands.Create())
+    root.Add(command);
+return await root.Parse(args).InvokeAsync();

@@ -11,7 +11,11 @@ public interface ISchedulerGrain : IGrainWithStringKey
 
     [Alias("unregister")] Task UnregisterAsync(string sweep);
 
+    /// <summary>Sweeps that still have work.</summary>
     [AlwaysInterleave, Alias("sweeps")] Task<IReadOnlyList<string>> ListAsync();
+
+    /// <summary>Every sweep ever registered (for listings).</summary>
+    [AlwaysInterleave, Alias("all-sweeps")] Task<IReadOnlyList<string>> ListAllAsync();
 
     /// <summary>
     /// The next item of any active sweep (round-robin over sweeps), or null when none has work. Interleaves with

@@ -15,9 +15,12 @@ public sealed class SchedulerGrain([PersistentState("scheduler", GrainStorageNam
 
     public async Task RegisterAsync(string sweep)
     {
-        if (state.State.Sweeps.Contains(sweep))
+        if (state.State.Sweeps.Contains(sweep) && state.State.All.Contains(sweep))
             return;
-        state.State.Sweeps.Add(sweep);
+        if (!state.State.Sweeps.Contains(sweep))
+            state.State.Sweeps.Add(sweep);
+        if (!state.State.All.Contains(sweep))
+            state.State.All.Add(sweep);
         await state.WriteStateAsync();
     }
 
@@ -28,6 +31,8 @@ public sealed class SchedulerGrain([PersistentState("scheduler", GrainStorageNam
     }
 
     public Task<IReadOnlyList<string>> ListAsync() => Task.FromResult<IReadOnlyList<string>>([.. state.State.Sweeps]);
+
+    public Task<IReadOnlyList<string>> ListAllAsync() => Task.FromResult<IReadOnlyList<string>>([.. state.State.All]);
 
     public async Task<WorkItem?> LeaseAsync(string workerId)
     {
@@ -49,5 +54,8 @@ public sealed class SchedulerGrain([PersistentState("scheduler", GrainStorageNam
 [GenerateSerializer, Alias("orchestrator.scheduler-state")]
 public sealed class SchedulerState
 {
+    /// <summary>Sweeps with work left.</summary>
     [Id(0)] public List<string> Sweeps { get; set; } = [];
+    /// <summary>Every sweep ever registered.</summary>
+    [Id(1)] public List<string> All { get; set; } = [];
 }

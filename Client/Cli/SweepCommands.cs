@@ -1,0 +1,117 @@
+using System.CommandLine;
+using Orchestrator.Client.Sdk;
+using Orchestrator.Contracts.Specs;
+using Spectre.Console;
+
+namespace Orchestrator.Client.Cli;
+
+/// <summary><c>submit</c>, <c>watch</c>, <c>ls</c>, <c>results</c>, <c>cancel</c>, <c>resume</c>: talk to a running cluster.</summary>
+public static class SweepCommands
+{
+    public static IEnumerable<Command> Create()
+    {
+        yield return Submit();
+        yield return Watch();
+        yield return List();
+        yield return Results();
+        yield return Cancel();
+        yield return Resume();
+    }
+
+    private static Command Submit()
+    {
+        var spec = new Argument<string>("spec") { Description = "sweep spec file (.yaml, .yml or .json)" };
+        var watch = new Option<bool>("--watch") { Description = "follow progress until the sweep ends" };
+        return Connected("submit", "Submit a sweep to a running cluster (idempotent for the same name and spec).", [spec], [watch],
+            async (parse, client, ct) =>
+            {
+                var parsed = SweepSpecParser.ParseFile(parse.GetValue(spec)!);
+                var status = await client.SubmitAsync(parsed);
+                AnsiConsole.MarkupLineInterpolated($"Submitted [bold]{status.Name}[/]: {status.Total} trials ({status.Completed} already completed). Follow it with 'orchestrator watch {status.Name}'.");
+                if (parse.GetValue(watch))
+                    await SweepProgressView.FollowAsync(client, status.Name, ct);
+                return 0;
+            });
+    }
+
+    private static Command Watch()
+    {
+        var name = new Argument<string>("sweep") { Description = "sweep name" };
+        return Connected("watch", "Follow a sweep's progress until it ends, then print its results.", [name], [],
+            async (parse, client, ct) =>
+            {
+                await SweepProgressView.FollowAsync(client, parse.GetValue(name)!, ct);
+                ResultsView.Print(await client.GetResultsAsync(parse.GetValue(name)!));
+                return 0;
+            });
+    }
+
+    private static Command List() => Connected("ls", "List the cluster's sweeps.", [], [], async (_, client, _) =>
+    {
+        var table = new Table().AddColumns("sweep", "phase", "trials", "completed", "running", "pending", "failed", "cancelled", "submitted");
+        foreach (var s in await client.ListAsync())
+            table.AddRow(s.Name, s.Phase.ToString(), s.Total.ToString(), s.Completed.ToString(), s.Running.ToString(), s.Pending.ToString(),
+                s.Failed.ToString(), s.Cancelled.ToString(), s.SubmittedAt.ToLocalTime().ToString("g"));
+        AnsiConsole.Write(table);
+        return 0;
+    });
+
+    private static Command Results()
+    {
+        var name = new Argument<string>("sweep") { Description = "sweep name" };
+        var csv = new Option<bool>("--csv") { Description = "print one CSV row per trial instead of tables" };
+        return Connected("results", "Print a sweep's results: C2ST per config group (mean ± SEM over seeds) and per trial.", [name], [csv],
+            async (parse, client, _) =>
+            {
+                var results = await client.GetResultsAsync(parse.GetValue(name)!);
+                if (parse.GetValue(csv))
+                    Console.Write(Grains.Sweeps.SummaryCsv.Write(results));
+                else
+                    ResultsView.Print(results, perTrial: true);
+                return 0;
+            });
+    }
+
+    private static Command Cancel()
+    {
+        var name = new Argument<string>("sweep") { Description = "sweep name" };
+        return Connected("cancel", "Cancel a sweep's pending and running trials (completed results are kept).", [name], [],
+            async (parse, client, _) =>
+            {
+                var status = await client.CancelAsync(parse.GetValue(name)!);
+                AnsiConsole.MarkupLineInterpolated($"{status.Name}: {status.Phase}, {status.Completed} completed, {status.Cancelled} cancelled.");
+                return 0;
+            });
+    }
+
+    private static Command Resume()
+    {
+        var name = new Argument<string>("sweep") { Description = "sweep name" };
+        var retryFailed = new Option<bool>("--retry-failed") { Description = "also run failed trials again, from their last checkpoint" };
+        return Connected("resume", "Continue a cancelled or interrupted sweep; completed trials are not rerun.", [name], [retryFailed],
+            async (parse, client, _) =>
+            {
+                var status = await client.ResumeAsync(parse.GetValue(name)!, parse.GetValue(retryFailed));
+                AnsiConsole.MarkupLineInterpolated($"{status.Name}: {status.Phase}, {status.Pending} pending, {status.Completed} completed.");
+                return 0;
+            });
+    }
+
+    private static Command Connected(string name, string description, Argument[] arguments, Option[] options,
+        Func<ParseResult, OrchestratorClient, CancellationToken, Task<int>> action)
+    {
+        var connection = new ConnectionOptions();
+        var command = new Command(name, description);
+        foreach (var argument in arguments)
+            command.Add(argument);
+        foreach (var option in options)
+            command.Add(option);
+        connection.AddTo(command);
+        command.SetAction((parse, cancellation) => ConsoleErrors.RunAsync(async () =>
+        {
+            await using var client = await connection.ConnectAsync(parse, cancellation);
+            return await action(parse, client, cancellation);
+        }));
+        return command;
+    }
+}

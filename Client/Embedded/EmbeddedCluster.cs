@@ -1,0 +1,56 @@
+using System.Net;
+using System.Net.Sockets;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Orchestrator.Client.Sdk;
+using Orchestrator.Grains.Hosting;
+
+namespace Orchestrator.Client.Embedded;
+
+/// <summary>
+/// A one-machine silo inside the CLI process (for <c>orchestrator run</c>): localhost clustering on free loopback
+/// ports, the local-folder store, one worker slot per core by default. Nothing to start or configure first.
+/// </summary>
+public sealed class EmbeddedCluster : IAsyncDisposable
+{
+    private readonly IHost _host;
+
+    private EmbeddedCluster(IHost host, OrchestratorClient client)
+    {
+        _host = host;
+        Client = client;
+    }
+
+    public OrchestratorClient Client { get; }
+
+    public static async Task<EmbeddedCluster> StartAsync(OrchestratorOptions options, CancellationToken cancellation)
+    {
+        var builder = Host.CreateApplicationBuilder();
+        builder.Logging.SetMinimumLevel(LogLevel.Warning);
+        builder.Logging.AddFilter("Orleans", LogLevel.Error);
+        builder.Logging.AddFilter("Microsoft.Orleans", LogLevel.Error);
+        builder.UseOrleans(silo =>
+        {
+            silo.UseLocalhostClustering(FreePort(), FreePort(), null, options.ServiceId, options.ClusterId);
+            silo.AddOrchestrator(options);
+        });
+        var host = builder.Build();
+        await host.StartAsync(cancellation);
+        return new EmbeddedCluster(host, new OrchestratorClient(host.Services.GetRequiredService<IClusterClient>()));
+    }
+
+    private static int FreePort()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        return ((IPEndPoint)listener.LocalEndpoint).Port;
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        // Stopping the silo stops its workers (their items are requeued from their last checkpoint next time).
+        await _host.StopAsync(CancellationToken.None);
+        _host.Dispose();
+    }
+}

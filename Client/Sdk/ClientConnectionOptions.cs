@@ -1,0 +1,12 @@
+namespace Orchestrator.Client.Sdk;
+
+/// <summary>How the SDK reaches a cluster: a local silo's gateway, or Redis membership for a multi-machine cluster.</summary>
+public sealed class ClientConnectionOptions
+{
+    public string ClusterId { get; set; } = "orchestrator";
+    public string ServiceId { get; set; } = "orchestrator";
+    /// <summary>"localhost" or "redis".</summary>
+    public string Clustering { get; set; } = "localhost";
+    public int GatewayPort { get; set; } = 30000;
+    public string? RedisConnection { get; set; }
+}
