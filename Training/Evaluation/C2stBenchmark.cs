@@ -30,7 +30,8 @@ public static class C2stBenchmark
     /// <summary>
     /// Runs the cases ("&lt;d&gt;d-same" or "&lt;d&gt;d-different", any d ≥ 1). With <paramref name="runSklearn"/> false
     /// only our C2ST runs (sklearn's 10-dimensional runs take many minutes). Progress lines go to
-    /// <paramref name="progress"/>.
+    /// <paramref name="progress"/>. A sklearn run longer than <paramref name="sklearnTimeout"/> is stopped and its
+    /// row has no sklearn numbers.
     /// </summary>
     public static IReadOnlyList<C2stBenchmarkRow> Run(
         int n = 10_000,
@@ -38,7 +39,8 @@ public static class C2stBenchmark
         bool runSklearn = true,
         Action<string>? progress = null,
         C2stOptions? options = null,
-        int dataSeed = 0)
+        int dataSeed = 0,
+        TimeSpan? sklearnTimeout = null)
     {
         if (n < 10)
             throw new ArgumentOutOfRangeException(nameof(n), n, "The benchmark needs at least 10 samples per side.");
@@ -58,8 +60,15 @@ public static class C2stBenchmark
             if (runSklearn)
             {
                 progress?.Invoke($"{name}: scikit-learn's C2ST (one core; minutes for d = 10) …");
-                sklearn = SklearnC2st.Run(reference, model, options.Seed, options.Folds);
-                progress?.Invoke($"{name}: sklearn {sklearn.Accuracy:F4} in {sklearn.Seconds:F1} s");
+                try
+                {
+                    sklearn = SklearnC2st.Run(reference, model, options.Seed, options.Folds, timeout: sklearnTimeout);
+                    progress?.Invoke($"{name}: sklearn {sklearn.Accuracy:F4} in {sklearn.Seconds:F1} s");
+                }
+                catch (TimeoutException error)
+                {
+                    progress?.Invoke($"{name}: {error.Message} (no sklearn numbers for this case)");
+                }
             }
 
             var seconds = ours.Elapsed.TotalSeconds;

@@ -1,3 +1,4 @@
+using TorchSharp;
 using static TorchSharp.torch;
 
 namespace Orchestrator.Training.Evaluation;
@@ -13,6 +14,10 @@ public sealed class StackedMlp : IDisposable
     private readonly int _dim;
     private readonly int _hidden;
     private readonly List<Tensor> _views = [];
+
+    // Scalars passed to libtorch are owned here and live as long as the network: a temporary Scalar (as from an
+    // implicit conversion) can be finalised by the GC while libtorch still reads it.
+    private readonly Scalar _one = 1.0.ToScalar();
 
     public StackedMlp(int dim, int hidden, Tensor theta)
     {
@@ -65,9 +70,9 @@ public sealed class StackedMlp : IDisposable
     /// <summary>Forward pass of all networks on x [F, B, d]: returns the logits [F, B, 1] and the hidden activations.</summary>
     public (Tensor Logits, Tensor A1, Tensor A2) Forward(Tensor x)
     {
-        var a1 = bmm(x, W1).add_(B1).relu_();
-        var a2 = bmm(a1, W2).add_(B2).relu_();
-        var logits = bmm(a2, W3).add_(B3);
+        var a1 = bmm(x, W1).add_(B1, _one).relu_();
+        var a2 = bmm(a1, W2).add_(B2, _one).relu_();
+        var logits = bmm(a2, W3).add_(B3, _one);
         return (logits, a1, a2);
     }
 
@@ -104,6 +109,7 @@ public sealed class StackedMlp : IDisposable
         DisposeViews();
         Theta.Dispose();
         WeightMask.Dispose();
+        _one.Dispose();
     }
 
     private void BindViews()

@@ -1,3 +1,4 @@
+using TorchSharp;
 using static TorchSharp.torch;
 
 namespace Orchestrator.Training.Evaluation;
@@ -44,13 +45,15 @@ public static class StackedMlpTrainer
         var epochs = new int[folds];
         var bestLoss = Enumerable.Repeat(double.PositiveInfinity, folds).ToArray();
         var noImprovement = new int[folds];
+        using var scalars = new ScalarCache(device);
         var layout = new BatchLayout(trainSets, active, options, mlp.WeightMask);
+        scalars.Prepare(ScalarsFor(layout));
 
         try
         {
             while (active.Count > 0)
             {
-                var losses = RunEpoch(data, labels, trainSets, active, rngs, steps, layout, mlp, maskColumn, m, v, options);
+                var losses = RunEpoch(data, labels, trainSets, active, rngs, steps, layout, mlp, maskColumn, m, v, scalars, options);
 
                 var finished = new List<int>();
                 for (var row = 0; row < active.Count; row++)
@@ -80,6 +83,7 @@ public static class StackedMlpTrainer
                 (m, v) = (Select(m, rows), Select(v, rows));
                 layout.Dispose();
                 layout = new BatchLayout(trainSets, active, options, mlp.WeightMask);
+                scalars.Prepare(ScalarsFor(layout));
             }
         }
         finally
@@ -92,7 +96,7 @@ public static class StackedMlpTrainer
     }
 
     private static double[] RunEpoch(Tensor data, Tensor labels, IReadOnlyList<long[]> trainSets, List<int> active, Random[] rngs,
-        int[] steps, BatchLayout layout, StackedMlp mlp, Tensor maskColumn, Tensor m, Tensor v, C2stOptions options)
+        int[] steps, BatchLayout layout, StackedMlp mlp, Tensor maskColumn, Tensor m, Tensor v, ScalarCache scalars, C2stOptions options)
     {
         using var scope = NewDisposeScope();
         var f = active.Count;
@@ -142,18 +146,23 @@ public static class StackedMlpTrainer
             seen.narrow(1, start, size).copy_(logits);
             var delta = logits.sigmoid().sub_(y);
             if (uniform)
-                delta.mul_(1.0 / size);
+                delta.mul_(scalars.Get(1.0 / size));
             else
                 delta.mul_(layout.SampleWeights.narrow(1, start, size));
 
-            var grad = mlp.Backward(x, a1, a2, delta).addcmul_(mlp.Theta, layout.PenaltyGrad[s], 1);
-            m.lerp_(grad, 1 - Beta1);
-            v.lerp_(grad.mul_(grad), 1 - Beta2);
-            var denominator = v.sqrt().add_(Epsilon);
+            var grad = mlp.Backward(x, a1, a2, delta).addcmul_(mlp.Theta, layout.PenaltyGrad[s], scalars.Get(1.0));
+            m.lerp_(grad, scalars.Tensor(1 - Beta1));
+            v.lerp_(grad.mul_(grad), scalars.Tensor(1 - Beta2));
+            var denominator = v.sqrt().add_(scalars.Get(Epsilon));
             if (uniform)
-                mlp.Theta.addcdiv_(m, denominator, lrScale[0]);
+            {
+                using var stepSize = lrScale[0].ToScalar();
+                mlp.Theta.addcdiv_(m, denominator, stepSize);
+            }
             else
-                mlp.Theta.addcdiv_(m.mul(tensor(lrScale, [f, 1], device: device)), denominator, 1);
+            {
+                mlp.Theta.addcdiv_(m.mul(tensor(lrScale, [f, 1], device: device)), denominator, scalars.Get(1.0));
+            }
         }
 
         // Σ over the epoch's batches of (mean log loss + 0.5·α·Σ‖W‖²/batch)·batch: the log losses of the
@@ -166,6 +175,12 @@ public static class StackedMlpTrainer
             losses[row] = logLoss[row] + 0.5 * options.Alpha * 0.5 * (penaltyBefore[row] + penaltyAfter[row]) * layout.Batches[row];
         return losses;
     }
+
+    private static IEnumerable<double> ScalarsFor(BatchLayout layout) =>
+        Enumerable.Range(0, layout.Steps)
+            .Select(s => 1.0 / Math.Min(layout.BatchSize, layout.Width - s * layout.BatchSize))
+            .Append(1.0)
+            .Append(Epsilon);
 
     private static double[] Penalty(StackedMlp mlp, Tensor maskColumn)
     {
