@@ -1,7 +1,7 @@
 using System.CommandLine;
-using Orchestrator.Client.Output;
 using Orchestrator.Training.Networks;
 using Orchestrator.Training.Optimization;
+using Orchestrator.Training.Output;
 using Orchestrator.Training.Trials;
 using Spectre.Console;
 

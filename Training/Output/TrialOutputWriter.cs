@@ -5,7 +5,7 @@ using System.Text.Json;
 using System.Text.Json.Serialization;
 using Orchestrator.Training.Trials;
 
-namespace Orchestrator.Client.Output;
+namespace Orchestrator.Training.Output;
 
 /// <summary>
 /// Writes a trial's outputs to a directory: result.json (config, C2ST per observation, NLL, timings, history),
@@ -20,17 +20,31 @@ public static class TrialOutputWriter
         PropertyNamingPolicy = JsonNamingPolicy.CamelCase,
     };
 
+    public const string ResultFile = "result.json";
+
     public static void Write(string directory, TrialResult result)
     {
-        Directory.CreateDirectory(directory);
-        File.WriteAllText(Path.Combine(directory, "result.json"), JsonSerializer.Serialize(result, Json));
         foreach (var observation in result.Observations)
-            WriteSamples(Path.Combine(directory, $"posterior_obs{observation.Observation}.csv.gz"), observation.Samples);
-        WriteHistory(Path.Combine(directory, "history.csv"), result);
+            WriteSamples(SamplesPath(directory, observation.Observation), observation.Samples);
+        WriteResult(directory, result);
     }
+
+    /// <summary>Writes result.json and history.csv only (samples written apart, e.g. one observation at a time); returns result.json's path.</summary>
+    public static string WriteResult(string directory, TrialResult result)
+    {
+        Directory.CreateDirectory(directory);
+        var path = Path.Combine(directory, ResultFile);
+        File.WriteAllText(path, JsonSerializer.Serialize(result, Json));
+        WriteHistory(Path.Combine(directory, "history.csv"), result);
+        return path;
+    }
+
+    /// <summary>Where an observation's posterior samples go: posterior_obs{k}.csv.gz.</summary>
+    public static string SamplesPath(string directory, int observation) => Path.Combine(directory, $"posterior_obs{observation}.csv.gz");
 
     public static void WriteSamples(string path, PosteriorSamples samples)
     {
+        Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(path))!);
         using var file = File.Create(path);
         using var gzip = new GZipStream(file, CompressionLevel.Optimal);
         using var writer = new StreamWriter(gzip, new UTF8Encoding(false));
