@@ -4,6 +4,7 @@ using Orchestrator.Contracts.Storage;
 using Orchestrator.Grains.Placement;
 using Orchestrator.Grains.Storage;
 using Orchestrator.Grains.Sweeps;
+using Orleans.Configuration;
 using Orleans.Runtime.Hosting;
 
 namespace Orchestrator.Grains.Hosting;
