@@ -8,7 +8,7 @@ namespace Orchestrator.Silo.TrialHost;
 public static class FffSbiParameters
 {
     private static readonly string[] Known =
-        ["task", "budget", "beta", "lr", "weightDecay", "batchSize", "epochs", "architecture", "identityInit", "hutchinson", "posteriorSamples"];
+        ["task", "budget", "beta", "lr", "weightDecay", "batchSize", "epochs", "architecture", "identityInit", "hutchinson", "posteriorSamples", "validationFraction"];
 
     /// <summary>The config; throws <see cref="InvalidTrialRequestException"/> naming an unknown or ill-typed parameter.</summary>
     public static TrialConfig ToConfig(
@@ -25,6 +25,7 @@ public static class FffSbiParameters
             Task = Get(parameters, "task", JsonValueKind.String, e => e.GetString()!, defaults.Task),
             Budget = Get(parameters, "budget", JsonValueKind.Number, Int, defaults.Budget),
             PosteriorSamples = Get(parameters, "posteriorSamples", JsonValueKind.Number, Int, defaults.PosteriorSamples),
+            ValidationFraction = Get(parameters, "validationFraction", JsonValueKind.Number, e => e.GetDouble(), defaults.ValidationFraction),
             Seed = seed,
             Device = device,
             Threads = threads,
