@@ -14,8 +14,10 @@ public static class SweepSpecParser
         var reader = new SpecTreeReader();
         var spec = reader.Read(root);
         var errors = new List<SpecError>(reader.Errors);
-        // A field the reader already rejected keeps its default; do not report it twice.
-        foreach (var error in SweepSpecValidator.Validate(spec, registry))
+        // A field the reader already rejected keeps its default; do not report it twice. A document that is not
+        // a map at all gets no further errors.
+        var documentRejected = errors.Any(e => e.Path.Length == 0);
+        foreach (var error in documentRejected ? [] : SweepSpecValidator.Validate(spec, registry))
         {
             if (!errors.Any(e => Covers(e.Path, error.Path)))
                 errors.Add(Locate(error, reader.Positions));

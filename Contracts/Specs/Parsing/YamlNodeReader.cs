@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using System.Text.RegularExpressions;
 using YamlDotNet.Core;
 using YamlDotNet.Core.Events;
@@ -14,13 +15,14 @@ internal static partial class YamlNodeReader
     public static SpecNode? Read(string text)
     {
         var parser = new Parser(new StringReader(text));
+        var last = new StrongBox<Mark>(Mark.Empty);
         try
         {
             parser.Consume<StreamStart>();
             if (parser.TryConsume<StreamEnd>(out _))
                 return null;
             parser.Consume<DocumentStart>();
-            var root = ReadNode(parser);
+            var root = ReadNode(parser, last);
             parser.Consume<DocumentEnd>();
             if (parser.TryConsume<DocumentStart>(out var next))
                 throw Error("a spec is one YAML document; found a second one", next.Start);
@@ -31,10 +33,17 @@ internal static partial class YamlNodeReader
             var message = PositionPrefix().Replace(e.Message, "");
             throw Error($"YAML syntax error: {message.TrimEnd('.')}", e.Start);
         }
+        catch (InvalidOperationException)
+        {
+            // YamlDotNet 16 throws this instead of a YamlException for some unterminated flow collections.
+            throw Error("YAML syntax error: unterminated [list] or {map} (a closing bracket is missing)", last.Value);
+        }
     }
 
-    private static SpecNode ReadNode(IParser parser)
+    private static SpecNode ReadNode(IParser parser, StrongBox<Mark> last)
     {
+        if (parser.Current is { } current)
+            last.Value = current.Start;
         if (parser.TryConsume<Scalar>(out var scalar))
         {
             // Quoted and block scalars are always strings; only plain ones are typed.
@@ -45,7 +54,7 @@ internal static partial class YamlNodeReader
         {
             var items = new List<SpecNode>();
             while (!parser.TryConsume<SequenceEnd>(out _))
-                items.Add(ReadNode(parser));
+                items.Add(ReadNode(parser, last));
             return new ListNode(items, Line(sequence.Start), Column(sequence.Start));
         }
         if (parser.TryConsume<MappingStart>(out var mapping))
@@ -53,10 +62,10 @@ internal static partial class YamlNodeReader
             var entries = new List<MapEntry>();
             while (!parser.TryConsume<MappingEnd>(out _))
             {
-                var key = ReadNode(parser);
-                var value = ReadNode(parser);
+                var key = ReadNode(parser, last);
+                var value = ReadNode(parser, last);
                 if (key is not ScalarNode { Value: { } keyValue })
-                    throw Error("map keys must be plain names", Mark(key));
+                    throw Error("map keys must be plain names", MarkOf(key));
                 entries.Add(new MapEntry(keyValue.ToString(), key.Line, key.Column, value));
             }
             return new MapNode(entries, Line(mapping.Start), Column(mapping.Start));
@@ -65,7 +74,7 @@ internal static partial class YamlNodeReader
         throw Error(other is AnchorAlias ? "YAML aliases (*name) are not supported in specs" : $"unexpected YAML {other.GetType().Name}", other.Start);
     }
 
-    private static Mark Mark(SpecNode node) => new(0, node.Line, node.Column);
+    private static Mark MarkOf(SpecNode node) => new(0, node.Line, node.Column);
 
     private static int Line(Mark mark) => (int)Math.Max(1, mark.Line);
 

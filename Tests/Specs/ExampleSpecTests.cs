@@ -1,0 +1,41 @@
+using Orchestrator.Contracts.Specs;
+
+namespace Orchestrator.Tests.Specs;
+
+public class ExampleSpecTests
+{
+    private static string ExamplePath(string file) => Path.Combine(RepoRoot(), "examples", file);
+
+    private static string RepoRoot()
+    {
+        var directory = new DirectoryInfo(AppContext.BaseDirectory);
+        while (directory is not null && !File.Exists(Path.Combine(directory.FullName, "Orchestrator.sln")))
+            directory = directory.Parent;
+        Assert.NotNull(directory);
+        return directory.FullName;
+    }
+
+    [Theory]
+    [InlineData("two-moons-beta.yaml", 10, 5)]
+    [InlineData("sbi-grid.yaml", 96, 32)]
+    public void Example_specs_parse_validate_and_expand(string file, int trials, int groups)
+    {
+        var spec = SweepSpecParser.ParseFile(ExamplePath(file));
+        Assert.Equal(Path.GetFileNameWithoutExtension(file), spec.Name);
+        var expansion = SweepExpander.Expand(spec);
+        Assert.Equal(trials, expansion.Trials.Count);
+        Assert.Equal(groups, expansion.GroupCount);
+        Assert.False(expansion.Truncated);
+    }
+
+    [Fact]
+    public void The_readme_spec_parses_and_expands()
+    {
+        var readme = File.ReadAllText(Path.Combine(RepoRoot(), "Contracts", "Specs", "README.md"));
+        var start = readme.IndexOf("```yaml\n", StringComparison.Ordinal) + "```yaml\n".Length;
+        var yaml = readme[start..readme.IndexOf("```", start, StringComparison.Ordinal)];
+        var expansion = SweepExpander.Expand(SweepSpecParser.Parse(yaml, "readme.yaml"));
+        Assert.Equal(100, expansion.Trials.Count); // 5 β × 2 architectures × 3 lr × 3 weight decay × 4 batch sizes × 2 seeds = 720, capped
+        Assert.Equal(620, expansion.TruncatedBy);
+    }
+}
