@@ -131,7 +131,11 @@ public static class TrialRunner
                 trained.ThetaScale, trained.XScale, config.PosteriorSamples, trained.Device, rng);
             samplingSeconds += clock.Elapsed.TotalSeconds;
             clock.Restart();
-            var c2st = C2st.Score(SbiReferenceData.ReferencePosterior(config.Task, number), samples);
+            // Equal class sizes, as sbibm: with fewer posterior samples, compare against as many reference samples.
+            var reference = SbiReferenceData.ReferencePosterior(config.Task, number);
+            if (reference.shape[0] > samples.shape[0])
+                reference = reference[TensorIndex.Slice(0, samples.shape[0])];
+            var c2st = C2st.Score(reference, samples);
             c2stSeconds += clock.Elapsed.TotalSeconds;
             var values = samples.to(float32).data<float>().ToArray();
             results.Add(new ObservationResult(number, c2st, acceptance, new PosteriorSamples((int)samples.shape[0], trained.Task.ThetaDim, values)));
