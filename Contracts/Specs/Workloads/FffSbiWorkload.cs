@@ -41,5 +41,7 @@ public sealed class FffSbiWorkload : WorkloadDefinition
         {
             Min = 0, MinExclusive = true, Max = 0.5, MaxExclusive = true, Default = ParamValue.Of(0.1),
         },
+        // Fault injection for testing crash isolation; absent (no default) in real sweeps.
+        new("fault", ParamKind.String, "test only: make the trial host abort natively or throw") { Allowed = ["native-abort", "throw"] },
     ];
 }

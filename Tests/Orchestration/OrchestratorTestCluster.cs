@@ -1,0 +1,101 @@
+using Orchestrator.Client.Sdk;
+using Orchestrator.Contracts.Specs;
+using Orchestrator.Contracts.Sweeps;
+using Orchestrator.Grains.Hosting;
+using Orchestrator.Grains.Sweeps;
+using Orleans.TestingHost;
+
+namespace Orchestrator.Tests.Orchestration;
+
+/// <summary>
+/// A real in-process Orleans cluster running the orchestrator's grains: each silo gets its own name, worker slots and
+/// work folder; storage is either a local folder or Azurite. Trials run in real trial-host child processes.
+/// </summary>
+public sealed class OrchestratorTestCluster : IAsyncDisposable
+{
+    private OrchestratorTestCluster(InProcessTestCluster cluster)
+    {
+        Cluster = cluster;
+        Client = new OrchestratorClient(cluster.Client);
+    }
+
+    public InProcessTestCluster Cluster { get; }
+
+    public OrchestratorClient Client { get; }
+
+    public IGrainFactory Grains => Cluster.Client;
+
+    /// <param name="storage">Configures storage on each silo's options (local path or Azure connection).</param>
+    public static async Task<OrchestratorTestCluster> StartAsync(int silos, Action<OrchestratorOptions> storage,
+        int slotsPerSilo = 1, Action<SweepOptions>? sweeps = null)
+    {
+        var work = Directory.CreateTempSubdirectory("orchestrator-test-work-").FullName;
+        var builder = new InProcessTestClusterBuilder((short)silos);
+        builder.Options.ConfigureFileLogging = false;
+        builder.ConfigureSilo((silo, siloBuilder) =>
+        {
+            var options = new OrchestratorOptions
+            {
+                SiloName = silo.SiloName,
+                CpuSlots = slotsPerSilo,
+                CudaSlots = 0,
+                WorkPath = Path.Combine(work, silo.SiloName),
+            };
+            storage(options);
+            siloBuilder.AddOrchestrator(options, o =>
+            {
+                o.LeaseDuration = TimeSpan.FromSeconds(20);
+                o.CheckpointEvery = 1;
+                sweeps?.Invoke(o);
+            });
+        });
+        var cluster = builder.Build();
+        await cluster.DeployAsync();
+        return new OrchestratorTestCluster(cluster);
+    }
+
+    /// <summary>Follows the sweep until it ends (or the timeout passes) and returns its results.</summary>
+    public async Task<SweepResults> RunToEndAsync(string sweep, TimeSpan timeout)
+    {
+        using var cancel = new CancellationTokenSource(timeout);
+        await foreach (var _ in Client.WatchAsync(sweep, cancel.Token))
+        {
+        }
+        var status = await Client.GetStatusAsync(sweep);
+        Assert.True(status.IsFinished, $"sweep {sweep} did not finish within {timeout}: {status}");
+        return await Client.GetResultsAsync(sweep);
+    }
+
+    /// <summary>Polls until the condition on the sweep's status holds.</summary>
+    public async Task<SweepStatus> WaitForAsync(string sweep, Func<SweepStatus, bool> condition, TimeSpan timeout)
+    {
+        var deadline = DateTime.UtcNow + timeout;
+        while (true)
+        {
+            var status = await Client.GetStatusAsync(sweep);
+            if (condition(status))
+                return status;
+            Assert.True(DateTime.UtcNow < deadline, $"condition not reached within {timeout}: {status}");
+            await Task.Delay(200);
+        }
+    }
+
+    /// <summary>A tiny but real fff-sbi spec: two_moons, small budget, few epochs, few posterior samples.</summary>
+    public static SweepSpec TinySpec(string name, string extraFixed = "", string search = "beta: [5, 25]", string seeds = "[1, 2]",
+        int epochs = 2, int shards = 1, string observations = "[1]") =>
+        SweepSpecParser.Parse($$"""
+            name: {{name}}
+            workload: fff-sbi
+            fixed: { task: two_moons, budget: 200, epochs: {{epochs}}, batchSize: 64, posteriorSamples: 500{{extraFixed}} }
+            search:
+              {{search}}
+            seeds: {{seeds}}
+            evaluation: { observations: {{observations}}, shards: {{shards}} }
+            """, "spec.yaml");
+
+    public async ValueTask DisposeAsync()
+    {
+        await Cluster.StopAllSilosAsync();
+        await Cluster.DisposeAsync();
+    }
+}
