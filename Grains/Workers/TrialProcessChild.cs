@@ -135,13 +135,14 @@ internal sealed class TrialProcessChild
             await Task.WhenAll(stdout, stderr).WaitAsync(DrainTimeout).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
             var exitCode = _process.ExitCode;
             if (!_exitExpected)
-            {
                 died = new TrialProcessDied(Pid, Generation, exitCode, TrialProcessDied.SignalOf(exitCode), _stderr.Snapshot());
-                _events.TryWrite(died);
-            }
+            // HasExited must be true before anyone reads the death (else a restart could pick this child up again).
+            _exited.TrySetResult(died);
             _ready.TrySetException(died is null
                 ? new OperationCanceledException("The trial host was stopped before it was ready.")
                 : new TrialProcessDiedException(died));
+            if (died is not null)
+                _events.TryWrite(died);
         }
         finally
         {

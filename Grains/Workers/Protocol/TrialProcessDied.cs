@@ -1,3 +1,5 @@
+using System.Text.Json.Serialization;
+
 namespace Orchestrator.Grains.Workers.Protocol;
 
 /// <summary>
@@ -9,6 +11,7 @@ namespace Orchestrator.Grains.Workers.Protocol;
 public sealed record TrialProcessDied(int Pid, int Generation, int ExitCode, string? Signal, IReadOnlyList<string> StderrTail) : TrialHostEvent
 {
     /// <summary>"exit code 134 (SIGABRT)".</summary>
+    [JsonIgnore]
     public string ExitDescription => Signal is null ? $"exit code {ExitCode}" : $"exit code {ExitCode} ({Signal})";
 
     /// <summary>The signal name for an exit code of 128 + signal, as Linux shells and .NET report a signal death.</summary>
