@@ -153,7 +153,7 @@ public static class StackedMlpTrainer
             var grad = mlp.Backward(x, a1, a2, delta).addcmul_(mlp.Theta, layout.PenaltyGrad[s], scalars.Get(1.0));
             m.lerp_(grad, scalars.Tensor(1 - Beta1));
             v.lerp_(grad.mul_(grad), scalars.Tensor(1 - Beta2));
-            var denominator = v.sqrt().add_(scalars.Get(Epsilon));
+            var denominator = v.sqrt().add_(scalars.Get(Epsilon), scalars.Get(1.0));
             if (uniform)
             {
                 using var stepSize = lrScale[0].ToScalar();

@@ -1,3 +1,4 @@
+using TorchSharp;
 using static TorchSharp.torch;
 
 namespace Orchestrator.Training.Optimization;
@@ -42,17 +43,28 @@ public sealed class AdamL2 : IDisposable
         var correction1 = 1 - Math.Pow(beta1, Step);
         var correction2 = 1 - Math.Pow(Beta2, Step);
         using var _ = no_grad();
-        using var scope = NewDisposeScope();
+        // Scalars are created once per update and outlive every native call that reads them: a temporary
+        // Scalar (an implicit double conversion, or an API's default alpha) can be finalised mid-call.
+        using var one = 1.0.ToScalar();
+        using var decay = WeightDecay.ToScalar();
+        using var b1 = beta1.ToScalar();
+        using var oneMinusB1 = (1 - beta1).ToScalar();
+        using var b2 = Beta2.ToScalar();
+        using var oneMinusB2 = (1 - Beta2).ToScalar();
+        using var epsilon = Epsilon.ToScalar();
+        using var invSqrtCorrection2 = (1 / Math.Sqrt(correction2)).ToScalar();
+        using var stepSize = (-learningRate / correction1).ToScalar();
         for (var i = 0; i < _parameters.Length; i++)
         {
             var grad = _parameters[i].grad;
             if (grad is null)
                 continue;
-            var g = WeightDecay == 0 ? grad : grad.add(_parameters[i], alpha: WeightDecay);
-            _firstMoment[i].mul_(beta1).add_(g, alpha: 1 - beta1);
-            _secondMoment[i].mul_(Beta2).addcmul_(g, g, value: 1 - Beta2);
-            var denominator = (_secondMoment[i].sqrt() / Math.Sqrt(correction2)).add_(Epsilon);
-            _parameters[i].addcdiv_(_firstMoment[i], denominator, value: -learningRate / correction1);
+            using var scope = NewDisposeScope();
+            var g = WeightDecay == 0 ? grad : grad.add(_parameters[i], decay);
+            _firstMoment[i].mul_(b1).add_(g, oneMinusB1);
+            _secondMoment[i].mul_(b2).addcmul_(g, g, oneMinusB2);
+            var denominator = _secondMoment[i].sqrt().mul_(invSqrtCorrection2).add_(epsilon, one);
+            _parameters[i].addcdiv_(_firstMoment[i], denominator, stepSize);
         }
     }
 
