@@ -8,5 +8,6 @@ public static class BenchCommand
     public static Command Create() => new("bench", "Benchmarks: 'bench sbi' (FFF vs NPE C2ST), 'bench c2st' (our C2ST vs scikit-learn's)")
     {
         BenchSbiCommand.Create(),
+        BenchC2stCommand.Create(),
     };
 }
