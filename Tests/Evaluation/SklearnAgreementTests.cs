@@ -9,17 +9,20 @@ namespace Orchestrator.Tests.Evaluation;
 /// </summary>
 public sealed class SklearnAgreementTests
 {
+    // Near-identical pairs use 5,000 vs 5,000: the accuracy of a chance-level classifier on 2n held-out points
+    // has a standard deviation of 0.5/√(2n), so with 2,000 vs 2,000 two independent runs differ by ~0.011 (1σ)
+    // and the 0.02 bound would be only ~1.8σ.
     [Theory]
-    [InlineData(false)]
-    [InlineData(true)]
-    public void Our_c2st_agrees_with_sklearn_on_2d_pairs(bool different)
+    [InlineData(false, 5000)]
+    [InlineData(true, 2000)]
+    public void Our_c2st_agrees_with_sklearn_on_2d_pairs(bool different, int n)
     {
         using var scope = NewDisposeScope();
-        var (x, y) = C2stBenchmark.Samples(dim: 2, n: 2000, different, seed: 21);
+        var (x, y) = C2stBenchmark.Samples(dim: 2, n: n, different: false, seed: 21);
         if (different)
         {
-            // Moderately different (accuracy ≈ 0.7): a smaller shift than the benchmark's pair.
-            var (_, other) = C2stBenchmark.Samples(dim: 2, n: 2000, different: false, seed: 22);
+            // Moderately different (accuracy ≈ 0.63): a smaller difference than the benchmark's pair.
+            var (_, other) = C2stBenchmark.Samples(dim: 2, n: n, different: false, seed: 22);
             y = other.mul(1.1).add(0.6);
         }
 

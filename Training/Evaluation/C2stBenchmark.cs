@@ -2,7 +2,11 @@ using static TorchSharp.torch;
 
 namespace Orchestrator.Training.Evaluation;
 
-/// <summary>One benchmark case: our C2ST next to scikit-learn's on the same pair of samples.</summary>
+/// <summary>
+/// One benchmark case: our C2ST next to scikit-learn's on the same pair of samples. Seconds are wall time;
+/// CpuSeconds are process CPU time (less sensitive to other load on a shared machine). Speedup is the ratio
+/// of wall times.
+/// </summary>
 public sealed record C2stBenchmarkRow(
     string Case,
     int Dim,
@@ -13,6 +17,8 @@ public sealed record C2stBenchmarkRow(
     double Seconds,
     double? SklearnSeconds,
     double? Speedup,
+    double CpuSeconds,
+    double? SklearnCpuSeconds,
     IReadOnlyList<int> Epochs,
     IReadOnlyList<int>? SklearnEpochs);
 
@@ -53,7 +59,9 @@ public static class C2stBenchmark
             var (reference, model) = Samples(dim, n, different, dataSeed);
 
             progress?.Invoke($"{name}: our C2ST on {n} vs {n} samples …");
+            var cpuBefore = ProcessCpuSeconds();
             var ours = C2st.Run(reference, model, options);
+            var cpuSeconds = ProcessCpuSeconds() - cpuBefore;
             progress?.Invoke($"{name}: ours {ours.Accuracy:F4} in {ours.Elapsed.TotalSeconds:F1} s");
 
             SklearnC2stResult? sklearn = null;
@@ -79,6 +87,8 @@ public static class C2stBenchmark
                 seconds,
                 sklearn?.Seconds,
                 sklearn is null ? null : sklearn.Seconds / seconds,
+                cpuSeconds,
+                sklearn?.CpuSeconds,
                 [.. ours.Folds.Select(f => f.Epochs)],
                 sklearn?.FoldEpochs));
         }
@@ -111,6 +121,12 @@ public static class C2stBenchmark
             return (dim, parts[1] == "different");
         }
         throw new ArgumentException($"Unknown C2ST benchmark case '{name}': expected '<d>d-same' or '<d>d-different', e.g. {string.Join(", ", DefaultCases)}.");
+    }
+
+    private static double ProcessCpuSeconds()
+    {
+        using var self = System.Diagnostics.Process.GetCurrentProcess();
+        return self.TotalProcessorTime.TotalSeconds;
     }
 
     private static Tensor CorrelationCholesky(int dim)

@@ -7,8 +7,8 @@ using static TorchSharp.torch;
 
 namespace Orchestrator.Training.Evaluation;
 
-/// <summary>Result of scikit-learn's C2ST: mean accuracy, per-fold accuracies and epochs, and its own wall time.</summary>
-public sealed record SklearnC2stResult(double Accuracy, IReadOnlyList<double> FoldAccuracies, IReadOnlyList<int> FoldEpochs, double Seconds, string SklearnVersion);
+/// <summary>Result of scikit-learn's C2ST: mean accuracy, per-fold accuracies and epochs, and its own wall and CPU time.</summary>
+public sealed record SklearnC2stResult(double Accuracy, IReadOnlyList<double> FoldAccuracies, IReadOnlyList<int> FoldEpochs, double Seconds, double CpuSeconds, string SklearnVersion);
 
 /// <summary>
 /// Runs the reference C2ST (sbibm's protocol with scikit-learn's MLPClassifier) through Debian's
@@ -101,6 +101,7 @@ public static class SklearnC2st
             [.. root.GetProperty("fold_accuracies").EnumerateArray().Select(e => e.GetDouble())],
             [.. root.GetProperty("fold_epochs").EnumerateArray().Select(e => e.GetInt32())],
             root.GetProperty("seconds").GetDouble(),
+            root.TryGetProperty("cpu_seconds", out var cpu) ? cpu.GetDouble() : double.NaN,
             root.GetProperty("sklearn_version").GetString() ?? "?");
     }
 
