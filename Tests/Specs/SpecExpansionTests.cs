@@ -41,7 +41,8 @@ public class SpecExpansionTests
         Assert.Equal(ParamValue.Of(60L), trial.Parameters["epochs"]);
         Assert.Equal(ParamValue.Of(2L), trial.Parameters["seed"]);
         Assert.Equal(ParamValue.Of(5e-4), trial.Parameters["lr"]); // workload default
-        Assert.Equal(FffSbiWorkload.Instance.Parameters.Count + 1, trial.Parameters.Count);
+        Assert.Equal(FffSbiWorkload.Instance.Parameters.Count(p => p.Default is not null) + 1, trial.Parameters.Count);
+        Assert.False(trial.Parameters.ContainsKey("fault")); // optional, test-only, no default
         Assert.Equal("fff-sbi", trial.Workload);
         Assert.Contains("beta=5 ", trial.Describe(), StringComparison.Ordinal);
     }
