@@ -19,9 +19,9 @@ public static class BenchSbiCommand
         var tasks = ListParsing.ListOption("--tasks", "tasks", new[] { "two_moons", "gaussian_linear", "gaussian_mixture", "slcp" });
         var budgets = ListParsing.ListOption("--budgets", "simulation budgets", new[] { 1000, 10000 });
         var betas = ListParsing.ListOption("--betas", "reconstruction weights β to try", new[] { 25.0 });
-        var epochs = new Option<int>("--epochs") { Description = "epochs per trial", DefaultValueFactory = _ => 200 };
-        var batch = new Option<int>("--batch-size") { Description = "batch size", DefaultValueFactory = _ => 128 };
-        var lr = new Option<double>("--lr") { Description = "peak learning rate", DefaultValueFactory = _ => 5e-4 };
+        var epochs = new Option<int>("--epochs") { Description = "epochs per trial", DefaultValueFactory = _ => 100 };
+        var batch = new Option<int>("--batch-size") { Description = "batch size (0: budget / 64 within [16, 128], so small budgets still take thousands of steps)", DefaultValueFactory = _ => 0 };
+        var lr = new Option<double>("--lr") { Description = "peak learning rate", DefaultValueFactory = _ => 1e-3 };
         var architecture = new Option<string>("--architecture") { Description = $"network: {string.Join(", ", Architectures.Names)}", DefaultValueFactory = _ => Architectures.Reference };
         var identityInit = new Option<bool>("--identity-init") { Description = "start near the identity" };
         var observations = ListParsing.ListOption("--observations", "observations for C2ST", new[] { 1, 2, 3, 4, 5 });
@@ -45,7 +45,8 @@ public static class BenchSbiCommand
                     Device = parse.GetValue(device)!, Threads = 1,
                     Training = new TrainingOptions
                     {
-                        Beta = beta, Epochs = parse.GetValue(epochs), BatchSize = parse.GetValue(batch), LearningRate = parse.GetValue(lr),
+                        Beta = beta, Epochs = parse.GetValue(epochs), BatchSize = BatchSize(parse.GetValue(batch), budget),
+                        LearningRate = parse.GetValue(lr),
                         Architecture = parse.GetValue(architecture)!, IdentityInit = parse.GetValue(identityInit),
                     },
                 }).ToList();
@@ -56,6 +57,8 @@ public static class BenchSbiCommand
         }));
         return command;
     }
+
+    private static int BatchSize(int requested, int budget) => requested > 0 ? requested : Math.Clamp(budget / 64, 16, 128);
 
     private static List<TrialResult> RunAll(List<TrialConfig> configs, int parallel)
     {
@@ -90,14 +93,14 @@ public static class BenchSbiCommand
     private static void Print(List<TrialResult> results)
     {
         var table = new Table().Title("FFF vs NPE (sbibm, mean C2ST over the shared observations; lower is better)");
-        foreach (var column in new[] { "task", "budget", "β", "FFF C2ST", "NPE C2ST", "FFF − NPE", "ms/step", "s/C2ST", "train s" })
+        foreach (var column in new[] { "task", "budget", "β", "batch", "FFF C2ST", "NPE C2ST", "FFF − NPE", "ms/step", "s/C2ST", "train s" })
             table.AddColumn(new TableColumn(column).RightAligned());
         foreach (var r in results.OrderBy(r => r.Config.Task).ThenBy(r => r.Config.Budget).ThenBy(r => r.Config.Training.Beta))
         {
             var npe = PublishedC2st.Npe(r.Config.Task, r.Config.Budget).Mean;
             var best = results.Where(o => o.Config.Task == r.Config.Task && o.Config.Budget == r.Config.Budget).Min(o => o.MeanC2st);
             var mark = r.MeanC2st == best ? "[bold]" : "[dim]";
-            table.AddRow(r.Config.Task, r.Config.Budget.ToString(), $"{r.Config.Training.Beta:G}", $"{mark}{r.MeanC2st:F3}[/]", $"{npe:F3}",
+            table.AddRow(r.Config.Task, r.Config.Budget.ToString(), $"{r.Config.Training.Beta:G}", r.Config.Training.BatchSize.ToString(), $"{mark}{r.MeanC2st:F3}[/]", $"{npe:F3}",
                 $"{r.MeanC2st - npe:+0.000;-0.000}", $"{r.Timings.StepSeconds * 1000:F2}", $"{r.Timings.C2stSeconds / r.Observations.Count:F1}",
                 $"{r.Timings.TrainingSeconds:F0}");
         }
