@@ -73,7 +73,8 @@ public sealed partial class SweepGrain
 
     private async Task RetryOrFailAsync(PendingWork work, string reason, bool retryable)
     {
-        var floor = _attemptFloor.GetValueOrDefault(work.ConfigHash);
+        // Training attempts count per trial from the last resume; evaluation shards count their own attempts.
+        var floor = work.Kind == WorkKind.Train ? _attemptFloor.GetValueOrDefault(work.ConfigHash) : 0;
         if (retryable && work.Attempt - floor < _options.MaxAttempts)
         {
             _queue.EnqueueFirst(work with { Attempt = work.Attempt + 1 });
