@@ -1,6 +1,10 @@
 using System.CommandLine;
 using Orchestrator.Client.Cli;
 
+// Redirected output (logs, pipes) gets wide tables instead of 80 columns with wrapped cells.
+if (Console.IsOutputRedirected)
+    Spectre.Console.AnsiConsole.Profile.Width = 240;
+
 var root = new RootCommand("orchestrator: free-form flow experiments on the sbibm benchmark, run as sweeps on Orleans")
 {
     RunCommand.Create(),
