@@ -55,7 +55,7 @@ public static class C2st
             throw new ArgumentException("C2ST samples need at least one dimension.");
         if (reference.shape[0] < 2 || reference.shape[0] + model.shape[0] < 2 * options.Folds)
             throw new ArgumentException($"C2ST needs at least 2 reference samples and {2 * options.Folds} samples in all; got {Shape(reference)} and {Shape(model)}.");
-        if (options.Folds < 2 || options.MaxEpochs < 1 || options.HiddenPerDim < 1 || options.MaxBatchSize < 1)
+        if (options.Folds < 2 || options.MaxEpochs < 1 || options.HiddenPerDim < 1 || options.EffectiveBatchSize < 1)
             throw new ArgumentException("C2ST options need Folds ≥ 2 and MaxEpochs, HiddenPerDim, MaxBatchSize ≥ 1.");
         using var finiteReference = reference.isfinite().all();
         using var finiteModel = model.isfinite().all();

@@ -137,7 +137,7 @@ public static class StackedMlpTrainer
                     continue;
                 }
                 var t = ++steps[active[row]];
-                lrScale[row] = (float)(-options.LearningRate * Math.Sqrt(1 - Math.Pow(Beta2, t)) / (1 - Math.Pow(Beta1, t)));
+                lrScale[row] = (float)(-options.EffectiveLearningRate * Math.Sqrt(1 - Math.Pow(Beta2, t)) / (1 - Math.Pow(Beta1, t)));
             }
 
             var x = xs.narrow(1, start, size);
