@@ -10,7 +10,9 @@ namespace Orchestrator.Training.Evaluation;
 /// scikit-learn's MLPClassifier (ReLU, two hidden layers of 10·d, Adam) over 5 shuffled folds.
 /// 0.5 means indistinguishable, 1.0 fully separable.
 /// All folds train at once as one stacked float32 network (see <see cref="StackedMlpTrainer"/>), each with its
-/// own early stopping, so the result follows sklearn's protocol but runs many times faster.
+/// own early stopping. By default (<see cref="C2stProtocol.Fast"/>) the minibatch is large (4000) with a scaled
+/// learning rate, which agrees with sklearn within 0.02 on the benchmark pairs at a fraction of the epochs;
+/// <see cref="C2stOptions.Protocol"/> = <see cref="C2stProtocol.Exact"/> follows sklearn's protocol exactly.
 /// </summary>
 public static class C2st
 {
