@@ -73,7 +73,8 @@ public static class C2st
         {
             var mean = x.mean([0]);
             var std = x.std(0, unbiased: true);
-            if (std.le(0).any().item<bool>())
+            using var zero = 0.0.ToScalar(); // owned, not a temporary the GC could finalise mid-call
+            if (std.le(zero).any().item<bool>())
                 throw new ArgumentException("C2ST cannot z-score: a coordinate of the reference sample is constant.");
             x = (x - mean) / std;
             y = (y - mean) / std;
@@ -97,7 +98,8 @@ public static class C2st
 
         using var mlp = new StackedMlp(dim, hiddenPerDim * dim, cat(models.Select(m => m.Theta).ToArray(), 0));
         var (logits, _, _) = mlp.Forward(x);
-        var predicted = logits.squeeze(2).gt(0).to(ScalarType.Float32);
+        using var zero = 0.0.ToScalar();
+        var predicted = logits.squeeze(2).gt(zero).to(ScalarType.Float32);
         var correct = predicted.eq(y).to(ScalarType.Float64).cpu().data<double>().ToArray();
         var accuracies = new double[folds];
         for (var f = 0; f < folds; f++)
