@@ -37,11 +37,31 @@ public sealed class C2stTests
         using var scope = NewDisposeScope();
         var (x, y) = C2stBenchmark.Samples(dim: 2, n: 800, different: true, seed: 3);
 
-        var first = C2st.Run(x, y, new C2stOptions { Seed = 7 });
-        var second = C2st.Run(x.to(ScalarType.Float32), y.to(ScalarType.Float32), new C2stOptions { Seed = 7 });
+        // The same values once as float64 and once as float32 (float32 input is rounded, so compare like with like).
+        var (x32, y32) = (x.to(ScalarType.Float32), y.to(ScalarType.Float32));
+        var first = C2st.Run(x32.to(ScalarType.Float64), y32.to(ScalarType.Float64), new C2stOptions { Seed = 7 });
+        var second = C2st.Run(x32, y32, new C2stOptions { Seed = 7 });
 
         Assert.Equal(first.Accuracy, second.Accuracy);
         Assert.Equal(first.Folds.Select(f => f.Epochs), second.Folds.Select(f => f.Epochs));
+    }
+
+    [Fact]
+    public void The_exact_sklearn_protocol_is_selectable_and_deterministic()
+    {
+        using var scope = NewDisposeScope();
+        var (x, y) = C2stBenchmark.Samples(dim: 2, n: 600, different: true, seed: 4);
+        var exact = new C2stOptions { Protocol = C2stProtocol.Exact };
+
+        var first = C2st.Run(x, y, exact);
+        var second = C2st.Run(x, y, exact);
+        var fast = C2st.Run(x, y);
+
+        Assert.Equal(first.Accuracy, second.Accuracy);
+        Assert.Equal(first.Folds.Select(f => f.Epochs), second.Folds.Select(f => f.Epochs));
+        // Different regimes (batch 200 vs the whole training set), similar answers.
+        Assert.NotEqual(first.Folds.Select(f => f.Epochs), fast.Folds.Select(f => f.Epochs));
+        Assert.InRange(Math.Abs(first.Accuracy - fast.Accuracy), 0, 0.03);
     }
 
     [Fact]

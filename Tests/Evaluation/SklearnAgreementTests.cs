@@ -5,7 +5,8 @@ namespace Orchestrator.Tests.Evaluation;
 
 /// <summary>
 /// Runs the real scikit-learn C2ST (Debian's /usr/bin/python3 with python3-sklearn) on fixed sample pairs and
-/// requires our C2ST to agree within 0.02. A machine without python3-sklearn fails these tests on purpose.
+/// requires our C2ST's default (fast, large-batch) protocol to agree within 0.02. A machine without
+/// python3-sklearn fails these tests on purpose.
 /// </summary>
 public sealed class SklearnAgreementTests
 {

@@ -19,7 +19,7 @@ internal sealed class BatchLayout : IDisposable
         var sizes = active.Select(fold => trainSets[fold].Length).ToArray();
         var f = sizes.Length;
         Width = sizes.Max();
-        BatchSize = Math.Min(options.MaxBatchSize, Width);
+        BatchSize = Math.Min(options.EffectiveBatchSize, Width);
         Steps = (Width + BatchSize - 1) / BatchSize;
 
         Counts = new int[Steps][];

@@ -10,7 +10,9 @@ namespace Orchestrator.Training.Evaluation;
 /// scikit-learn's MLPClassifier (ReLU, two hidden layers of 10·d, Adam) over 5 shuffled folds.
 /// 0.5 means indistinguishable, 1.0 fully separable.
 /// All folds train at once as one stacked float32 network (see <see cref="StackedMlpTrainer"/>), each with its
-/// own early stopping, so the result follows sklearn's protocol but runs many times faster.
+/// own early stopping. By default (<see cref="C2stProtocol.Fast"/>) the minibatch is large (4000) with a scaled
+/// learning rate, which agrees with sklearn within 0.02 on the benchmark pairs at a fraction of the epochs;
+/// <see cref="C2stOptions.Protocol"/> = <see cref="C2stProtocol.Exact"/> follows sklearn's protocol exactly.
 /// </summary>
 public static class C2st
 {
@@ -55,7 +57,7 @@ public static class C2st
             throw new ArgumentException("C2ST samples need at least one dimension.");
         if (reference.shape[0] < 2 || reference.shape[0] + model.shape[0] < 2 * options.Folds)
             throw new ArgumentException($"C2ST needs at least 2 reference samples and {2 * options.Folds} samples in all; got {Shape(reference)} and {Shape(model)}.");
-        if (options.Folds < 2 || options.MaxEpochs < 1 || options.HiddenPerDim < 1 || options.MaxBatchSize < 1)
+        if (options.Folds < 2 || options.MaxEpochs < 1 || options.HiddenPerDim < 1 || options.EffectiveBatchSize < 1)
             throw new ArgumentException("C2ST options need Folds ≥ 2 and MaxEpochs, HiddenPerDim, MaxBatchSize ≥ 1.");
         using var finiteReference = reference.isfinite().all();
         using var finiteModel = model.isfinite().all();
@@ -71,7 +73,8 @@ public static class C2st
         {
             var mean = x.mean([0]);
             var std = x.std(0, unbiased: true);
-            if (std.le(0).any().item<bool>())
+            using var zero = 0.0.ToScalar(); // owned, not a temporary the GC could finalise mid-call
+            if (std.le(zero).any().item<bool>())
                 throw new ArgumentException("C2ST cannot z-score: a coordinate of the reference sample is constant.");
             x = (x - mean) / std;
             y = (y - mean) / std;
@@ -95,7 +98,8 @@ public static class C2st
 
         using var mlp = new StackedMlp(dim, hiddenPerDim * dim, cat(models.Select(m => m.Theta).ToArray(), 0));
         var (logits, _, _) = mlp.Forward(x);
-        var predicted = logits.squeeze(2).gt(0).to(ScalarType.Float32);
+        using var zero = 0.0.ToScalar();
+        var predicted = logits.squeeze(2).gt(zero).to(ScalarType.Float32);
         var correct = predicted.eq(y).to(ScalarType.Float64).cpu().data<double>().ToArray();
         var accuracies = new double[folds];
         for (var f = 0; f < folds; f++)

@@ -18,6 +18,7 @@ public sealed class StackedMlp : IDisposable
     // Scalars passed to libtorch are owned here and live as long as the network: a temporary Scalar (as from an
     // implicit conversion) can be finalised by the GC while libtorch still reads it.
     private readonly Scalar _one = 1.0.ToScalar();
+    private readonly Scalar _zero = 0.0.ToScalar();
 
     public StackedMlp(int dim, int hidden, Tensor theta)
     {
@@ -85,10 +86,11 @@ public sealed class StackedMlp : IDisposable
         var f = Networks;
         var gW3 = bmm(a2.transpose(1, 2), delta);
         var gB3 = delta.sum(1);
-        var d2 = bmm(delta, W3T).mul_(a2.sign());
+        // ReLU's derivative as a boolean mask (a quarter of the memory traffic of a float sign tensor).
+        var d2 = bmm(delta, W3T).masked_fill_(a2.le(_zero), _zero);
         var gW2 = bmm(a1.transpose(1, 2), d2);
         var gB2 = d2.sum(1);
-        var d1 = bmm(d2, W2T).mul_(a1.sign());
+        var d1 = bmm(d2, W2T).masked_fill_(a1.le(_zero), _zero);
         var gW1 = bmm(x.transpose(1, 2), d1);
         var gB1 = d1.sum(1);
         return cat([gW1.view(f, -1), gB1, gW2.view(f, -1), gB2, gW3.view(f, -1), gB3], 1);
@@ -110,6 +112,7 @@ public sealed class StackedMlp : IDisposable
         Theta.Dispose();
         WeightMask.Dispose();
         _one.Dispose();
+        _zero.Dispose();
     }
 
     private void BindViews()

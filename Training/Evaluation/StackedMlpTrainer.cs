@@ -137,7 +137,7 @@ public static class StackedMlpTrainer
                     continue;
                 }
                 var t = ++steps[active[row]];
-                lrScale[row] = (float)(-options.LearningRate * Math.Sqrt(1 - Math.Pow(Beta2, t)) / (1 - Math.Pow(Beta1, t)));
+                lrScale[row] = (float)(-options.EffectiveLearningRate * Math.Sqrt(1 - Math.Pow(Beta2, t)) / (1 - Math.Pow(Beta1, t)));
             }
 
             var x = xs.narrow(1, start, size);
@@ -185,7 +185,9 @@ public static class StackedMlpTrainer
     private static double[] Penalty(StackedMlp mlp, Tensor maskColumn)
     {
         using var scope = NewDisposeScope();
-        return mlp.Theta.to(ScalarType.Float64).square().mm(maskColumn.to(ScalarType.Float64)).cpu().data<double>().ToArray();
+        // θ·θ rather than square(): square() is pow with a temporary Scalar that the GC may finalise mid-call.
+        var theta = mlp.Theta.to(ScalarType.Float64);
+        return theta.mul(theta).mm(maskColumn.to(ScalarType.Float64)).cpu().data<double>().ToArray();
     }
 
     private static Tensor Select(Tensor source, Tensor rows)
