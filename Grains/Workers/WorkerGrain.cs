@@ -85,7 +85,7 @@ public sealed partial class WorkerGrain(IResultStore store, OrchestratorOptions 
         var sweep = GrainFactory.GetGrain<ISweepGrain>(item.Sweep);
         try
         {
-            _process ??= new TrialProcess(TrialHostLaunch.Options(options));
+            _process ??= new TrialProcess(TrialHostLaunch.Options(options) with { StderrLine = line => LogHostOutput(Id, line) });
             var generation = _process.Generation;
             await _process.EnsureStartedAsync(stop);
             if (generation > 0 && _process.Generation != generation)
@@ -110,6 +110,9 @@ public sealed partial class WorkerGrain(IResultStore store, OrchestratorOptions 
     }
 
     private static string Sanitize(string id) => id.Replace('/', '_');
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Worker {Worker} trial host: {Line}")]
+    private partial void LogHostOutput(string worker, string line);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Worker {Worker} started")]
     private partial void LogStarted(string worker);

@@ -41,7 +41,8 @@ public static class ExactLikelihood
     {
         using var _ = no_grad();
         using var scope = NewDisposeScope();
-        return (theta - flow.Decode(flow.Encode(theta, c), c)).square().sum(1).MoveToOuterDisposeScope();
+        var error = theta - flow.Decode(flow.Encode(theta, c), c);
+        return (error * error).sum(1).MoveToOuterDisposeScope();
     }
 
     private static Tensor LogAbsDet(Tensor jacobian)

@@ -29,7 +29,8 @@ public static class FreeFormFlowLoss
         var q = k == 1
             ? gaussian / gaussian.norm(1, keepdim: true)
             : linalg.qr(gaussian).Q;
-        return (q * Math.Sqrt(dim)).MoveToOuterDisposeScope();
+        using var radius = Math.Sqrt(dim).ToScalar();
+        return q.mul(radius).MoveToOuterDisposeScope();
     }
 
     /// <summary>
@@ -40,13 +41,14 @@ public static class FreeFormFlowLoss
     {
         using var scope = NewDisposeScope();
         var k = (int)vectors.shape[2];
+        using var perVector = (1.0 / k).ToScalar();
         Tensor? surrogate = null;
         for (var i = 0; i < k; i++)
         {
             var v = vectors[.., .., i];
             var vJf = SafeGrad.Vjp(z, theta, v, createGraph: true, retainGraph: true);
             var jgV = SafeGrad.Jvp(thetaHat, z, v);
-            var term = (vJf * jgV).sum(1) / k;
+            var term = (vJf * jgV).sum(1).mul(perVector);
             surrogate = surrogate is null ? term : surrogate + term;
         }
         return surrogate!.MoveToOuterDisposeScope();
@@ -62,8 +64,10 @@ public static class FreeFormFlowLoss
         var vectors = HutchinsonVectors(x.shape[0], x.shape[1], hutchinsonSamples, x.dtype, x.device, rng);
         var surrogate = Surrogate(x, z, thetaHat, vectors);
         var nll = -StandardNormal.LogProb(z) - surrogate;
-        var reconstruction = (x - thetaHat).square().sum(1);
-        var loss = (beta * reconstruction + nll).mean();
+        var error = x - thetaHat;
+        var reconstruction = (error * error).sum(1);
+        using var betaScalar = beta.ToScalar();
+        var loss = (reconstruction.mul(betaScalar) + nll).mean();
         return new Terms(loss.MoveToOuterDisposeScope(), nll.mean().ToDouble(), reconstruction.mean().ToDouble());
     }
 }

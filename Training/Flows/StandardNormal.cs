@@ -1,3 +1,4 @@
+using TorchSharp;
 using static TorchSharp.torch;
 
 namespace Orchestrator.Training.Flows;
@@ -9,7 +10,10 @@ public static class StandardNormal
     public static Tensor LogProb(Tensor z)
     {
         using var scope = NewDisposeScope();
-        var dim = z.shape[1];
-        return (-0.5 * z.square().sum(1) - 0.5 * dim * Math.Log(2 * Math.PI)).MoveToOuterDisposeScope();
+        // Owned Scalars (not implicit temporaries, which the GC may finalise during a native call).
+        using var minusHalf = (-0.5).ToScalar();
+        using var logNormaliser = (-0.5 * z.shape[1] * Math.Log(2 * Math.PI)).ToScalar();
+        using var one = 1.0.ToScalar();
+        return (z * z).sum(1).mul(minusHalf).add(logNormaliser, one).MoveToOuterDisposeScope();
     }
 }

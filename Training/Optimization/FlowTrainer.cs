@@ -114,7 +114,7 @@ public sealed class FlowTrainer : IDisposable
         var total = zeros(1, dtype: _theta.dtype);
         foreach (var p in _flow.parameters())
             if (p.grad is { } g)
-                total += g.square().sum();
+                total += (g * g).sum();
         return double.IsFinite(total.ToDouble());
     }
 
