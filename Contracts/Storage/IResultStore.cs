@@ -26,9 +26,6 @@ public interface IResultStore
     /// <summary>Attempts of a trial that have a result, ascending.</summary>
     Task<IReadOnlyList<int>> ListAttemptsAsync(string sweep, string configHash, CancellationToken cancellationToken = default);
 
-    /// <summary>The result of the highest attempt, or null when the trial has none.</summary>
-    Task<StoredResult?> GetLatestResultAsync(string sweep, string configHash, CancellationToken cancellationToken = default);
-
     /// <summary>Appends lines (no line breaks inside) to the trial's metrics.jsonl, in order, as one append.</summary>
     Task AppendMetricsAsync(string sweep, string configHash, IEnumerable<string> lines, CancellationToken cancellationToken = default);
 

@@ -73,17 +73,6 @@ public sealed class BlobResultStore : IResultStore
         return attempts;
     }
 
-    public async Task<StoredResult?> GetLatestResultAsync(string sweep, string configHash, CancellationToken cancellationToken = default)
-    {
-        var attempts = await ListAttemptsAsync(sweep, configHash, cancellationToken);
-        if (attempts.Count == 0)
-        {
-            return null;
-        }
-        var content = await GetResultAsync(sweep, configHash, attempts[^1], cancellationToken);
-        return content is null ? null : new StoredResult(attempts[^1], content);
-    }
-
     public async Task AppendMetricsAsync(string sweep, string configHash, IEnumerable<string> lines, CancellationToken cancellationToken = default)
     {
         var chunks = ChunkLines(lines);
