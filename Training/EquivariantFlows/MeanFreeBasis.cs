@@ -24,6 +24,7 @@ public static class MeanFreeBasis
         using var h = tensor(helmert, dtype: dtype);
         using var identity = eye(dimensions, dtype: dtype);
         // Particle-major flat layout: coordinate (i, a) is column i·D + a, so Q = Hᵀ ⊗ I_D.
-        return kron(h.t(), identity);
+        using var ht = h.t().contiguous();
+        return kron(ht, identity);
     }
 }
