@@ -1,4 +1,4 @@
-using Orchestrator.Training.Sbi;
+using Orchestrator.Training.Data;
 using static TorchSharp.torch;
 
 namespace Orchestrator.Training.Boltzmann;
@@ -20,33 +20,8 @@ public static class BoltzmannData
         return system is DoubleWell4 ? $"{split}_split_{tag}.npy" : $"{split}_split_{tag}-1000.npy";
     }
 
-    /// <summary>Environment variable that overrides the data folder.</summary>
-    public const string EnvironmentVariable = "ORCHESTRATOR_BOLTZMANN_DATA";
-
-    /// <summary>
-    /// The folder holding the splits: the override, else data/boltzmann in the repository, else
-    /// ../shared/data/boltzmann beside it. Throws DirectoryNotFoundException naming every path tried.
-    /// </summary>
-    public static string Root()
-    {
-        var overridePath = Environment.GetEnvironmentVariable(EnvironmentVariable);
-        if (!string.IsNullOrWhiteSpace(overridePath))
-            return Directory.Exists(overridePath) ? Path.GetFullPath(overridePath)
-                : throw new DirectoryNotFoundException($"{EnvironmentVariable} is set to '{overridePath}', which does not exist.");
-        var tried = new List<string>();
-        foreach (var start in new[] { AppContext.BaseDirectory, Directory.GetCurrentDirectory() })
-        {
-            if (SharedData.FindRepositoryRoot(start) is not { } repo)
-                continue;
-            foreach (var candidate in new[] { Path.Combine(repo, "data", "boltzmann"), Path.Combine(repo, "..", "shared", "data", "boltzmann") })
-            {
-                if (Directory.Exists(candidate))
-                    return Path.GetFullPath(candidate);
-                tried.Add(Path.GetFullPath(candidate));
-            }
-        }
-        throw new DirectoryNotFoundException($"Boltzmann data not found; tried: {string.Join(", ", tried.Distinct())}. Set {EnvironmentVariable}.");
-    }
+    /// <summary>The folder holding the splits (<see cref="DataLocator.Boltzmann"/>: data/boltzmann).</summary>
+    public static string Root() => DataLocator.Boltzmann();
 
     /// <summary>The full path of a split in <paramref name="folder"/> (default <see cref="Root"/>).</summary>
     public static string PathOf(IParticleSystem system, string split, string? folder = null) =>
@@ -61,7 +36,7 @@ public static class BoltzmannData
     {
         var path = PathOf(system, split, folder);
         if (!File.Exists(path))
-            throw new FileNotFoundException($"Boltzmann split not found: {path}. LJ13 train and LJ55 come from 'orchestrator data generate'.", path);
+            throw new MissingDataException(path, "LJ13 train and the LJ55 splits are not shipped: make them with 'orchestrator data generate'");
         using var scope = NewDisposeScope();
         var raw = NpyFile.Read(path);
         var width = system.ParticleCount * system.Dimensions;
