@@ -105,14 +105,14 @@ public static class BenchEcnfCommand
         {
             torch.set_num_threads(parse.GetValue(threads));
             var rows = CostExperiment.Run(new CostExperiment.Options { Count = parse.GetValue(count), TrainEpochs = parse.GetValue(epochs), Seed = parse.GetValue(seed) }, Log);
-            var table = new Table().Title($"DW4 cost per configuration (ms, one batch of {parse.GetValue(count)}, {parse.GetValue(threads)} thread(s))");
+            var table = new Table().Title($"DW4 cost per configuration (ms wall / CPU, one batch of {parse.GetValue(count)}, {parse.GetValue(threads)} thread(s))");
             foreach (var column in new[] { "model", "parameters", "sample RK4", "sample DP", "NLL RK4", "NLL DP", "DP steps (sample / NLL)", "max |NLL RK4 − DP|" })
                 table.AddColumn(new TableColumn(column).RightAligned());
             foreach (var r in rows)
             {
                 var ode = r.Model == GeneratorKinds.Equivariant;
-                table.AddRow(r.Model, $"{r.Parameters:N0}", $"{r.SampleMsRk4:F4}", ode ? $"{r.SampleMsAdaptive:F4}" : "(no ODE)", $"{r.NllMsRk4:F4}",
-                    ode ? $"{r.NllMsAdaptive:F4}" : "(no ODE)", ode ? $"{r.SampleSteps} / {r.NllSteps}" : "—", ode ? $"{r.MaxNllDifference:E2}" : "—");
+                table.AddRow(r.Model, $"{r.Parameters:N0}", $"{r.SampleRk4}", ode ? $"{r.SampleAdaptive}" : "(no ODE)", $"{r.NllRk4}",
+                    ode ? $"{r.NllAdaptive}" : "(no ODE)", ode ? $"{r.SampleSteps} / {r.NllSteps}" : "—", ode ? $"{r.MaxNllDifference:E2}" : "—");
             }
             AnsiConsole.Write(table);
             return 0;

@@ -28,8 +28,14 @@ public static class CostExperiment
         public ulong Seed { get; init; } = 1;
     }
 
-    /// <summary>Times in ms per configuration; DP steps are NaN for the RealNVP (it has no ODE).</summary>
-    public sealed record Row(string Model, long Parameters, double SampleMsRk4, double SampleMsAdaptive, double NllMsRk4, double NllMsAdaptive,
+    /// <summary>Wall and CPU milliseconds per configuration (CPU time is the fairer number on a shared machine).</summary>
+    public sealed record Timing(double WallMs, double CpuMs)
+    {
+        public override string ToString() => $"{WallMs:F3} / {CpuMs:F3}";
+    }
+
+    /// <summary>Times per configuration; DP steps are NaN for the RealNVP (it has no ODE).</summary>
+    public sealed record Row(string Model, long Parameters, Timing SampleRk4, Timing SampleAdaptive, Timing NllRk4, Timing NllAdaptive,
         double SampleSteps, double NllSteps, double MaxNllDifference);
 
     public static IReadOnlyList<Row> Run(Options options, Action<string>? log = null)
@@ -47,15 +53,25 @@ public static class CostExperiment
             using var _ = no_grad();
             using var z = model.SamplePrior(options.Count, rng);
             var steps = new Dictionary<string, double>();
-            double Time(string name, Func<(Tensor, Tensor)> run)
+            // Warm-up: the first call of each path pays for one-off allocations.
+            using (var warm = model.SamplePrior(8, rng))
             {
+                model.Generate(warm, adaptive: false).X.Dispose();
+                model.NegativeLogLikelihood(warm, adaptive: false).Dispose();
+            }
+            Timing Time(string name, Func<(Tensor, Tensor)> run)
+            {
+                var process = Process.GetCurrentProcess();
+                var cpu = process.TotalProcessorTime;
                 var clock = Stopwatch.StartNew();
                 var (a, b) = run();
-                var ms = clock.Elapsed.TotalMilliseconds / options.Count;
+                var wall = clock.Elapsed.TotalMilliseconds / options.Count;
+                process.Refresh();
+                var cpuMs = (process.TotalProcessorTime - cpu).TotalMilliseconds / options.Count;
                 a.Dispose();
                 b.Dispose();
                 steps[name] = (model as EquivariantCnf)?.LastAdaptiveSteps ?? double.NaN;
-                return ms;
+                return new Timing(wall, cpuMs);
             }
             Tensor nllRk4 = null!, nllAdaptive = null!;
             var sampleRk4 = Time("sample-rk4", () => model.Generate(z, adaptive: false));
@@ -66,7 +82,7 @@ public static class CostExperiment
             nllRk4.Dispose();
             nllAdaptive.Dispose();
             rows.Add(new Row(kind, model.ParameterCount, sampleRk4, sampleAdaptive, nllMsRk4, nllMsAdaptive, steps["sample"], steps["nll"], difference));
-            log?.Invoke($"{kind}: sample {sampleRk4:F3} / {sampleAdaptive:F3} ms, NLL {nllMsRk4:F3} / {nllMsAdaptive:F3} ms (RK4 / DP)");
+            log?.Invoke($"{kind}: sample {sampleRk4} | {sampleAdaptive} ms, NLL {nllMsRk4} | {nllMsAdaptive} ms (RK4 | DP; wall / CPU)");
         }
         return rows;
     }
