@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using TorchSharp;
 using Orchestrator.Training.Boltzmann;
 using static TorchSharp.torch;
@@ -50,19 +49,14 @@ public static class GeneralisationExperiment
         var samples = new Dictionary<string, Tensor>();
         foreach (var kind in options.Models)
         {
-            using var modelRng = new Generator(options.Seed);
-            using var model = GeneratorKinds.Create(kind, system, options.Architecture, modelRng);
-            using var trainer = new GeneratorTrainer(model, system, train, options.Training, modelRng);
-            var clock = Stopwatch.StartNew();
-            var checkpoint = options.CheckpointFolder is null ? null : Path.Combine(options.CheckpointFolder, $"generalisation-{kind}.ckpt");
-            CheckpointedTraining.Run(trainer, checkpoint, every: 1,
-                e => log?.Invoke($"{kind} epoch {e.Epoch}/{options.Training.TotalEpochs} λ {e.Lambda:F2} NLL {e.Nll:F3} KL {e.Kl:F3} ({e.Seconds:F1} s)"));
-            var seconds = clock.Elapsed.TotalSeconds;
+            using var trained = TrainedGenerator.Train(kind, system, train, options.Training, options.Architecture, options.Seed,
+                options.CheckpointFolder, "generalisation", log);
+            var model = trained.Model;
             using var trainNll = GeneratorEvaluation.NegativeLogLikelihoods(model, train);
             using var testNll = GeneratorEvaluation.NegativeLogLikelihoods(model, test);
             rows.Add(new Row(kind, model.ParameterCount, trainNll.mean().ToDouble(), testNll.mean().ToDouble(), model.GaussianConstant,
-                seconds, trainer.History.ToList()));
-            samples[kind] = GeneratorEvaluation.Sample(model, test.shape[0], modelRng).X;
+                trained.Seconds, trained.History));
+            samples[kind] = GeneratorEvaluation.Sample(model, test.shape[0], trained.Rng).X;
             log?.Invoke($"{kind}: train NLL {rows[^1].TrainNll:F3}, test NLL {rows[^1].TestNll:F3}");
         }
         return new Result(rows, train, test, samples, acceptance);
