@@ -87,7 +87,7 @@ public sealed class GeneratorTrainingTests(TrainedEcnfFixture trained) : IClassF
         using var model = new RealNvpGenerator(4, 2, couplings: 2, hidden: 8, rng);
         using var trainer = new GeneratorTrainer(model, system, data, options, rng);
         using var cancellation = new CancellationTokenSource();
-        CheckpointedTraining.Run(trainer, checkpoint, every: 1, e =>
+        CheckpointedTraining.Run(trainer, CheckpointedTraining.File(checkpoint), every: 1, e =>
         {
             if (e.Epoch == stopAfter)
                 cancellation.Cancel();

@@ -36,6 +36,8 @@ public sealed class GeneratorTrainer : IDisposable
 
     public int EpochsDone => _history.Count;
 
+    public int TotalEpochs => _options.TotalEpochs;
+
     public IReadOnlyList<GeneratorEpoch> History => _history;
 
     /// <summary>Trains up to the configured epochs; <paramref name="afterEpoch"/> runs after each (e.g. to checkpoint).</summary>

@@ -25,7 +25,7 @@ public sealed class TrainedGenerator(BoltzmannGenerator model, Generator rng, IR
         using var trainer = new GeneratorTrainer(model, system, data, training, rng);
         var clock = Stopwatch.StartNew();
         var checkpoint = folder is null ? null : Path.Combine(folder, $"{prefix}-{kind}.ckpt");
-        CheckpointedTraining.Run(trainer, checkpoint, every: 1,
+        CheckpointedTraining.Run(trainer, CheckpointedTraining.File(checkpoint), every: 1,
             e => log?.Invoke($"{kind} epoch {e.Epoch}/{training.TotalEpochs} λ {e.Lambda:F2} NLL {e.Nll:F3} KL {e.Kl:F3} ({e.Seconds:F1} s)"));
         return new TrainedGenerator(model, rng, trainer.History.ToList(), clock.Elapsed.TotalSeconds);
     }
