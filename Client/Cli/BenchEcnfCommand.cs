@@ -40,11 +40,11 @@ public static class BenchEcnfCommand
                 Training = c.Training, Architecture = c.Architecture, Models = c.Models, Seed = c.Seed, CheckpointFolder = c.Out,
             }, Log);
             var table = new Table().Title($"DW4 generalisation: NLL on the trajectory's halves (unnormalised / normalised, +{result.Rows[0].GaussianConstant:F4})");
-            foreach (var column in new[] { "model", "parameters", "train NLL", "test NLL", "train NLL (norm.)", "test NLL (norm.)", "test − train", "training s" })
+            foreach (var column in new[] { "model", "parameters", "train NLL", "test NLL", "train NLL (norm.)", "test NLL (norm.)", "test − train", "median train / test", "training s" })
                 table.AddColumn(new TableColumn(column).RightAligned());
             foreach (var r in result.Rows)
                 table.AddRow(r.Model, $"{r.Parameters:N0}", $"{r.TrainNll:F3}", $"{r.TestNll:F3}", $"{r.TrainNll + r.GaussianConstant:F3}",
-                    $"{r.TestNll + r.GaussianConstant:F3}", $"{r.TestNll - r.TrainNll:F3}", $"{r.TrainSeconds:F0}");
+                    $"{r.TestNll + r.GaussianConstant:F3}", $"{r.TestNll - r.TrainNll:F3}", $"{r.TrainMedian:F3} / {r.TestMedian:F3}", $"{r.TrainSeconds:F0}");
             AnsiConsole.Write(table);
             AnsiConsole.MarkupLineInterpolated($"Metropolis acceptance {result.Acceptance:P1}; NLL by {(c.Models.Contains(GeneratorKinds.Equivariant) ? "Dormand–Prince (CNF), exact (RealNVP)" : "exact log-det")}");
             EcnfPlots.Generalisation(result, c.Out).ForEach(p => AnsiConsole.MarkupLineInterpolated($"plot: {p}"));

@@ -34,7 +34,9 @@ public static class GeneralisationExperiment
         public string? CheckpointFolder { get; init; }
     }
 
-    public sealed record Row(string Model, long Parameters, double TrainNll, double TestNll, double GaussianConstant, double TrainSeconds, IReadOnlyList<GeneratorEpoch> History);
+    /// <summary>Mean (the published statistic) and median NLLs, unnormalised; add <see cref="GaussianConstant"/> to normalise.</summary>
+    public sealed record Row(string Model, long Parameters, double TrainNll, double TestNll, double TrainMedian, double TestMedian,
+        double GaussianConstant, double TrainSeconds, IReadOnlyList<GeneratorEpoch> History);
 
     /// <summary>The rows, the trajectory's halves, model samples (for plots) and the sampler's acceptance.</summary>
     public sealed record Result(IReadOnlyList<Row> Rows, Tensor Train, Tensor Test, IReadOnlyDictionary<string, Tensor> Samples, double Acceptance);
@@ -54,8 +56,8 @@ public static class GeneralisationExperiment
             var model = trained.Model;
             using var trainNll = GeneratorEvaluation.NegativeLogLikelihoods(model, train);
             using var testNll = GeneratorEvaluation.NegativeLogLikelihoods(model, test);
-            rows.Add(new Row(kind, model.ParameterCount, trainNll.mean().ToDouble(), testNll.mean().ToDouble(), model.GaussianConstant,
-                trained.Seconds, trained.History));
+            rows.Add(new Row(kind, model.ParameterCount, trainNll.mean().ToDouble(), testNll.mean().ToDouble(),
+                trainNll.median().ToDouble(), testNll.median().ToDouble(), model.GaussianConstant, trained.Seconds, trained.History));
             samples[kind] = GeneratorEvaluation.Sample(model, test.shape[0], trained.Rng).X;
             log?.Invoke($"{kind}: train NLL {rows[^1].TrainNll:F3}, test NLL {rows[^1].TestNll:F3}");
         }
