@@ -24,7 +24,7 @@ public static class SiloHost
         if (options.CudaSlots < 0)
             options.CudaSlots = CudaDevices();
         builder.Logging.AddSimpleConsole(o => (o.TimestampFormat, o.SingleLine) = ("yyyy-MM-dd HH:mm:ss ", true));
-        builder.Services.AddOrchestratorTelemetry(builder.Logging, options.Telemetry, "orchestrator-silo", options.SiloName);
+        builder.Services.AddOrchestratorTelemetry(options.Telemetry, "orchestrator-silo", options.SiloName);
         builder.UseOrleans(silo =>
         {
             silo.Configure<Orleans.Configuration.ClusterOptions>(o => (o.ClusterId, o.ServiceId) = (options.ClusterId, options.ServiceId));

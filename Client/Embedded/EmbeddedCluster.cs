@@ -31,7 +31,7 @@ public sealed class EmbeddedCluster : IAsyncDisposable
         builder.Logging.SetMinimumLevel(LogLevel.Warning);
         builder.Logging.AddFilter("Orleans", LogLevel.Error);
         builder.Logging.AddFilter("Microsoft.Orleans", LogLevel.Error);
-        builder.Services.AddOrchestratorTelemetry(builder.Logging, options.Telemetry, "orchestrator", options.SiloName);
+        builder.Services.AddOrchestratorTelemetry(options.Telemetry, "orchestrator", options.SiloName);
         builder.UseOrleans(silo =>
         {
             silo.UseLocalhostClustering(FreePort(), FreePort(), null, options.ServiceId, options.ClusterId);

@@ -20,7 +20,7 @@ public sealed class OrchestratorClient(IClusterClient cluster, IHost? host = nul
     {
         var builder = Host.CreateApplicationBuilder();
         builder.Logging.SetMinimumLevel(LogLevel.Warning);
-        builder.Services.AddOrchestratorTelemetry(builder.Logging, new TelemetryOptions(), "orchestrator-client");
+        builder.Services.AddOrchestratorTelemetry(new TelemetryOptions(), "orchestrator-client");
         builder.UseOrleansClient(client =>
         {
             client.AddActivityPropagation();

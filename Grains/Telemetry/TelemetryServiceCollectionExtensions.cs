@@ -17,11 +17,11 @@ namespace Orchestrator.Grains.Telemetry;
 /// </summary>
 public static class TelemetryServiceCollectionExtensions
 {
-    public static IServiceCollection AddOrchestratorTelemetry(this IServiceCollection services, ILoggingBuilder logging,
-        TelemetryOptions options, string serviceName, string? instance = null)
+    public static IServiceCollection AddOrchestratorTelemetry(this IServiceCollection services, TelemetryOptions options,
+        string serviceName, string? instance = null)
     {
         // Trace and span ids on every log record, whichever logger provider writes it.
-        logging.Configure(o => o.ActivityTrackingOptions = ActivityTrackingOptions.TraceId | ActivityTrackingOptions.SpanId);
+        services.Configure<LoggerFactoryOptions>(o => o.ActivityTrackingOptions = ActivityTrackingOptions.TraceId | ActivityTrackingOptions.SpanId);
         if (!options.Enabled)
             return services;
         var telemetry = services.AddOpenTelemetry()
