@@ -8,7 +8,7 @@ public static class GeneratorEvaluation
     public const int DefaultChunk = 500;
 
     /// <summary>Unnormalised NLL per row of x (mean-free, model dtype): [rows].</summary>
-    public static Tensor NegativeLogLikelihoods(BoltzmannGenerator model, Tensor x, bool adaptive = true, int chunk = DefaultChunk)
+    public static Tensor NegativeLogLikelihoods(BoltzmannFlow model, Tensor x, bool adaptive = true, int chunk = DefaultChunk)
     {
         using var _ = no_grad();
         var parts = new List<Tensor>();
@@ -20,7 +20,7 @@ public static class GeneratorEvaluation
     }
 
     /// <summary><paramref name="count"/> samples x = g(z) with log|det ∂x/∂z| per row.</summary>
-    public static (Tensor X, Tensor LogDetJacobian) Sample(BoltzmannGenerator model, long count, Generator rng, bool adaptive = true, int chunk = DefaultChunk)
+    public static (Tensor X, Tensor LogDetJacobian) Sample(BoltzmannFlow model, long count, Generator rng, bool adaptive = true, int chunk = DefaultChunk)
     {
         using var _ = no_grad();
         var xs = new List<Tensor>();

@@ -6,9 +6,9 @@ using static TorchSharp.torch;
 namespace Orchestrator.Training.EquivariantFlows.Experiments;
 
 /// <summary>A generator trained for an experiment, with the generator that drew its initialisation and batches (sampling continues from it).</summary>
-public sealed class TrainedGenerator(BoltzmannGenerator model, Generator rng, IReadOnlyList<GeneratorEpoch> history, double seconds) : IDisposable
+public sealed class TrainedGenerator(BoltzmannFlow model, Generator rng, IReadOnlyList<GeneratorEpoch> history, double seconds) : IDisposable
 {
-    public BoltzmannGenerator Model => model;
+    public BoltzmannFlow Model => model;
 
     public Generator Rng => rng;
 
