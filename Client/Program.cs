@@ -11,6 +11,7 @@ var root = new RootCommand("orchestrator: free-form flow experiments on the sbib
     TrainCommand.Create(),
     ValidateCommand.Create(),
     BenchCommand.Create(),
+    DataCommand.Create(),
 };
 foreach (var command in SweepCommands.Create())
     root.Add(command);
