@@ -67,6 +67,10 @@ public sealed class OrchestratorClient(IClusterClient cluster, IHost? host = nul
 
     public Task<SweepResults> GetResultsAsync(string sweep) => Sweep(sweep).GetResultsAsync();
 
+    /// <summary>Seed-averaged, down-sampled learning curves of up to <paramref name="maxGroups"/> config groups.</summary>
+    public Task<IReadOnlyList<LearningCurve>> GetLearningCurvesAsync(string sweep, int maxGroups = 24, int maxPoints = 200) =>
+        Sweep(sweep).GetLearningCurvesAsync(maxGroups, maxPoints);
+
     public Task<SweepStatus> CancelAsync(string sweep) => Sweep(sweep).CancelAsync();
 
     /// <summary>Continues unfinished (cancelled or interrupted) trials; with <paramref name="retryFailed"/> also failed ones, from their checkpoints.</summary>
