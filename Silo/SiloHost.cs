@@ -3,6 +3,7 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Orchestrator.Grains.Hosting;
+using Orchestrator.Training.Workloads;
 
 namespace Orchestrator.Silo;
 
@@ -32,7 +33,7 @@ public static class SiloHost
             {
                 silo.UseLocalhostClustering(options.SiloPort, options.GatewayPort, null, options.ServiceId, options.ClusterId);
             }
-            silo.AddOrchestrator(options);
+            silo.AddOrchestrator(options, BuiltInWorkloads.Registry);
         });
         builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = TimeSpan.FromSeconds(60));
         using var host = builder.Build();

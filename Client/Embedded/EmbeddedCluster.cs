@@ -5,6 +5,7 @@ using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Orchestrator.Client.Sdk;
 using Orchestrator.Grains.Hosting;
+using Orchestrator.Training.Workloads;
 
 namespace Orchestrator.Client.Embedded;
 
@@ -33,7 +34,7 @@ public sealed class EmbeddedCluster : IAsyncDisposable
         builder.UseOrleans(silo =>
         {
             silo.UseLocalhostClustering(FreePort(), FreePort(), null, options.ServiceId, options.ClusterId);
-            silo.AddOrchestrator(options);
+            silo.AddOrchestrator(options, BuiltInWorkloads.Registry);
         });
         var host = builder.Build();
         await host.StartAsync(cancellation);

@@ -6,6 +6,7 @@ using Orchestrator.Contracts.Specs;
 using Orchestrator.Contracts.Storage;
 using Orchestrator.Contracts.Sweeps;
 using Orchestrator.Contracts.Trials;
+using Orchestrator.Workloads;
 
 namespace Orchestrator.Grains.Sweeps;
 
@@ -17,7 +18,7 @@ namespace Orchestrator.Grains.Sweeps;
 public sealed partial class SweepGrain(
     [PersistentState("sweep", GrainStorageNames.State)] IPersistentState<SweepDefinitionState> definition,
     [PersistentState("sweep-phase", GrainStorageNames.State)] IPersistentState<SweepPhaseState> phase,
-    IResultStore store, IOptions<SweepOptions> options, TimeProvider time, ILogger<SweepGrain> logger) : Grain, ISweepGrain
+    IResultStore store, WorkloadRegistry workloads, IOptions<SweepOptions> options, TimeProvider time, ILogger<SweepGrain> logger) : Grain, ISweepGrain
 {
     private readonly SweepOptions _options = options.Value;
     private readonly Dictionary<string, TrialSpec> _trials = new(StringComparer.Ordinal);
@@ -50,7 +51,7 @@ public sealed partial class SweepGrain(
         }
         if (spec.Name != Name)
             throw new ArgumentException($"Spec name '{spec.Name}' does not match the sweep grain '{Name}'.");
-        var expansion = SweepExpander.Expand(spec);
+        var expansion = SweepExpander.Expand(spec, workloads);
         await store.PutSpecAsync(Name, System.Text.Encoding.UTF8.GetBytes(spec.ToCanonicalJson()));
         definition.State = new SweepDefinitionState { Spec = spec, SpecHash = hash, Trials = [.. expansion.Trials], SubmittedAt = time.GetUtcNow() };
         await definition.WriteStateAsync();

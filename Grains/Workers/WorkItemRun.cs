@@ -3,7 +3,7 @@ using System.Text.Json;
 using Orchestrator.Contracts.Storage;
 using Orchestrator.Contracts.Sweeps;
 using Orchestrator.Contracts.Trials;
-using Orchestrator.Grains.Workers.Protocol;
+using Orchestrator.Protocol;
 
 namespace Orchestrator.Grains.Workers;
 
@@ -121,7 +121,7 @@ public sealed class WorkItemRun(
             // Write-once per attempt: a duplicate report of the same attempt keeps the first result.
             await store.TryPutResultAsync(item.Sweep, item.Trial.ConfigHash, item.Attempt, await File.ReadAllBytesAsync(done.ResultPath));
         }
-        var scores = summary.Observations.Select(o => new Contracts.Trials.ObservationScore(o.Observation, o.C2st)).ToList();
+        var scores = summary.Observations.Select(o => new ObservationScore(o.Observation, o.C2st)).ToList();
         await sweep.CompleteAsync(item.LeaseId, new WorkOutcome(scores, summary.ValNll, summary.Timings.TotalSeconds));
     }
 

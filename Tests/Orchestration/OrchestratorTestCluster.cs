@@ -3,6 +3,10 @@ using Orchestrator.Contracts.Specs;
 using Orchestrator.Contracts.Sweeps;
 using Orchestrator.Grains.Hosting;
 using Orchestrator.Grains.Sweeps;
+using Orchestrator.Grains.Workers;
+using Orchestrator.Tests.Workloads;
+using Orchestrator.Training.Workloads;
+using Orchestrator.Workloads;
 using Orleans.TestingHost;
 
 namespace Orchestrator.Tests.Orchestration;
@@ -42,7 +46,8 @@ public sealed class OrchestratorTestCluster : IAsyncDisposable
                 WorkPath = Path.Combine(work, silo.SiloName),
             };
             storage(options);
-            siloBuilder.AddOrchestrator(options, o =>
+            options.TrialHostCommand = TrialHostWithTestWorkloads();
+            siloBuilder.AddOrchestrator(options, Workloads, o =>
             {
                 o.LeaseDuration = TimeSpan.FromSeconds(20);
                 o.CheckpointEvery = 1;
@@ -52,6 +57,16 @@ public sealed class OrchestratorTestCluster : IAsyncDisposable
         var cluster = builder.Build();
         await cluster.DeployAsync();
         return new OrchestratorTestCluster(cluster);
+    }
+
+    /// <summary>The built-in workloads and the test project's <see cref="QuadraticWorkload"/>.</summary>
+    public static WorkloadRegistry Workloads { get; } = BuiltInWorkloads.Registry.With(QuadraticWorkload.Definition);
+
+    // The installed trial host, told to load this assembly's workloads too (how a workload outside Training plugs in).
+    private static string TrialHostWithTestWorkloads()
+    {
+        var host = TrialProcessOptions.Default();
+        return string.Join(' ', [host.FileName, .. host.Arguments, "--workloads", typeof(QuadraticWorkload).Assembly.Location]);
     }
 
     /// <summary>Follows the sweep until it ends (or the timeout passes) and returns its results.</summary>
@@ -91,7 +106,7 @@ public sealed class OrchestratorTestCluster : IAsyncDisposable
               {{search}}
             seeds: {{seeds}}
             evaluation: { observations: {{observations}}, shards: {{shards}} }
-            """, "spec.yaml");
+            """, BuiltInWorkloads.Registry, "spec.yaml");
 
     public async ValueTask DisposeAsync()
     {
