@@ -20,13 +20,15 @@ public sealed class LeaseExpiryTests
         var spec = OrchestratorTestCluster.TinySpec("lease", search: "beta: [5]", seeds: "[1]", epochs: 6);
         await cluster.Client.SubmitAsync(spec);
         var sweep = cluster.Grains.GetGrain<ISweepGrain>("lease");
+        // Trained before the lease is taken: on a loaded machine 3 epochs can outlast the 2 s lease.
+        var checkpoint = CheckpointAfter(epochs: 3);
 
         // A "ghost" worker takes the trial, trains 3 epochs, saves its checkpoint to the store, then goes silent.
         var item = await sweep.LeaseAsync("ghost/cpu0");
         Assert.NotNull(item);
         Assert.Equal(1, item.Attempt);
         var store = new LocalDirectoryResultStore(Path.Combine(storePath, "results"));
-        await store.PutCheckpointAsync("lease", item.Trial.ConfigHash, new MemoryStream(CheckpointAfter(epochs: 3)));
+        await store.PutCheckpointAsync("lease", item.Trial.ConfigHash, new MemoryStream(checkpoint));
         Assert.True(await sweep.HeartbeatAsync(item.LeaseId, new WorkProgress(3, 6, 1.0, 1.0, CheckpointEpoch: 3)));
 
         // A real worker is there to take the requeued attempt once the ghost's lease runs out.
