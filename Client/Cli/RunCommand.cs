@@ -29,6 +29,7 @@ public static class RunCommand
             var parsed = SweepSpecParser.ParseFile(parse.GetValue(spec)!, BuiltInWorkloads.Registry);
             if (parse.GetValue(slots) < 1)
                 throw new ArgumentException("--slots must be ≥ 1.");
+            SweepDataCheck.Require(parsed);
             var options = new OrchestratorOptions
             {
                 SiloName = "local",
