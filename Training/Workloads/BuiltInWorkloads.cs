@@ -13,4 +13,8 @@ public static class BuiltInWorkloads
 
     /// <summary>Their descriptors, for spec validation and expansion.</summary>
     public static WorkloadRegistry Registry { get; } = new(All.Select(w => w.Descriptor));
+
+    /// <summary>The built-in workload of that name; an <see cref="ArgumentException"/> listing the known ones otherwise.</summary>
+    public static IWorkload Get(string name) =>
+        All.FirstOrDefault(w => w.Descriptor.Name == name) ?? throw new ArgumentException(Registry.UnknownMessage(name));
 }

@@ -23,4 +23,12 @@ public interface IWorkload
 
     /// <summary>Evaluates observations against the finished training in <see cref="EvaluateRequest.CheckpointPath"/> (one evaluation shard).</summary>
     Completed Evaluate(EvaluateRequest request, Action<TrialHostEvent> events, CancellationToken cancellation);
+
+    /// <summary>
+    /// Throws <see cref="Data.MissingDataException"/> (one line) when data a trial with these (complete, checked)
+    /// parameters would read is missing, so a wrong data path fails before a silo starts. Default: needs no data.
+    /// </summary>
+    void RequireData(IReadOnlyDictionary<string, ParamValue> parameters, IReadOnlyList<int> observations)
+    {
+    }
 }

@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using Orchestrator.Protocol;
 using Orchestrator.Training.Output;
+using Orchestrator.Training.Sbi;
 using Orchestrator.Training.Trials;
 using Orchestrator.Workloads;
 using TrainingEpoch = Orchestrator.Training.Trials.TrialProgress.Epoch;
@@ -12,6 +13,9 @@ namespace Orchestrator.Training.Workloads.FffSbi;
 public sealed class FffSbiWorkload : IWorkload
 {
     public WorkloadDescriptor Descriptor => FffSbiDescriptor.Instance;
+
+    public void RequireData(IReadOnlyDictionary<string, ParamValue> parameters, IReadOnlyList<int> observations) =>
+        SbiDataCheck.Require(parameters[FffSbiDescriptor.Task].AsString(), observations);
 
     public Completed Train(TrainRequest request, Action<TrialHostEvent> events, CancellationToken cancellation)
     {
