@@ -14,5 +14,6 @@ var protocolOut = new StreamWriter(Console.OpenStandardOutput(), new UTF8Encodin
 Console.SetOut(Console.Error);
 using var events = new TrialHostEventWriter(protocolOut);
 using var input = new StreamReader(Console.OpenStandardInput(), new UTF8Encoding(false));
-using var server = new TrialHostServer(input, events, workloads);
+using var telemetry = new TrialHostTelemetry();
+using var server = new TrialHostServer(input, events, workloads, telemetry);
 return await server.RunAsync();

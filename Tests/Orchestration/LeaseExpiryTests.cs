@@ -20,10 +20,10 @@ public sealed class LeaseExpiryTests
         var spec = OrchestratorTestCluster.TinySpec("lease", search: "beta: [5]", seeds: "[1]", epochs: 6);
         await cluster.Client.SubmitAsync(spec);
         var sweep = cluster.Grains.GetGrain<ISweepGrain>("lease");
-        // Trained before the lease is taken: on a loaded machine 3 epochs can outlast the 2 s lease.
-        var checkpoint = CheckpointAfter(epochs: 3);
 
         // A "ghost" worker takes the trial, trains 3 epochs, saves its checkpoint to the store, then goes silent.
+        // (The training is done before the lease: on a loaded machine it can take longer than the 2 s lease.)
+        var checkpoint = CheckpointAfter(epochs: 3);
         var item = await sweep.LeaseAsync("ghost/cpu0");
         Assert.NotNull(item);
         Assert.Equal(1, item.Attempt);

@@ -75,6 +75,8 @@ public sealed class FffSbiWorkload : IWorkload
         string outputDirectory, int resumedFrom, Stopwatch total, Action<TrialHostEvent> events, CancellationToken cancellation)
     {
         Directory.CreateDirectory(outputDirectory);
+        using var evaluation = observations.Count > 0 ? OrchestratorTelemetry.Source.StartActivity(OrchestratorTelemetry.Spans.Evaluation) : null;
+        evaluation?.SetTag("orchestrator.observations", string.Join(",", observations));
         var results = new List<ObservationResult>();
         var scores = new List<EvaluatedObservation>();
         double samplingSeconds = 0, c2stSeconds = 0;
