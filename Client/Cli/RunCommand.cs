@@ -2,6 +2,7 @@ using System.CommandLine;
 using Orchestrator.Client.Embedded;
 using Orchestrator.Contracts.Specs;
 using Orchestrator.Grains.Hosting;
+using Orchestrator.Training.Workloads;
 using Spectre.Console;
 
 namespace Orchestrator.Client.Cli;
@@ -25,7 +26,7 @@ public static class RunCommand
         };
         command.SetAction((parse, cancellation) => ConsoleErrors.RunAsync(async () =>
         {
-            var parsed = SweepSpecParser.ParseFile(parse.GetValue(spec)!);
+            var parsed = SweepSpecParser.ParseFile(parse.GetValue(spec)!, BuiltInWorkloads.Registry);
             if (parse.GetValue(slots) < 1)
                 throw new ArgumentException("--slots must be ≥ 1.");
             SweepDataCheck.Require(parsed);

@@ -4,8 +4,8 @@ using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Orchestrator.Contracts.Specs;
 using Orchestrator.Contracts.Sweeps;
-using Orchestrator.Contracts.Telemetry;
 using Orchestrator.Grains.Telemetry;
+using Orchestrator.Protocol;
 
 namespace Orchestrator.Client.Sdk;
 
