@@ -25,10 +25,10 @@ public static class BenchEcnfCommand
     {
         var samples = new Option<int>("--samples") { Description = "trajectory configurations kept; first half trains, second half tests", DefaultValueFactory = _ => 2000 };
         var thin = new Option<int>("--thin") { Description = "Metropolis steps between kept configurations", DefaultValueFactory = _ => 10 };
-        var step = new Option<double>("--step-size") { Description = "Metropolis proposal standard deviation", DefaultValueFactory = _ => 0.15 };
+        var burnIn = new Option<int>("--burn-in") { Description = "Metropolis steps before the first kept configuration (step size tuned there)", DefaultValueFactory = _ => 2000 };
         var command = new Command("generalisation", "Train both generators on the first half of a short DW4 Metropolis trajectory; NLL on both halves.")
         {
-            samples, thin, step,
+            samples, thin, burnIn,
         };
         var common = AddCommonOptions(command, "runs/ecnf-generalisation");
         command.SetAction(parse => ConsoleErrors.Run(() =>
@@ -36,7 +36,7 @@ public static class BenchEcnfCommand
             var c = common(parse);
             var result = GeneralisationExperiment.Run(new GeneralisationExperiment.Options
             {
-                Samples = parse.GetValue(samples), Thin = parse.GetValue(thin), StepSize = parse.GetValue(step),
+                Samples = parse.GetValue(samples), Thin = parse.GetValue(thin), BurnIn = parse.GetValue(burnIn),
                 Training = c.Training, Architecture = c.Architecture, Models = c.Models, Seed = c.Seed, CheckpointFolder = c.Out,
             }, Log);
             var table = new Table().Title($"DW4 generalisation: NLL on the trajectory's halves (unnormalised / normalised, +{result.Rows[0].GaussianConstant:F4})");

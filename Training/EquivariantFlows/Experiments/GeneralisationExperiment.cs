@@ -18,9 +18,8 @@ public static class GeneralisationExperiment
 
         public int Thin { get; init; } = 10;
 
+        /// <summary>Metropolis steps before the first kept configuration (the step size is tuned here).</summary>
         public int BurnIn { get; init; } = 2000;
-
-        public double StepSize { get; init; } = 0.15;
 
         public GeneratorTrainingOptions Training { get; init; } = new();
 
@@ -44,8 +43,7 @@ public static class GeneralisationExperiment
     public static Result Run(Options options, Action<string>? log = null)
     {
         var system = new DoubleWell4();
-        using var rng = new Generator(options.Seed);
-        var (train, test, acceptance) = Trajectory(system, options, rng);
+        var (train, test, acceptance) = Trajectory(system, options);
         log?.Invoke($"trajectory: {train.shape[0]} + {test.shape[0]} configurations, acceptance {acceptance:P0}");
         var rows = new List<Row>();
         var samples = new Dictionary<string, Tensor>();
@@ -64,15 +62,17 @@ public static class GeneralisationExperiment
         return new Result(rows, train, test, samples, acceptance);
     }
 
-    /// <summary>One Metropolis chain from the first DW4 data configuration: burn-in, then Samples × Thin steps, split in halves.</summary>
-    public static (Tensor Train, Tensor Test, double Acceptance) Trajectory(IParticleSystem system, Options options, Generator rng)
+    /// <summary>
+    /// One Metropolis chain (<see cref="MetropolisSampler"/>: compact start, step size tuned to 30–50 % acceptance during
+    /// burn-in, then frozen) kept every Thin steps; the first half of the kept configurations trains, the second tests.
+    /// </summary>
+    public static (Tensor Train, Tensor Test, double Acceptance) Trajectory(IParticleSystem system, Options options)
     {
         using var scope = NewDisposeScope();
-        using var first = BoltzmannData.Load(system, "train", limit: 1).to(float64);
-        var (burnIn, _) = MetropolisTrajectory.Run(system, first, options.BurnIn, options.StepSize, options.BurnIn, rng);
-        var (chain, acceptance) = MetropolisTrajectory.Run(system, burnIn[-1], options.Samples * options.Thin, options.StepSize, options.Thin, rng);
-        var configurations = chain[.., 0];
+        var metropolis = new MetropolisOptions { Chains = 1, BurnIn = options.BurnIn, Thin = options.Thin, Seed = options.Seed };
+        var (samples, run) = MetropolisSampler.Sample(system, options.Samples, metropolis);
+        var configurations = samples.to(float64);
         var half = options.Samples / 2;
-        return (configurations[..half].MoveToOuterDisposeScope(), configurations[half..].MoveToOuterDisposeScope(), acceptance);
+        return (configurations[..half].MoveToOuterDisposeScope(), configurations[half..].MoveToOuterDisposeScope(), run.AcceptanceRate);
     }
 }

@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using Orchestrator.Training.Boltzmann;
 using TorchSharp;
 using static TorchSharp.torch;
@@ -14,6 +13,7 @@ public sealed class TrainedGenerator(BoltzmannFlow model, Generator rng, IReadOn
 
     public IReadOnlyList<GeneratorEpoch> History => history;
 
+    /// <summary>Training wall-clock seconds, summed over the epochs (so a resumed run counts its earlier epochs too).</summary>
     public double Seconds => seconds;
 
     /// <summary>Seeds every model of an experiment alike, trains it (resuming from <c>{folder}/{prefix}-{kind}.ckpt</c>) and logs each epoch.</summary>
@@ -23,11 +23,10 @@ public sealed class TrainedGenerator(BoltzmannFlow model, Generator rng, IReadOn
         var rng = new Generator(seed);
         var model = GeneratorKinds.Create(kind, system, architecture, rng);
         using var trainer = new GeneratorTrainer(model, system, data, training, rng);
-        var clock = Stopwatch.StartNew();
         var checkpoint = folder is null ? null : Path.Combine(folder, $"{prefix}-{kind}.ckpt");
         CheckpointedTraining.Run(trainer, CheckpointedTraining.File(checkpoint), every: 1,
             e => log?.Invoke($"{kind} epoch {e.Epoch}/{training.TotalEpochs} λ {e.Lambda:F2} NLL {e.Nll:F3} KL {e.Kl:F3} ({e.Seconds:F1} s)"));
-        return new TrainedGenerator(model, rng, trainer.History.ToList(), clock.Elapsed.TotalSeconds);
+        return new TrainedGenerator(model, rng, trainer.History.ToList(), trainer.History.Sum(e => e.Seconds));
     }
 
     public void Dispose()
