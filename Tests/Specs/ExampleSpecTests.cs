@@ -19,6 +19,7 @@ public class ExampleSpecTests
     [Theory]
     [InlineData("two-moons-beta.yaml", 10, 5)]
     [InlineData("sbi-grid.yaml", 96, 32)]
+    [InlineData("ecnf-bg.yaml", 4, 2)]
     public void Example_specs_parse_validate_and_expand(string file, int trials, int groups)
     {
         var spec = SweepSpecParser.ParseFile(ExamplePath(file), BuiltInWorkloads.Registry);

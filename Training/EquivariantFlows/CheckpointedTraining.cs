@@ -9,13 +9,17 @@ namespace Orchestrator.Training.EquivariantFlows;
 public static class CheckpointedTraining
 {
     /// <summary>Returns the epochs the checkpoint held when training started (0: a fresh run).</summary>
+    /// <param name="resumed">Called with the checkpoint's epochs when training continues from one.</param>
     public static int Run(GeneratorTrainer trainer, ICheckpointStore? store, int every, Action<GeneratorEpoch>? afterEpoch = null,
-        CancellationToken cancellation = default)
+        CancellationToken cancellation = default, Action<int>? resumed = null)
     {
         using (var latest = store?.OpenLatest())
         {
             if (latest is not null)
+            {
                 trainer.LoadCheckpoint(latest);
+                resumed?.Invoke(trainer.EpochsDone);
+            }
         }
         var resumedFrom = trainer.EpochsDone;
         var saved = resumedFrom;
