@@ -47,6 +47,8 @@ public static class RunCommand
             await SweepProgressView.FollowAsync(cluster.Client, status.Name, cancellation);
             var results = await cluster.Client.GetResultsAsync(status.Name);
             ResultsView.Print(results, perTrial: true);
+            var report = await Reports.ReportWriter.WriteAsync(cluster.Client, status.Name, Path.Combine(Path.GetFullPath(options.LocalPath), "reports"));
+            AnsiConsole.MarkupLineInterpolated($"Report: {report}");
             AnsiConsole.MarkupLineInterpolated($"Finished in {clock.Elapsed.TotalMinutes:F1} min. Results: {Path.Combine(Path.GetFullPath(options.LocalPath), "results")}");
             return results.Status.Failed > 0 ? 3 : 0;
         }));

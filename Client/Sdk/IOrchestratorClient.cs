@@ -24,6 +24,9 @@ public interface IOrchestratorClient : IAsyncDisposable
     /// <summary>Per-trial rows and per-configuration groups (mean ± SEM over seeds); write them with <see cref="SummaryCsv"/> or <see cref="SweepResultsJson"/>.</summary>
     Task<SweepResults> GetResultsAsync(string sweep, CancellationToken cancellation = default);
 
+    /// <summary>Seed-averaged, down-sampled learning curves of up to <paramref name="maxGroups"/> config groups.</summary>
+    Task<IReadOnlyList<LearningCurve>> GetLearningCurvesAsync(string sweep, int maxGroups = 24, int maxPoints = 200, CancellationToken cancellation = default);
+
     /// <summary>Pending and running trials end Cancelled; completed results are kept.</summary>
     Task<SweepStatus> CancelAsync(string sweep, CancellationToken cancellation = default);
 

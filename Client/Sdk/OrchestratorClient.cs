@@ -69,6 +69,10 @@ public sealed class OrchestratorClient(IClusterClient cluster, IHost? host = nul
     public Task<SweepResults> GetResultsAsync(string sweep, CancellationToken cancellation = default) =>
         Sweep(sweep).GetResultsAsync().WaitAsync(cancellation);
 
+    public Task<IReadOnlyList<LearningCurve>> GetLearningCurvesAsync(string sweep, int maxGroups = 24, int maxPoints = 200,
+        CancellationToken cancellation = default) =>
+        Sweep(sweep).GetLearningCurvesAsync(maxGroups, maxPoints).WaitAsync(cancellation);
+
     public Task<SweepStatus> CancelAsync(string sweep, CancellationToken cancellation = default) =>
         Sweep(sweep).CancelAsync().WaitAsync(cancellation);
 

@@ -208,7 +208,7 @@ public sealed partial class SweepGrain(
             throw NotFound();
         var states = await Task.WhenAll(definition.State.Trials.Select(async t => (Trial: t, State: await Trial(t.ConfigHash).GetAsync())));
         var rows = states.Select(s => new TrialRow(s.Trial.ConfigHash, s.Trial.GroupHash, s.Trial.Seed, s.State.Status, s.State.Attempt,
-            s.State.MeanC2st, s.State.ValidationNll, s.State.Reason, s.Trial.Parameters)).ToList();
+            s.State.MeanC2st, s.State.ValidationNll, s.State.Reason, s.Trial.Parameters, s.State.Worker, s.State.StartedAt, s.State.FinishedAt)).ToList();
         return new SweepResults(Status(), [.. Spec.Search.Keys.Order(StringComparer.Ordinal)], rows, SweepAggregation.Groups(rows));
     }
 

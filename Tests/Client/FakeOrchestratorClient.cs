@@ -30,6 +30,13 @@ public sealed class FakeOrchestratorClient(SweepResults results) : IOrchestrator
         return Task.FromResult(results);
     }
 
+    public Task<IReadOnlyList<LearningCurve>> GetLearningCurvesAsync(string sweep, int maxGroups = 24, int maxPoints = 200,
+        CancellationToken cancellation = default)
+    {
+        Calls.Add($"curves {sweep}");
+        return Task.FromResult<IReadOnlyList<LearningCurve>>([]);
+    }
+
     public Task<SweepStatus> CancelAsync(string sweep, CancellationToken cancellation = default) => Answer($"cancel {sweep}", cancellation);
 
     public Task<SweepStatus> ResumeAsync(string sweep, bool retryFailed = false, CancellationToken cancellation = default) =>
