@@ -22,7 +22,7 @@ internal static class TransformFixture
         using (no_grad())
         {
             foreach (var p in transform.parameters())
-                p.add_(randn_like(p) * 0.7);
+                p.add_(randn_like(p) * 0.3);
         }
         return transform;
     }

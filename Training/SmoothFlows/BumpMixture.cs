@@ -15,7 +15,8 @@ public static class BumpMixture
     {
         var (y, f, logF) = Mix(x, p, circular, k);
         var c = p.Floors;
-        var logYk = ((Constants.One - c).log() + logF!).logaddexp(c.log());
+        var carried = (Constants.One - c).log() + logF!;
+        var logYk = stack([carried, c.log().expand_as(carried)], -1).logsumexp(-1, false);
         return (y, (p.LogWeights + logYk).logsumexp(-1, false));
     }
 
