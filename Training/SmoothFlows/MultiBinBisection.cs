@@ -43,7 +43,7 @@ public static class MultiBinBisection
         var lower = zeros_like(y).unsqueeze(-1);
         var width = ones_like(y).unsqueeze(-1);
         var target = y.unsqueeze(-1);
-        for (var round = 0; round < options.MaxIterations && width.max().item<double>() >= options.Tolerance; round++)
+        for (var round = 0; round < options.MaxIterations && width.max().ToDouble() >= options.Tolerance; round++)
         {
             var grid = lower + width * steps;
             var below = forward(grid).lt(target).sum(-1, true, ScalarType.Int64);
