@@ -9,6 +9,7 @@ var root = new RootCommand("orchestrator: free-form flow experiments on the sbib
 {
     RunCommand.Create(),
     TrainCommand.Create(),
+    ValidateCommand.Create(),
     BenchCommand.Create(),
 };
 foreach (var command in SweepCommands.Create())

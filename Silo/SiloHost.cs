@@ -2,7 +2,9 @@ using System.Net;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
 using Orchestrator.Grains.Hosting;
+using Orchestrator.Grains.Telemetry;
 
 namespace Orchestrator.Silo;
 
@@ -15,11 +17,14 @@ public static class SiloHost
 {
     public static async Task<int> RunAsync(string[] args)
     {
-        var builder = Host.CreateApplicationBuilder(args);
+        // appsettings.json is read from beside the program, wherever the silo is started from.
+        var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { Args = args, ContentRootPath = AppContext.BaseDirectory });
         var options = new OrchestratorOptions();
         builder.Configuration.GetSection(OrchestratorOptions.Section).Bind(options);
         if (options.CudaSlots < 0)
             options.CudaSlots = CudaDevices();
+        builder.Logging.AddSimpleConsole(o => (o.TimestampFormat, o.SingleLine) = ("yyyy-MM-dd HH:mm:ss ", true));
+        builder.Services.AddOrchestratorTelemetry(options.Telemetry, "orchestrator-silo", options.SiloName);
         builder.UseOrleans(silo =>
         {
             silo.Configure<Orleans.Configuration.ClusterOptions>(o => (o.ClusterId, o.ServiceId) = (options.ClusterId, options.ServiceId));
@@ -38,6 +43,8 @@ public static class SiloHost
         using var host = builder.Build();
         Console.Error.WriteLine($"Silo '{options.SiloName}' ({options.Clustering} clustering, {options.Storage} storage, gateway port {options.GatewayPort}, " +
             $"{options.CpuSlots} CPU and {options.CudaSlots} CUDA slot(s)); Ctrl+C stops it.");
+        if (options.Telemetry.PrometheusPort > 0)
+            Console.Error.WriteLine($"Metrics: http://{options.Telemetry.PrometheusHost}:{options.Telemetry.PrometheusPort}/metrics");
         await host.RunAsync();
         return 0;
     }

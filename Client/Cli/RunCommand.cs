@@ -28,6 +28,7 @@ public static class RunCommand
             var parsed = SweepSpecParser.ParseFile(parse.GetValue(spec)!);
             if (parse.GetValue(slots) < 1)
                 throw new ArgumentException("--slots must be ≥ 1.");
+            SweepDataCheck.Require(parsed);
             var options = new OrchestratorOptions
             {
                 SiloName = "local",

@@ -50,4 +50,6 @@ public sealed class OrchestratorOptions
     public string WorkPath { get; set; } = Path.Combine(Path.GetTempPath(), "orchestrator-work");
     /// <summary>Command that starts a trial host (default: this installation's Orchestrator.Silo trial-host).</summary>
     public string? TrialHostCommand { get; set; }
+    /// <summary>Exporters of traces, metrics and logs (section Orchestrator:Telemetry).</summary>
+    public Telemetry.TelemetryOptions Telemetry { get; set; } = new();
 }

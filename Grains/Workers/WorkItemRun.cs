@@ -1,8 +1,11 @@
+using System.Diagnostics;
 using System.Globalization;
 using System.Text.Json;
 using Orchestrator.Contracts.Storage;
 using Orchestrator.Contracts.Sweeps;
+using Orchestrator.Contracts.Telemetry;
 using Orchestrator.Contracts.Trials;
+using Orchestrator.Grains.Telemetry;
 using Orchestrator.Grains.Workers.Protocol;
 
 namespace Orchestrator.Grains.Workers;
@@ -10,18 +13,21 @@ namespace Orchestrator.Grains.Workers;
 /// <summary>
 /// Runs one leased work item in a trial host: fetches its checkpoint from the result store, sends the request, then
 /// follows the host's events — heartbeats the lease, appends metrics, uploads checkpoints, samples and the result —
-/// until the item ends. A lease the sweep no longer honours cancels the item.
+/// until the item ends. A lease the sweep no longer honours cancels the item. Returns how the item ended
+/// ("completed", "failed", "cancelled", "lost", "died") and records it on the current (attempt) span.
 /// </summary>
 public sealed class WorkItemRun(
-    WorkItem item, TrialProcess process, ISweepGrain sweep, IResultStore store, string workRoot, int threads)
+    WorkItem item, TrialProcess process, ISweepGrain sweep, IResultStore store, string workRoot, int threads, OrchestratorMetrics metrics)
 {
+    private int _skippedBatches;
+
     private WorkProgress _progress = new(0, 0, double.NaN, double.NaN, 0);
     private DateTimeOffset _lastHeartbeat = DateTimeOffset.UtcNow;
     private bool _leaseLost;
 
     private TimeSpan HeartbeatEvery => TimeSpan.FromSeconds(Math.Max(0.2, item.LeaseSeconds / 4));
 
-    public async Task ExecuteAsync(CancellationToken stop)
+    public async Task<string> ExecuteAsync(CancellationToken stop)
     {
         var trialDirectory = Path.Combine(workRoot, item.Sweep, item.Trial.ConfigHash);
         var output = Path.Combine(trialDirectory, item.Kind == WorkKind.Train ? $"train-{item.Attempt}" : $"shard-{item.Shard}-{item.Attempt}");
@@ -29,7 +35,8 @@ public sealed class WorkItemRun(
         var checkpoint = Path.Combine(trialDirectory, "checkpoint.bin");
         await DownloadCheckpointAsync(checkpoint, stop);
         var requestId = item.LeaseId;
-        await process.SendAsync(WorkRequests.For(item, requestId, checkpoint, output, threads), stop);
+        // The trial host continues this trace: its training and evaluation spans are children of the attempt span.
+        await process.SendAsync(WorkRequests.For(item, requestId, checkpoint, output, threads, Activity.Current?.Id), stop);
         var cancelSent = false;
         while (true)
         {
@@ -51,6 +58,8 @@ public sealed class WorkItemRun(
                 case Epoch e:
                     _progress = _progress with { Epoch = e.EpochNumber, Epochs = e.Epochs, TrainLoss = e.TrainLoss, ValidationNll = e.ValNll };
                     await store.AppendMetricsAsync(item.Sweep, item.Trial.ConfigHash, [MetricLine(e)]);
+                    metrics.Epoch(item.Trial, item.Workload, item.Device, e.StepSeconds, BatchSize / e.StepSeconds, e.SkippedBatches - _skippedBatches);
+                    _skippedBatches = e.SkippedBatches;
                     await HeartbeatAsync(force: true);
                     break;
                 case CheckpointSaved c:
@@ -66,19 +75,22 @@ public sealed class WorkItemRun(
                     break;
                 case Completed done:
                     await CompleteAsync(done);
-                    return;
+                    return _leaseLost ? "lost" : "completed";
                 case Failed f:
+                    OrchestratorTelemetry.Fail(Activity.Current, f.Reason);
                     if (!_leaseLost)
                         await sweep.FailAsync(item.LeaseId, f.Reason, retryable: f.Kind == FailureKinds.Error);
-                    return;
+                    return "failed";
                 case Cancelled:
                     if (!_leaseLost)
                         await sweep.FailAsync(item.LeaseId, "stopped before the end (worker shutting down)", retryable: true);
-                    return;
+                    return _leaseLost ? "lost" : "cancelled";
                 case TrialProcessDied died:
                     var tail = string.Join(" | ", died.StderrTail.TakeLast(3));
-                    await sweep.FailAsync(item.LeaseId, $"trial host died ({died.ExitDescription}); last stderr: {tail}", retryable: true);
-                    return;
+                    var reason = $"trial host died ({died.ExitDescription}); last stderr: {tail}";
+                    OrchestratorTelemetry.Fail(Activity.Current, reason);
+                    await sweep.FailAsync(item.LeaseId, reason, retryable: true);
+                    return "died";
             }
         }
     }
@@ -116,6 +128,11 @@ public sealed class WorkItemRun(
         if (_leaseLost)
             return;
         var summary = done.Summary;
+        if (summary.Observations.Count > 0)
+            metrics.Evaluated(item.Trial, item.Workload, summary.Timings.SamplingSeconds + summary.Timings.C2stSeconds);
+        Activity.Current?.SetTag(OrchestratorTelemetry.Attributes.ValidationNll, summary.ValNll);
+        if (summary.MeanC2st is { } c2st)
+            Activity.Current?.SetTag(OrchestratorTelemetry.Attributes.C2st, c2st);
         if (item.Kind == WorkKind.Train && File.Exists(done.ResultPath))
         {
             // Write-once per attempt: a duplicate report of the same attempt keeps the first result.
@@ -151,4 +168,8 @@ public sealed class WorkItemRun(
     });
 
     private static double? Finite(double v) => double.IsFinite(v) ? v : null;
+
+    // Samples per step, for the throughput metric (workloads without a batch size report none).
+    private double BatchSize => item.Trial.Parameters.TryGetValue("batchSize", out var b) && b.Kind == Contracts.Specs.ParamKind.Integer
+        ? b.Integer : double.NaN;
 }

@@ -1,11 +1,14 @@
+using System.Diagnostics;
 using Microsoft.Extensions.Logging;
 using Orchestrator.Contracts.Storage;
 using Orchestrator.Contracts.Sweeps;
+using Orchestrator.Contracts.Telemetry;
 using Orchestrator.Contracts.Trials;
 using Orchestrator.Contracts.Workers;
 using Orchestrator.Grains.Hosting;
 using Orchestrator.Grains.Placement;
 using Orchestrator.Grains.Sweeps;
+using Orchestrator.Grains.Telemetry;
 
 namespace Orchestrator.Grains.Workers;
 
@@ -16,7 +19,8 @@ namespace Orchestrator.Grains.Workers;
 /// its events.
 /// </summary>
 [SiloNamePlacement]
-public sealed partial class WorkerGrain(IResultStore store, OrchestratorOptions options, ILogger<WorkerGrain> logger) : Grain, IWorkerGrain
+public sealed partial class WorkerGrain(IResultStore store, OrchestratorOptions options, OrchestratorMetrics metrics, ILogger<WorkerGrain> logger)
+    : Grain, IWorkerGrain
 {
     private TrialProcess? _process;
     private IGrainTimer? _timer;
@@ -26,12 +30,17 @@ public sealed partial class WorkerGrain(IResultStore store, OrchestratorOptions 
     private CancellationTokenSource? _stop;
     private int _itemsDone;
     private int _restarts;
+    private volatile bool _busy;
+    private IDisposable? _gauge;
 
     private string Id => this.GetPrimaryKeyString();
+
+    private string DeviceKind => Id.Contains("/gpu", StringComparison.Ordinal) ? "cuda" : "cpu";
 
     public Task StartAsync()
     {
         _running = true;
+        _gauge ??= metrics.TrackWorker(Id, () => new WorkerGauge(DeviceKind, _busy));
         _timer ??= this.RegisterGrainTimer(TickAsync, new GrainTimerCreationOptions
         {
             DueTime = TimeSpan.FromMilliseconds(200),
@@ -45,6 +54,8 @@ public sealed partial class WorkerGrain(IResultStore store, OrchestratorOptions 
     public async Task StopAsync()
     {
         _running = false;
+        _gauge?.Dispose();
+        _gauge = null;
         _timer?.Dispose();
         _timer = null;
         if (_current is { IsCompleted: false } current)
@@ -83,27 +94,49 @@ public sealed partial class WorkerGrain(IResultStore store, OrchestratorOptions 
     private async Task RunAsync(WorkItem item, CancellationToken stop)
     {
         var sweep = GrainFactory.GetGrain<ISweepGrain>(item.Sweep);
+        // The attempt's span hangs below the sweep's (its traceparent came with the lease); the trial host continues it.
+        ActivityContext.TryParse(item.TraceParent, null, out var parent);
+        using var activity = OrchestratorTelemetry.Source.StartActivity(OrchestratorTelemetry.Spans.TrialAttempt, ActivityKind.Consumer, parent);
+        OrchestratorTelemetry.TagTrial(activity, item.Sweep, item.Trial, item.Workload, item.Attempt);
+        activity?.SetTag(OrchestratorTelemetry.Attributes.Kind, item.Kind == WorkKind.Train ? "train" : "evaluate");
+        activity?.SetTag(OrchestratorTelemetry.Attributes.Shard, item.Shard);
+        activity?.SetTag(OrchestratorTelemetry.Attributes.Device, item.Device);
+        activity?.SetTag(OrchestratorTelemetry.Attributes.Silo, options.SiloName);
+        activity?.SetTag(OrchestratorTelemetry.Attributes.Worker, Id);
+        var clock = Stopwatch.StartNew();
+        var outcome = "failed";
+        _busy = true;
         try
         {
             _process ??= new TrialProcess(TrialHostLaunch.Options(options) with { StderrLine = line => LogHostOutput(Id, line) });
             var generation = _process.Generation;
             await _process.EnsureStartedAsync(stop);
             if (generation > 0 && _process.Generation != generation)
+            {
                 _restarts++;
-            var run = new WorkItemRun(item, _process, sweep, store, Path.Combine(options.WorkPath, Sanitize(Id)), options.ThreadsPerTrial);
-            await run.ExecuteAsync(stop);
+                metrics.TrialHostRestarted(DeviceKind);
+            }
+            var run = new WorkItemRun(item, _process, sweep, store, Path.Combine(options.WorkPath, Sanitize(Id)), options.ThreadsPerTrial, metrics);
+            outcome = await run.ExecuteAsync(stop);
         }
         catch (OperationCanceledException) when (stop.IsCancellationRequested)
         {
+            outcome = "cancelled";
+            OrchestratorTelemetry.Fail(activity, $"worker {Id} stopped");
             await sweep.FailAsync(item.LeaseId, $"worker {Id} stopped", retryable: true);
         }
         catch (Exception e) when (e is not OutOfMemoryException)
         {
             LogItemError(e, Id, item.Sweep, item.Trial.ConfigHash);
+            activity?.AddException(e);
+            OrchestratorTelemetry.Fail(activity, e.Message);
             await sweep.FailAsync(item.LeaseId, $"worker {Id}: {e.Message}", retryable: true);
         }
         finally
         {
+            _busy = false;
+            activity?.SetTag(OrchestratorTelemetry.Attributes.Outcome, outcome);
+            metrics.AttemptEnded(item.Workload, item.Kind, outcome, clock.Elapsed.TotalSeconds);
             _item = null;
             _itemsDone++;
         }

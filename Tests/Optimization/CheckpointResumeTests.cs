@@ -43,6 +43,8 @@ public sealed class CheckpointResumeTests
         resumed.Run(resumedHistory.Add);
 
         Assert.Equal([3, 4], resumedHistory.Select(p => p.Epoch));
+        // The trainer's record keeps the epochs before the checkpoint: a resumed run reports its whole history.
+        Assert.Equal(straightHistory.Select(p => p.ValidationNll), resumed.History.Select(p => p.ValidationNll));
         Assert.Equal(straightHistory[3].ValidationNll, resumedHistory[1].ValidationNll);
         Assert.Equal(straightHistory[3].TrainLoss, resumedHistory[1].TrainLoss);
         foreach (var (a, b) in straightFlow.parameters().Zip(resumedFlow.parameters()))

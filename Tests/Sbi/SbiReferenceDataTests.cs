@@ -25,14 +25,6 @@ public sealed class SbiReferenceDataTests
     }
 
     [Fact]
-    public void Shared_data_is_found_from_the_repository_root()
-    {
-        var root = SharedData.SbibmRoot();
-        Assert.True(File.Exists(Path.Combine(root, "published_c2st.csv")));
-        Assert.NotNull(SharedData.FindRepositoryRoot(AppContext.BaseDirectory));
-    }
-
-    [Fact]
     public void Missing_task_folder_names_the_path()
     {
         var missing = Path.Combine(Path.GetTempPath(), "no-such-sbibm-" + Guid.NewGuid().ToString("N"));

@@ -4,9 +4,9 @@ namespace Orchestrator.Tests.Specs;
 
 public class ExampleSpecTests
 {
-    private static string ExamplePath(string file) => Path.Combine(RepoRoot(), "examples", file);
+    internal static string ExamplePath(string file) => Path.Combine(RepoRoot(), "examples", file);
 
-    private static string RepoRoot()
+    internal static string RepoRoot()
     {
         var directory = new DirectoryInfo(AppContext.BaseDirectory);
         while (directory is not null && !File.Exists(Path.Combine(directory.FullName, "Orchestrator.sln")))

@@ -19,6 +19,7 @@ public sealed class FlowTrainer : IDisposable
     private readonly Generator _rng;
     private readonly AdamL2 _adam;
     private readonly OneCycleSchedule _schedule;
+    private readonly List<EpochProgress> _history = [];
     private int _consecutiveNonFinite;
 
     /// <param name="theta">Training parameters [N, D] (standardized).</param>
@@ -40,6 +41,9 @@ public sealed class FlowTrainer : IDisposable
     /// <summary>Batches skipped because their loss or gradient was not finite.</summary>
     public int SkippedBatches { get; private set; }
 
+    /// <summary>Every finished epoch, including those before a resumed checkpoint.</summary>
+    public IReadOnlyList<EpochProgress> History => _history;
+
     public int BatchesPerEpoch => (int)((_theta.shape[0] + _options.BatchSize - 1) / _options.BatchSize);
 
     /// <summary>
@@ -56,6 +60,7 @@ public sealed class FlowTrainer : IDisposable
             var (valNll, valReconstruction) = Validate();
             var progress = new EpochProgress(EpochsDone, _options.Epochs, trainLoss, valNll, valReconstruction,
                 _schedule.At(Math.Max(0, _adam.Step - 1)).LearningRate, stepSeconds, SkippedBatches);
+            _history.Add(progress);
             afterEpoch?.Invoke(progress);
         }
     }
@@ -140,7 +145,7 @@ public sealed class FlowTrainer : IDisposable
 
     /// <summary>Writes everything needed to resume: model, optimizer moments and step, generator, counters.</summary>
     public void SaveCheckpoint(Stream stream) =>
-        TrainerCheckpoint.Write(stream, new TrainerCheckpoint.State(EpochsDone, _adam.Step, SkippedBatches, _consecutiveNonFinite), _flow, _adam, _rng);
+        TrainerCheckpoint.Write(stream, new TrainerCheckpoint.State(EpochsDone, _adam.Step, SkippedBatches, _consecutiveNonFinite, _history), _flow, _adam, _rng);
 
     /// <summary>Restores a checkpoint written by <see cref="SaveCheckpoint"/> for the same model and options.</summary>
     public void LoadCheckpoint(Stream stream)
@@ -149,6 +154,8 @@ public sealed class FlowTrainer : IDisposable
         EpochsDone = state.EpochsDone;
         SkippedBatches = state.SkippedBatches;
         _consecutiveNonFinite = state.ConsecutiveNonFinite;
+        _history.Clear();
+        _history.AddRange(state.History);
     }
 
     public void Dispose() => _adam.Dispose();

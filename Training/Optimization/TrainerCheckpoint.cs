@@ -5,14 +5,15 @@ namespace Orchestrator.Training.Optimization;
 
 /// <summary>
 /// Binary checkpoint of a training run: header, counters, model parameters (TorchSharp's format),
-/// Adam moments and the generator state. Versioned so that a stale format fails with a clear message.
+/// Adam moments, the generator state and the per-epoch history (so a resumed run reports every epoch). Versioned so that a stale format fails with a clear message.
 /// </summary>
 public static class TrainerCheckpoint
 {
     private const string Magic = "FFF-CKPT";
-    private const int Version = 1;
+    private const int Version = 2;
 
-    public sealed record State(int EpochsDone, long OptimizerStep, int SkippedBatches, int ConsecutiveNonFinite);
+    public sealed record State(int EpochsDone, long OptimizerStep, int SkippedBatches, int ConsecutiveNonFinite,
+        IReadOnlyList<EpochProgress> History);
 
     public static void Write(Stream stream, State state, FreeFormFlow flow, AdamL2 adam, Generator rng)
     {
@@ -32,6 +33,7 @@ public static class TrainerCheckpoint
         var bytes = generatorState.data<byte>().ToArray();
         writer.Write(bytes.Length);
         writer.Write(bytes);
+        WriteHistory(writer, state.History);
     }
 
     public static State Read(Stream stream, FreeFormFlow flow, AdamL2 adam, Generator rng)
@@ -42,7 +44,7 @@ public static class TrainerCheckpoint
         var version = reader.ReadInt32();
         if (version != Version)
             throw new InvalidDataException($"Checkpoint format version {version} is not supported (expected {Version}).");
-        var state = new State(reader.ReadInt32(), reader.ReadInt64(), reader.ReadInt32(), reader.ReadInt32());
+        var (epochsDone, step, skipped, consecutive) = (reader.ReadInt32(), reader.ReadInt64(), reader.ReadInt32(), reader.ReadInt32());
         flow.load(reader);
         var count = reader.ReadInt32();
         var moments = new List<Tensor>(count);
@@ -50,7 +52,7 @@ public static class TrainerCheckpoint
         {
             for (var i = 0; i < count; i++)
                 moments.Add(ReadFloats(reader));
-            adam.Restore(moments, state.OptimizerStep);
+            adam.Restore(moments, step);
         }
         finally
         {
@@ -59,7 +61,34 @@ public static class TrainerCheckpoint
         var bytes = reader.ReadBytes(reader.ReadInt32());
         using var generatorState = tensor(bytes, dtype: ScalarType.Byte);
         rng.set_state(generatorState);
-        return state;
+        return new State(epochsDone, step, skipped, consecutive, ReadHistory(reader));
+    }
+
+    private static void WriteHistory(BinaryWriter writer, IReadOnlyList<EpochProgress> history)
+    {
+        writer.Write(history.Count);
+        foreach (var e in history)
+        {
+            writer.Write(e.Epoch);
+            writer.Write(e.Epochs);
+            writer.Write(e.TrainLoss);
+            writer.Write(e.ValidationNll);
+            writer.Write(e.ValidationReconstruction);
+            writer.Write(e.LearningRate);
+            writer.Write(e.StepSeconds);
+            writer.Write(e.SkippedBatches);
+        }
+    }
+
+    private static List<EpochProgress> ReadHistory(BinaryReader reader)
+    {
+        var history = new List<EpochProgress>(reader.ReadInt32());
+        for (var i = history.Capacity; i > 0; i--)
+        {
+            history.Add(new EpochProgress(reader.ReadInt32(), reader.ReadInt32(), reader.ReadDouble(), reader.ReadDouble(),
+                reader.ReadDouble(), reader.ReadDouble(), reader.ReadDouble(), reader.ReadInt32()));
+        }
+        return history;
     }
 
     private static void WriteFloats(BinaryWriter writer, Tensor t)

@@ -1,3 +1,4 @@
+using Orchestrator.Training.Data;
 using static TorchSharp.torch;
 
 namespace Orchestrator.Training.Sbi;
@@ -15,7 +16,7 @@ public abstract class BernoulliGlmBase : ISbiTask
 
     // Cached tensors are detached from whatever dispose scope happens to be open on first use.
     private static readonly Lazy<Tensor> s_design =
-        new(() => LoadDesignMatrix(SharedData.SbibmRoot()).DetachFromDisposeScope());
+        new(() => LoadDesignMatrix(DataLocator.Sbibm()).DetachFromDisposeScope());
     private static readonly Lazy<Tensor> s_priorCholesky = new(() =>
     {
         using var covariance = PriorCovariance();

@@ -1,3 +1,4 @@
+using Orchestrator.Training.Data;
 using System.Globalization;
 
 namespace Orchestrator.Training.Sbi;
@@ -7,7 +8,7 @@ public sealed record PublishedC2stRecord(
     string Source, string Task, int Budget, string Algorithm, double Mean, double Std, int Observations);
 
 /// <summary>
-/// The published sbibm C2ST table (shared data, published_c2st.csv). For gaussian_mixture the sbibm authors
+/// The published sbibm C2ST table (data/sbibm/published_c2st.csv). For gaussian_mixture the sbibm authors
 /// re-ran the benchmark after a bug fix; those rows come from the "gaussian_mixture_rerun" source and are the
 /// ones to compare against.
 /// </summary>
@@ -21,7 +22,7 @@ public static class PublishedC2st
     /// <summary>All rows of the table.</summary>
     public static IReadOnlyList<PublishedC2stRecord> Load(string? root = null)
     {
-        var path = Path.Combine(root ?? SharedData.SbibmRoot(), FileName);
+        var path = Path.Combine(root ?? DataLocator.Sbibm(), FileName);
         if (!File.Exists(path))
         {
             throw new FileNotFoundException($"published C2ST table not found: {path}", path);

@@ -1,9 +1,10 @@
+using Orchestrator.Training.Data;
 using static TorchSharp.torch;
 
 namespace Orchestrator.Training.Sbi;
 
 /// <summary>
-/// Reads the sbibm observations, true parameters and reference posterior samples of a task from the shared data
+/// Reads the sbibm observations, true parameters and reference posterior samples of a task from the data folder
 /// (&lt;root&gt;/&lt;task&gt;/num_observation_k/...). All tensors are float64.
 /// </summary>
 public static class SbiReferenceData
@@ -13,7 +14,7 @@ public static class SbiReferenceData
     /// <summary>The folder of one task; throws when it is missing, naming the path.</summary>
     public static string TaskFolder(string task, string? root = null)
     {
-        var folder = Path.Combine(root ?? SharedData.SbibmRoot(), task);
+        var folder = Path.Combine(root ?? DataLocator.Sbibm(), task);
         if (!Directory.Exists(folder))
         {
             throw new DirectoryNotFoundException($"sbibm task folder not found: {folder}");
@@ -21,7 +22,7 @@ public static class SbiReferenceData
         return folder;
     }
 
-    /// <summary>The observation numbers present for a task, ascending (1..5 in the shared data).</summary>
+    /// <summary>The observation numbers present for a task, ascending (1..5 in data/sbibm).</summary>
     public static int[] ObservationNumbers(string task, string? root = null)
     {
         var folder = TaskFolder(task, root);

@@ -1,3 +1,4 @@
+using Orchestrator.Training.Data;
 using static TorchSharp.torch;
 
 namespace Orchestrator.Training.Sbi;
@@ -5,7 +6,7 @@ namespace Orchestrator.Training.Sbi;
 /// <summary>
 /// slcp_distractors (θ 5, x 100): the 8 slcp values plus 92 uninformative values from a fixed mixture of 20
 /// multivariate Student-t (df 2, equal weights), then a fixed column permutation. Mixture and permutation come
-/// from the shared aux files, so the distractors match sbibm's exactly in distribution.
+/// from the sbibm aux files, so the distractors match sbibm's exactly in distribution.
 /// </summary>
 public sealed class SlcpDistractors : ISbiTask
 {
@@ -18,7 +19,7 @@ public sealed class SlcpDistractors : ISbiTask
     /// <summary>Degrees of freedom of every component.</summary>
     public const double Df = 2.0;
 
-    private static readonly Lazy<SlcpDistractorsAux> s_aux = new(() => SlcpDistractorsAux.Load(SharedData.SbibmRoot()));
+    private static readonly Lazy<SlcpDistractorsAux> s_aux = new(() => SlcpDistractorsAux.Load(DataLocator.Sbibm()));
 
     public string Name => "slcp_distractors";
     public int ThetaDim => 5;
@@ -61,7 +62,7 @@ public sealed class SlcpDistractors : ISbiTask
     }
 }
 
-/// <summary>The fixed Student-t mixture and permutation of slcp_distractors, read from the shared aux folder.</summary>
+/// <summary>The fixed Student-t mixture and permutation of slcp_distractors, read from the sbibm aux folder.</summary>
 public sealed class SlcpDistractorsAux
 {
     private SlcpDistractorsAux(Tensor loc, Tensor scaleTril, Tensor permutation)

@@ -43,6 +43,7 @@ public static class TrialRunner
         ICheckpointStore? checkpoints = null, int checkpointEvery = 10, CancellationToken cancellation = default)
     {
         config.Validate();
+        SbiDataCheck.Require(config.Task, config.Observations);
         if (checkpointEvery < 1)
             throw new ArgumentException($"checkpointEvery must be ≥ 1 (got {checkpointEvery}).");
         var task = SbiTasks.Get(config.Task);
@@ -79,7 +80,6 @@ public static class TrialRunner
 
         using var trainRng = new Generator((ulong)config.Seed + 7919, device);
         using var trainer = new FlowTrainer(flow, theta[trainSlice], x[trainSlice], theta[valSlice], x[valSlice], config.Training, trainRng);
-        var history = new List<EpochProgress>();
         if (checkpoints?.OpenLatest() is { } stream)
         {
             using (stream)
@@ -91,7 +91,6 @@ public static class TrialRunner
         var startEpoch = trainer.EpochsDone;
         trainer.Run(epoch =>
         {
-            history.Add(epoch);
             if (checkpoints is not null && (epoch.Epoch % checkpointEvery == 0 || epoch.Epoch == epoch.Epochs))
                 checkpoints.Save(trainer.SaveCheckpoint);
             progress?.Invoke(new TrialProgress.Epoch(epoch));
@@ -106,7 +105,7 @@ public static class TrialRunner
             -ExactLikelihood.DecoderLogProb(flow, valTheta, valX).mean().ToDouble() + thetaScale.LogScale,
             -ExactLikelihood.EncoderLogProb(flow, valTheta, valX).mean().ToDouble() + thetaScale.LogScale,
             ExactLikelihood.Reconstruction(flow, valTheta, valX).mean().ToDouble(),
-            trainer.SkippedBatches, data.Dropped, simulationSeconds, trainingSeconds, trainingSeconds / steps, history);
+            trainer.SkippedBatches, data.Dropped, simulationSeconds, trainingSeconds, trainingSeconds / steps, trainer.History.ToList());
         return new TrainedTrial(config, task, flow, thetaScale, xScale, device, summary);
     }
 
