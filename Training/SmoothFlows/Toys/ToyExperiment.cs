@@ -23,13 +23,14 @@ public sealed record ToyExperimentConfig(
 }
 
 /// <summary>Everything a toy run measures.</summary>
-public sealed record ToyExperimentResult(ToyExperimentConfig Config, ToyMetrics Metrics, NveResult? Nve, double TrainSeconds);
+/// <param name="Fields">Density image and force field of the trained flow, when asked for.</param>
+public sealed record ToyExperimentResult(ToyExperimentConfig Config, ToyMetrics Metrics, NveResult? Nve, double TrainSeconds, ToyFields? Fields);
 
 /// <summary>Generates the data, trains in float32, then measures in float64 (metrics, round trip, NVE).</summary>
 public static class ToyExperiment
 {
     public static ToyExperimentResult Run(ToyExperimentConfig config, Action<int, LossTerms>? report = null, ToyData? sharedData = null,
-        CancellationToken cancellation = default)
+        bool withFields = false, CancellationToken cancellation = default)
     {
         using var energy = new RingEnergy(config.Periodic);
         var data = sharedData ?? ToyData.Generate(energy, config.Data ?? new ToyDataOptions(), config.Seed);
@@ -41,7 +42,7 @@ public static class ToyExperiment
                 flow.to(float64);
                 var metrics = ToyMetricsEvaluator.Evaluate(flow, data);
                 var nve = config.Nve is null ? null : NveDynamics.Run(flow, data.HeldOut, config.Nve, new Generator((ulong)config.Seed + 17));
-                return new ToyExperimentResult(config, metrics, nve, seconds);
+                return new ToyExperimentResult(config, metrics, nve, seconds, withFields ? ToyFields.OfFlow(flow) : null);
             }
         }
         finally
