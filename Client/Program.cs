@@ -10,7 +10,9 @@ var root = new RootCommand("orchestrator: free-form flow experiments on the sbib
     RunCommand.Create(),
     TrainCommand.Create(),
     ValidateCommand.Create(),
+    ReportCommand.Create(),
     BenchCommand.Create(),
+    DataCommand.Create(),
 };
 foreach (var command in SweepCommands.Create())
     root.Add(command);

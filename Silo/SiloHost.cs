@@ -5,6 +5,7 @@ using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Orchestrator.Grains.Hosting;
 using Orchestrator.Grains.Telemetry;
+using Orchestrator.Training.Workloads;
 
 namespace Orchestrator.Silo;
 
@@ -37,7 +38,7 @@ public static class SiloHost
             {
                 silo.UseLocalhostClustering(options.SiloPort, options.GatewayPort, null, options.ServiceId, options.ClusterId);
             }
-            silo.AddOrchestrator(options);
+            silo.AddOrchestrator(options, BuiltInWorkloads.Registry);
         });
         builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = TimeSpan.FromSeconds(60));
         using var host = builder.Build();

@@ -1,6 +1,7 @@
 using System.CommandLine;
 using Orchestrator.Client.Sdk;
 using Orchestrator.Contracts.Specs;
+using Orchestrator.Training.Workloads;
 using Spectre.Console;
 
 namespace Orchestrator.Client.Cli;
@@ -25,7 +26,7 @@ public static class SweepCommands
         return Connected("submit", "Submit a sweep to a running cluster (idempotent for the same name and spec).", [spec], [watch],
             async (parse, client, ct) =>
             {
-                var parsed = SweepSpecParser.ParseFile(parse.GetValue(spec)!);
+                var parsed = SweepSpecParser.ParseFile(parse.GetValue(spec)!, BuiltInWorkloads.Registry);
                 var status = await client.SubmitAsync(parsed);
                 AnsiConsole.MarkupLineInterpolated($"Submitted [bold]{status.Name}[/]: {status.Total} trials ({status.Completed} already completed). Follow it with 'orchestrator watch {status.Name}'.");
                 if (parse.GetValue(watch))

@@ -16,6 +16,7 @@ public sealed class TrialGrain([PersistentState("trial", GrainStorageNames.State
         State.Status = TrialStatus.Running;
         State.Attempt = attempt;
         State.Worker = worker;
+        State.StartedAt = DateTimeOffset.UtcNow;
         await state.WriteStateAsync();
     }
 

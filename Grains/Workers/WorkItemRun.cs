@@ -3,10 +3,10 @@ using System.Globalization;
 using System.Text.Json;
 using Orchestrator.Contracts.Storage;
 using Orchestrator.Contracts.Sweeps;
-using Orchestrator.Contracts.Telemetry;
 using Orchestrator.Contracts.Trials;
 using Orchestrator.Grains.Telemetry;
-using Orchestrator.Grains.Workers.Protocol;
+using Orchestrator.Protocol;
+using Orchestrator.Workloads;
 
 namespace Orchestrator.Grains.Workers;
 
@@ -138,7 +138,7 @@ public sealed class WorkItemRun(
             // Write-once per attempt: a duplicate report of the same attempt keeps the first result.
             await store.TryPutResultAsync(item.Sweep, item.Trial.ConfigHash, item.Attempt, await File.ReadAllBytesAsync(done.ResultPath));
         }
-        var scores = summary.Observations.Select(o => new Contracts.Trials.ObservationScore(o.Observation, o.C2st)).ToList();
+        var scores = summary.Observations.Select(o => new ObservationScore(o.Observation, o.C2st)).ToList();
         await sweep.CompleteAsync(item.LeaseId, new WorkOutcome(scores, summary.ValNll, summary.Timings.TotalSeconds));
     }
 
@@ -170,6 +170,6 @@ public sealed class WorkItemRun(
     private static double? Finite(double v) => double.IsFinite(v) ? v : null;
 
     // Samples per step, for the throughput metric (workloads without a batch size report none).
-    private double BatchSize => item.Trial.Parameters.TryGetValue("batchSize", out var b) && b.Kind == Contracts.Specs.ParamKind.Integer
+    private double BatchSize => item.Trial.Parameters.TryGetValue("batchSize", out var b) && b.Kind == ParamKind.Integer
         ? b.Integer : double.NaN;
 }
