@@ -83,7 +83,7 @@ public sealed partial class WorkerGrain(IResultStore store, OrchestratorOptions 
     {
         if (!_running || _current is { IsCompleted: false })
             return;
-        var item = await GrainFactory.GetGrain<ISchedulerGrain>(SchedulerGrain.DefaultKey).LeaseAsync(Id);
+        var item = await GrainFactory.GetGrain<ISchedulerGrain>(SchedulerKey.Default).LeaseAsync(Id);
         if (item is null)
             return;
         _item = item;

@@ -1,4 +1,5 @@
 using Orchestrator.Training.Workloads.EcnfBg;
+using Orchestrator.Training.Workloads.FffBg;
 using Orchestrator.Training.Workloads.FffSbi;
 using Orchestrator.Workloads;
 
@@ -11,6 +12,7 @@ public static class BuiltInWorkloads
     [
         new FffSbiWorkload(),
         new EcnfBgWorkload(),
+        new FffBgWorkload(),
     ];
 
     /// <summary>Their descriptors, for spec validation and expansion.</summary>
