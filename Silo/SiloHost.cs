@@ -26,7 +26,7 @@ public static class SiloHost
             if (options.Clustering == "redis")
             {
                 silo.UseRedisClustering(options.RedisConnection ?? throw new ArgumentException("Orchestrator:Clustering=redis needs Orchestrator:RedisConnection."));
-                silo.ConfigureEndpoints(IPAddress.Parse(options.AdvertisedAddress), options.SiloPort, options.GatewayPort, listenOnAnyHostAddress: true);
+                silo.ConfigureEndpoints(IPAddress.Parse(options.AdvertisedAddress), options.SiloPort, options.GatewayPort, listenOnAnyHostAddress: false);
             }
             else
             {

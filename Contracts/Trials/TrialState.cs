@@ -17,6 +17,8 @@ public sealed class TrialState
     [Id(7)] public int Shards { get; set; }
     [Id(8)] public string? Worker { get; set; }
     [Id(9)] public DateTimeOffset? FinishedAt { get; set; }
+    /// <summary>Attempts that do not count against MaxAttempts (before a resume, or lost to the infrastructure).</summary>
+    [Id(10)] public int AttemptFloor { get; set; }
 
     public double MeanC2st => Scores.Count == 0 ? double.NaN : Scores.Average(s => s.C2st);
 }

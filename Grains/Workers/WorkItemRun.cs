@@ -8,121 +8,160 @@ using Orchestrator.Grains.Workers.Protocol;
 namespace Orchestrator.Grains.Workers;
 
 /// <summary>
-/// Runs one leased work item in a trial host: fetches its checkpoint from the result store, sends the request, then
-/// follows the host's events — heartbeats the lease, appends metrics, uploads checkpoints, samples and the result —
-/// until the item ends. A lease the sweep no longer honours cancels the item.
+/// Runs one leased work item in a trial host through <see cref="TrialProcessRunner"/> (the one execution loop): fetches
+/// the checkpoint, sends the request, appends metrics and uploads checkpoints, samples and the result as events come,
+/// and reports the end to the sweep. A heartbeat loop renews the lease from lease to report, also while the item winds
+/// down or waits out a storage outage; a lease the sweep no longer honours cancels the request (the host is killed
+/// when it does not answer within the grace period). Every storage call and every report is retried through
+/// <see cref="OutageRetry"/>. Failures of the trial itself are reported with <see cref="ISweepGrain.FailAsync"/>
+/// (they count against MaxAttempts); failures of the infrastructure (storage, the host killed from outside, this
+/// worker stopping) with <see cref="ISweepGrain.RequeueAsync"/>, which does not.
 /// </summary>
-public sealed class WorkItemRun(
-    WorkItem item, TrialProcess process, ISweepGrain sweep, IResultStore store, string workRoot, int threads)
+public sealed class WorkItemRun(WorkItem item, TrialProcess process, ISweepGrain sweep, IResultStore store, WorkItemRunOptions options)
 {
-    private WorkProgress _progress = new(0, 0, double.NaN, double.NaN, 0);
-    private DateTimeOffset _lastHeartbeat = DateTimeOffset.UtcNow;
-    private bool _leaseLost;
+    private volatile WorkProgress _progress = new(0, 0, double.NaN, double.NaN, 0);
+    private volatile bool _leaseLost;
 
     private TimeSpan HeartbeatEvery => TimeSpan.FromSeconds(Math.Max(0.2, item.LeaseSeconds / 4));
 
+    /// <summary>True when the sweep took the item back (requeued or cancelled) while it ran.</summary>
+    public bool LeaseLost => _leaseLost;
+
+    /// <summary>Runs the item and reports its end; <paramref name="stop"/> (worker shutting down) requeues it from its checkpoint.</summary>
     public async Task ExecuteAsync(CancellationToken stop)
     {
-        var trialDirectory = Path.Combine(workRoot, item.Sweep, item.Trial.ConfigHash);
-        var output = Path.Combine(trialDirectory, item.Kind == WorkKind.Train ? $"train-{item.Attempt}" : $"shard-{item.Shard}-{item.Attempt}");
-        Directory.CreateDirectory(output);
-        var checkpoint = Path.Combine(trialDirectory, "checkpoint.bin");
-        await DownloadCheckpointAsync(checkpoint, stop);
-        var requestId = item.LeaseId;
-        await process.SendAsync(WorkRequests.For(item, requestId, checkpoint, output, threads), stop);
-        var cancelSent = false;
-        while (true)
-        {
-            if ((stop.IsCancellationRequested || _leaseLost) && !cancelSent)
-            {
-                cancelSent = true;
-                await process.SendAsync(new CancelRequest(requestId), CancellationToken.None);
-            }
-            var next = await NextEventAsync();
-            if (next is null)
-            {
-                await HeartbeatAsync();
-                continue;
-            }
-            if (next.RequestOf is { } of && of != requestId)
-                continue; // a late event of an earlier request
-            switch (next)
-            {
-                case Epoch e:
-                    _progress = _progress with { Epoch = e.EpochNumber, Epochs = e.Epochs, TrainLoss = e.TrainLoss, ValidationNll = e.ValNll };
-                    await store.AppendMetricsAsync(item.Sweep, item.Trial.ConfigHash, [MetricLine(e)]);
-                    await HeartbeatAsync(force: true);
-                    break;
-                case CheckpointSaved c:
-                    await using (var file = File.OpenRead(c.Path))
-                        await store.PutCheckpointAsync(item.Sweep, item.Trial.ConfigHash, file);
-                    _progress = _progress with { CheckpointEpoch = c.EpochNumber };
-                    await HeartbeatAsync(force: true);
-                    break;
-                case Evaluated v:
-                    await using (var samples = File.OpenRead(v.SamplesPath))
-                        await store.PutSamplesAsync(item.Sweep, item.Trial.ConfigHash, v.Observation, samples);
-                    await HeartbeatAsync();
-                    break;
-                case Completed done:
-                    await CompleteAsync(done);
-                    return;
-                case Failed f:
-                    if (!_leaseLost)
-                        await sweep.FailAsync(item.LeaseId, f.Reason, retryable: f.Kind == FailureKinds.Error);
-                    return;
-                case Cancelled:
-                    if (!_leaseLost)
-                        await sweep.FailAsync(item.LeaseId, "stopped before the end (worker shutting down)", retryable: true);
-                    return;
-                case TrialProcessDied died:
-                    var tail = string.Join(" | ", died.StderrTail.TakeLast(3));
-                    await sweep.FailAsync(item.LeaseId, $"trial host died ({died.ExitDescription}); last stderr: {tail}", retryable: true);
-                    return;
-            }
-        }
-    }
-
-    /// <summary>The next event, or null when none came within a heartbeat period (the host is busy).</summary>
-    private async Task<TrialHostEvent?> NextEventAsync()
-    {
-        if (process.Events.TryRead(out var ready))
-            return ready;
-        using var timeout = new CancellationTokenSource(HeartbeatEvery);
+        using var cancel = CancellationTokenSource.CreateLinkedTokenSource(stop);
+        using var finished = new CancellationTokenSource();
+        var heartbeats = HeartbeatLoopAsync(cancel, finished.Token);
         try
         {
-            // WaitToReadAsync consumes nothing when cancelled, so no event is lost to the timeout.
-            if (await process.Events.WaitToReadAsync(timeout.Token) && process.Events.TryRead(out var next))
-                return next;
-            throw new InvalidOperationException("The trial host's event stream ended.");
+            await RunAndReportAsync(cancel.Token, stop);
         }
-        catch (OperationCanceledException) when (timeout.IsCancellationRequested)
+        finally
         {
-            return null;
+            await finished.CancelAsync();
+            await heartbeats;
         }
     }
 
-    private async Task HeartbeatAsync(bool force = false)
+    private async Task RunAndReportAsync(CancellationToken cancel, CancellationToken stop)
     {
-        if (_leaseLost || (!force && DateTimeOffset.UtcNow - _lastHeartbeat < HeartbeatEvery))
+        TrialProcessOutcome outcome;
+        try
+        {
+            var trialDirectory = Path.Combine(options.WorkRoot, item.Sweep, item.Trial.ConfigHash);
+            var output = Path.Combine(trialDirectory, item.Kind == WorkKind.Train ? $"train-{item.Attempt}" : $"shard-{item.Shard}-{item.Attempt}");
+            Directory.CreateDirectory(output);
+            var checkpoint = Path.Combine(trialDirectory, "checkpoint.bin");
+            await options.Retry.RunAsync(() => DownloadCheckpointAsync(checkpoint, cancel), cancel);
+            var runner = new TrialProcessRunner(process) { MaxAttempts = 1, CancelGrace = options.CancelGrace };
+            outcome = await runner.RunAsync(WorkRequests.For(item, item.LeaseId, checkpoint, output, options.Threads), OnEventAsync, cancel);
+        }
+        catch (Exception e) when (e is not OutOfMemoryException && !_leaseLost)
+        {
+            // Storage stayed down past the outage window, the host could not start, or this worker is stopping.
+            var reason = stop.IsCancellationRequested ? "worker stopped" : $"infrastructure: {e.GetType().Name}: {e.Message}";
+            await ReportAsync(() => sweep.RequeueAsync(item.LeaseId, reason));
             return;
-        _lastHeartbeat = DateTimeOffset.UtcNow;
-        if (!await sweep.HeartbeatAsync(item.LeaseId, _progress))
-            _leaseLost = true; // the sweep requeued or cancelled this item: stop it
+        }
+        if (_leaseLost)
+            return; // the sweep already took the item back
+        switch (outcome.Terminal)
+        {
+            case Completed done:
+                await CompleteAsync(done);
+                break;
+            case Failed { Kind: FailureKinds.HostDied } when outcome.Deaths is [.., { Signal: "SIGKILL" }]:
+                // Killed from outside (OOM killer, an operator): not the trial's doing.
+                await ReportAsync(() => sweep.RequeueAsync(item.LeaseId, outcome.Failed!.Reason));
+                break;
+            case Failed f:
+                await ReportAsync(() => sweep.FailAsync(item.LeaseId, f.Reason, retryable: f.Kind is FailureKinds.Error or FailureKinds.HostDied));
+                break;
+            case Cancelled:
+                await ReportAsync(() => sweep.RequeueAsync(item.LeaseId, stop.IsCancellationRequested
+                    ? "stopped at a checkpoint (worker shutting down)" : "cancelled"));
+                break;
+        }
+    }
+
+    private async ValueTask OnEventAsync(TrialHostEvent hostEvent)
+    {
+        switch (hostEvent)
+        {
+            case Epoch e:
+                _progress = _progress with { Epoch = e.EpochNumber, Epochs = e.Epochs, TrainLoss = e.TrainLoss, ValidationNll = e.ValNll };
+                await options.Retry.RunAsync(() => store.AppendMetricsAsync(item.Sweep, item.Trial.ConfigHash, [MetricLine(e)]));
+                break;
+            case CheckpointSaved c:
+                await options.Retry.RunAsync(async () =>
+                {
+                    await using var file = File.OpenRead(c.Path);
+                    await store.PutCheckpointAsync(item.Sweep, item.Trial.ConfigHash, file);
+                });
+                _progress = _progress with { CheckpointEpoch = c.EpochNumber };
+                break;
+            case Evaluated v:
+                await options.Retry.RunAsync(async () =>
+                {
+                    await using var samples = File.OpenRead(v.SamplesPath);
+                    await store.PutSamplesAsync(item.Sweep, item.Trial.ConfigHash, v.Observation, samples);
+                });
+                break;
+        }
+    }
+
+    // Renews the lease every HeartbeatEvery until the item is reported; a refused renewal cancels the request.
+    private async Task HeartbeatLoopAsync(CancellationTokenSource cancel, CancellationToken finished)
+    {
+        while (!finished.IsCancellationRequested)
+        {
+            try
+            {
+                await Task.Delay(HeartbeatEvery, finished);
+                if (!await sweep.HeartbeatAsync(item.LeaseId, _progress))
+                {
+                    _leaseLost = true;
+                    await cancel.CancelAsync();
+                    return;
+                }
+            }
+            catch (OperationCanceledException) when (finished.IsCancellationRequested)
+            {
+                return;
+            }
+            catch (Exception e) when (e is not OutOfMemoryException)
+            {
+                // The sweep's silo is unreachable for now: keep trying; lease expiry is the safety net.
+                options.OnTransientError?.Invoke(e);
+            }
+        }
     }
 
     private async Task CompleteAsync(Completed done)
     {
-        if (_leaseLost)
-            return;
         var summary = done.Summary;
         if (item.Kind == WorkKind.Train && File.Exists(done.ResultPath))
         {
             // Write-once per attempt: a duplicate report of the same attempt keeps the first result.
-            await store.TryPutResultAsync(item.Sweep, item.Trial.ConfigHash, item.Attempt, await File.ReadAllBytesAsync(done.ResultPath));
+            var bytes = await File.ReadAllBytesAsync(done.ResultPath);
+            await options.Retry.RunAsync(() => store.TryPutResultAsync(item.Sweep, item.Trial.ConfigHash, item.Attempt, bytes));
         }
         var scores = summary.Observations.Select(o => new Contracts.Trials.ObservationScore(o.Observation, o.C2st)).ToList();
-        await sweep.CompleteAsync(item.LeaseId, new WorkOutcome(scores, summary.ValNll, summary.Timings.TotalSeconds));
+        await ReportAsync(() => sweep.CompleteAsync(item.LeaseId, new WorkOutcome(scores, summary.ValNll, summary.Timings.TotalSeconds)));
+    }
+
+    // Reports go through the outage window too; past it the lease expires and the sweep requeues the item.
+    private async Task ReportAsync(Func<Task> report)
+    {
+        try
+        {
+            await options.Retry.RunAsync(report);
+        }
+        catch (Exception e) when (e is not OutOfMemoryException)
+        {
+            options.OnTransientError?.Invoke(e);
+        }
     }
 
     private async Task DownloadCheckpointAsync(string path, CancellationToken cancellation)
@@ -152,3 +191,11 @@ public sealed class WorkItemRun(
 
     private static double? Finite(double v) => double.IsFinite(v) ? v : null;
 }
+
+/// <summary>How a worker slot runs its items.</summary>
+/// <param name="WorkRoot">Local folder of checkpoints and outputs before upload.</param>
+/// <param name="Threads">Intra-op threads of each trial.</param>
+/// <param name="Retry">Retries storage calls and reports through outages.</param>
+/// <param name="CancelGrace">How long a cancelled host may take to answer before it is killed.</param>
+/// <param name="OnTransientError">Sees errors that were retried or given up on (for the log).</param>
+public sealed record WorkItemRunOptions(string WorkRoot, int Threads, OutageRetry Retry, TimeSpan CancelGrace, Action<Exception>? OnTransientError = null);

@@ -29,7 +29,7 @@ public sealed class AzuriteFixture : IAsyncLifetime
     /// <summary>A container name no other test uses (lowercase, Azure-valid).</summary>
     public static string NewContainerName(string prefix) => $"{prefix}-{Guid.NewGuid():N}"[..Math.Min(63, prefix.Length + 33)];
 
-    public BlobContainerClient Container(string name) => new BlobServiceClient(ConnectionString).GetBlobContainerClient(name);
+    public BlobContainerClient Container(string name) => new BlobServiceClient(ConnectionString, Orchestrator.Grains.Storage.BlobStorageOptions.ClientOptions()).GetBlobContainerClient(name);
 
     public async Task InitializeAsync()
     {
@@ -83,7 +83,7 @@ public sealed class AzuriteFixture : IAsyncLifetime
         foreach (var argument in new[]
         {
             "--silent", "--location", _location!, "--blobHost", "127.0.0.1", "--blobPort", Port.ToString(System.Globalization.CultureInfo.InvariantCulture),
-            "--skipApiVersionCheck", "--disableTelemetry",
+            "--disableTelemetry", // no --skipApiVersionCheck: the pinned service version must be one Azurite accepts
         })
         {
             info.ArgumentList.Add(argument);

@@ -22,7 +22,7 @@ public sealed class LeaseExpiryTests
         var sweep = cluster.Grains.GetGrain<ISweepGrain>("lease");
 
         // A "ghost" worker takes the trial, trains 3 epochs, saves its checkpoint to the store, then goes silent.
-        var item = await sweep.LeaseAsync("ghost/cpu0");
+        var item = await sweep.LeaseAsync("ghost/cpu0", "cpu");
         Assert.NotNull(item);
         Assert.Equal(1, item.Attempt);
         var store = new LocalDirectoryResultStore(Path.Combine(storePath, "results"));
