@@ -19,11 +19,16 @@ public static class OrchestratorSiloBuilderExtensions
         {
             services.AddSingleton(options);
             services.TryAddSingleton(TimeProvider.System);
-            services.AddOptions<SweepOptions>().Configure(o => sweeps?.Invoke(o));
+            services.AddOptions<SweepOptions>().Configure(o =>
+            {
+                o.AcceptTestFaults = options.EnableTestFaults;
+                sweeps?.Invoke(o);
+            });
             services.AddPlacementDirector<SiloNamePlacementStrategy, SiloNamePlacementDirector>();
             AddStorage(services, options);
             services.AddSingleton<WorkerSlots>();
             services.AddSingleton<ILifecycleParticipant<ISiloLifecycle>>(sp => sp.GetRequiredService<WorkerSlots>());
+            services.AddSingleton<ILifecycleParticipant<ISiloLifecycle>, SiloNameGuard>();
         });
         return builder;
     }

@@ -51,6 +51,8 @@ public sealed partial class SweepGrain(
         }
         if (spec.Name != Name)
             throw new ArgumentException($"Spec name '{spec.Name}' does not match the sweep grain '{Name}'.");
+        if (!_options.AcceptTestFaults && (spec.Fixed.ContainsKey(Workers.WorkRequests.FaultParameter) || spec.Search.ContainsKey(Workers.WorkRequests.FaultParameter)))
+            throw new ArgumentException($"'{Workers.WorkRequests.FaultParameter}' is a test-only parameter; this silo does not enable test faults (Orchestrator:EnableTestFaults).");
         var expansion = SweepExpander.Expand(spec);
         await store.PutSpecAsync(Name, System.Text.Encoding.UTF8.GetBytes(spec.ToCanonicalJson()));
         definition.State = new SweepDefinitionState { Spec = spec, SpecHash = hash, Trials = [.. expansion.Trials], SubmittedAt = time.GetUtcNow() };

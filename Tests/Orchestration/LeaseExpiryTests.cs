@@ -22,11 +22,13 @@ public sealed class LeaseExpiryTests
         var sweep = cluster.Grains.GetGrain<ISweepGrain>("lease");
 
         // A "ghost" worker takes the trial, trains 3 epochs, saves its checkpoint to the store, then goes silent.
+        // (The checkpoint is computed before the lease: on a loaded machine training could outlast the 2 s lease.)
+        var checkpoint = CheckpointAfter(epochs: 3);
         var item = await sweep.LeaseAsync("ghost/cpu0", "cpu");
         Assert.NotNull(item);
         Assert.Equal(1, item.Attempt);
         var store = new LocalDirectoryResultStore(Path.Combine(storePath, "results"));
-        await store.PutCheckpointAsync("lease", item.Trial.ConfigHash, new MemoryStream(CheckpointAfter(epochs: 3)));
+        await store.PutCheckpointAsync("lease", item.Trial.ConfigHash, new MemoryStream(checkpoint));
         Assert.True(await sweep.HeartbeatAsync(item.LeaseId, new WorkProgress(3, 6, 1.0, 1.0, CheckpointEpoch: 3)));
 
         // A real worker is there to take the requeued attempt once the ghost's lease runs out.
