@@ -50,6 +50,9 @@ public sealed class OrchestratorClient(IClusterClient cluster, IHost? host = nul
 
     private ClientConnectionOptions _options = new();
 
+    /// <summary>The underlying Orleans client (for tools and tests that call grains directly).</summary>
+    public IClusterClient Cluster => cluster;
+
     /// <summary>Submits a sweep. Idempotent: the same name and spec again returns its status; a different spec under that name is refused.</summary>
     public Task<SweepStatus> SubmitAsync(SweepSpec spec) => Sweep(spec.Name).SubmitAsync(spec);
 

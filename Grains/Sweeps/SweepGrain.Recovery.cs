@@ -25,11 +25,14 @@ public sealed partial class SweepGrain
                 continue;
             switch (state.Status)
             {
-                case TrialStatus.Pending or TrialStatus.Running:
-                    // A trial found Running here lost its lease with the previous activation (a silo died, the cluster
-                    // restarted): requeue it; the lost attempt is the infrastructure's, so it does not count.
-                    _status[hash] = TrialStatus.Pending;
-                    _attemptFloor[hash] = state.AttemptFloor + (state.Status == TrialStatus.Running ? 1 : 0);
+                case TrialStatus.Running:
+                    // Its lease died with the previous activation (the sweep's silo died, the cluster restarted). Its worker
+                    // may still run it: held back so that the worker's next report adopts it; requeued (uncounted) otherwise.
+                    _attemptFloor[hash] = state.AttemptFloor;
+                    _queue.AddOrphan(TrainWork(hash, state.Attempt));
+                    break;
+                case TrialStatus.Pending:
+                    _attemptFloor[hash] = state.AttemptFloor;
                     _queue.Enqueue(TrainWork(hash, state.Attempt + 1));
                     break;
                 case TrialStatus.Evaluating:
@@ -67,6 +70,8 @@ public sealed partial class SweepGrain
             LogSiloDead(Name, lease.Work.ConfigHash, lease.Worker, lease.Work.Attempt);
             RequeueUncounted(lease.Work, $"silo of worker {lease.Worker} died");
         }
+        foreach (var orphan in _queue.ReleaseOrphans())
+            RequeueUncounted(orphan, "its worker did not report after the sweep moved to another silo");
         foreach (var lease in _queue.Expire())
         {
             // Its worker or silo is gone (lease expiry is the safety net behind the workers' own reports): not the trial's fault.
@@ -136,7 +141,7 @@ public sealed partial class SweepGrain
 
     private async Task CheckFinishedAsync()
     {
-        if (phase.State.Phase != SweepPhase.Running || _queue.PendingCount > 0 || _queue.Leases.Count > 0)
+        if (phase.State.Phase != SweepPhase.Running || _queue.PendingCount > 0 || _queue.Leases.Count > 0 || _queue.OrphanCount > 0)
             return;
         if (_status.Values.Any(s => !IsFinal(s)))
             return;

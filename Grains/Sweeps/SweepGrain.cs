@@ -132,7 +132,7 @@ public sealed partial class SweepGrain(
 
     public async Task<bool> HeartbeatAsync(string leaseId, WorkProgress progress)
     {
-        if (!_queue.Renew(leaseId))
+        if (!_queue.Renew(leaseId) && _queue.TryAdopt(leaseId) is null)
             return false;
         var work = _queue.Get(leaseId)!.Work;
         if (progress.CheckpointEpoch > _checkpointEpoch.GetValueOrDefault(work.ConfigHash))
@@ -156,7 +156,7 @@ public sealed partial class SweepGrain(
     public async Task CompleteAsync(string leaseId, WorkOutcome outcome)
     {
         // The lease is released only once the outcome is stored: a report that fails half-way can be sent again.
-        if (_queue.Get(leaseId) is not { } lease || phase.State.Phase != SweepPhase.Running)
+        if ((_queue.Get(leaseId) ?? _queue.TryAdopt(leaseId)) is not { } lease || phase.State.Phase != SweepPhase.Running)
             return;
         var work = lease.Work;
         if (work.Kind == WorkKind.Train)
@@ -193,7 +193,7 @@ public sealed partial class SweepGrain(
 
     public async Task FailAsync(string leaseId, string reason, bool retryable)
     {
-        if (_queue.Get(leaseId) is not { } lease || phase.State.Phase != SweepPhase.Running)
+        if ((_queue.Get(leaseId) ?? _queue.TryAdopt(leaseId)) is not { } lease || phase.State.Phase != SweepPhase.Running)
             return;
         await RetryOrFailAsync(lease.Work, reason, retryable);
         _queue.Release(leaseId);
@@ -202,7 +202,7 @@ public sealed partial class SweepGrain(
 
     public Task RequeueAsync(string leaseId, string reason)
     {
-        if (_queue.Release(leaseId) is { } lease && phase.State.Phase == SweepPhase.Running)
+        if ((_queue.Get(leaseId) ?? _queue.TryAdopt(leaseId)) is not null && _queue.Release(leaseId) is { } lease && phase.State.Phase == SweepPhase.Running)
             RequeueUncounted(lease.Work, reason);
         return Task.CompletedTask;
     }

@@ -55,6 +55,17 @@ public sealed class AzuriteFixture : IAsyncLifetime
         }
     }
 
+    /// <summary>Stops the server (an outage); <see cref="RestartAsync"/> brings it back on the same port with the same data.</summary>
+    public void Stop() => Kill();
+
+    public async Task RestartAsync()
+    {
+        var executable = FindAzurite()!;
+        _process = Start(executable);
+        if (!await WaitUntilAnsweringAsync(_process))
+            throw new InvalidOperationException($"Azurite did not come back on port {Port}. Its output:\n{OutputText()}");
+    }
+
     public Task DisposeAsync()
     {
         Kill();
