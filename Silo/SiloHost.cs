@@ -5,6 +5,7 @@ using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Orchestrator.Grains.Hosting;
 using Orchestrator.Grains.Sweeps;
+using Orchestrator.Grains.Telemetry;
 
 namespace Orchestrator.Silo;
 
@@ -22,13 +23,15 @@ public static class SiloHost
         OrchestratorOptions options;
         try
         {
-            var builder = Host.CreateApplicationBuilder(args);
-            builder.Logging.AddSimpleConsole(o => o.TimestampFormat = "HH:mm:ss.fff ");
+            // appsettings.json is read from beside the program, wherever the silo is started from.
+            var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { Args = args, ContentRootPath = AppContext.BaseDirectory });
+            builder.Logging.AddSimpleConsole(o => (o.TimestampFormat, o.SingleLine) = ("yyyy-MM-dd HH:mm:ss.fff ", true));
             options = SiloConfiguration.Read(builder.Configuration);
             SiloConfiguration.EnsurePortsFree(options);
             if (options.CudaSlots < 0)
                 options.CudaSlots = await CudaProbe.DeviceCountAsync();
             var sweeps = builder.Configuration.GetSection(OrchestratorOptions.Section + ":Sweeps");
+            builder.Services.AddOrchestratorTelemetry(options.Telemetry, "orchestrator-silo", options.SiloName);
             builder.UseOrleans(silo =>
             {
                 silo.Configure<Orleans.Configuration.ClusterOptions>(o => (o.ClusterId, o.ServiceId) = (options.ClusterId, options.ServiceId));
@@ -56,6 +59,8 @@ public static class SiloHost
         {
             Console.Error.WriteLine($"Silo '{options.SiloName}' ({options.Clustering} clustering, {options.Storage} storage, gateway port {options.GatewayPort}, " +
                 $"{options.CpuSlots} CPU and {options.CudaSlots} CUDA slot(s)); Ctrl+C stops it.");
+            if (options.Telemetry.PrometheusPort > 0)
+                Console.Error.WriteLine($"Metrics: http://{options.Telemetry.PrometheusHost}:{options.Telemetry.PrometheusPort}/metrics");
             try
             {
                 await host.RunAsync();

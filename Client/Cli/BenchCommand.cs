@@ -5,9 +5,10 @@ namespace Orchestrator.Client.Cli;
 /// <summary><c>orchestrator bench</c>: benchmarks that print their numbers against a baseline measured in the same run.</summary>
 public static class BenchCommand
 {
-    public static Command Create() => new("bench", "Benchmarks: 'bench sbi' (FFF vs NPE C2ST), 'bench c2st' (our C2ST vs scikit-learn's)")
+    public static Command Create() => new("bench", "Benchmarks: 'bench sbi' (FFF vs NPE C2ST), 'bench c2st' (our C2ST vs scikit-learn's), 'bench ecnf' (equivariant CNF vs RealNVP on DW4)")
     {
         BenchSbiCommand.Create(),
         BenchC2stCommand.Create(),
+        BenchEcnfCommand.Create(),
     };
 }

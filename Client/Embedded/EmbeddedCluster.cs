@@ -5,6 +5,7 @@ using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Orchestrator.Client.Sdk;
 using Orchestrator.Grains.Hosting;
+using Orchestrator.Grains.Telemetry;
 
 namespace Orchestrator.Client.Embedded;
 
@@ -30,6 +31,7 @@ public sealed class EmbeddedCluster : IAsyncDisposable
         builder.Logging.SetMinimumLevel(LogLevel.Warning);
         builder.Logging.AddFilter("Orleans", LogLevel.Error);
         builder.Logging.AddFilter("Microsoft.Orleans", LogLevel.Error);
+        builder.Services.AddOrchestratorTelemetry(options.Telemetry, "orchestrator", options.SiloName);
         builder.UseOrleans(silo =>
         {
             silo.UseLocalhostClustering(FreePort(), FreePort(), null, options.ServiceId, options.ClusterId);

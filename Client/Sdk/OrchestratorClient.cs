@@ -4,6 +4,8 @@ using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Orchestrator.Contracts.Specs;
 using Orchestrator.Contracts.Sweeps;
+using Orchestrator.Contracts.Telemetry;
+using Orchestrator.Grains.Telemetry;
 
 namespace Orchestrator.Client.Sdk;
 
@@ -21,8 +23,10 @@ public sealed class OrchestratorClient(IClusterClient cluster, IHost? host = nul
     {
         var builder = Host.CreateApplicationBuilder();
         builder.Logging.ClearProviders();
+        builder.Services.AddOrchestratorTelemetry(new TelemetryOptions(), "orchestrator-client");
         builder.UseOrleansClient(client =>
         {
+            client.AddActivityPropagation();
             client.Configure<Orleans.Configuration.ClusterOptions>(o => (o.ClusterId, o.ServiceId) = (options.ClusterId, options.ServiceId));
             if (options.Clustering == "redis")
                 client.UseRedisClustering(options.RedisConnection ?? throw new ArgumentException("Clustering 'redis' needs a Redis connection string."));
@@ -54,7 +58,16 @@ public sealed class OrchestratorClient(IClusterClient cluster, IHost? host = nul
     public IClusterClient Cluster => cluster;
 
     /// <summary>Submits a sweep. Idempotent: the same name and spec again returns its status; a different spec under that name is refused.</summary>
-    public Task<SweepStatus> SubmitAsync(SweepSpec spec) => Sweep(spec.Name).SubmitAsync(spec);
+    public async Task<SweepStatus> SubmitAsync(SweepSpec spec)
+    {
+        // The root of the sweep's trace: grain calls carry it to the sweep, the workers and the trial hosts.
+        using var activity = OrchestratorTelemetry.Source.StartActivity(OrchestratorTelemetry.Spans.Submit, System.Diagnostics.ActivityKind.Client);
+        activity?.SetTag(OrchestratorTelemetry.Attributes.Sweep, spec.Name);
+        activity?.SetTag(OrchestratorTelemetry.Attributes.Workload, spec.Workload);
+        var status = await Sweep(spec.Name).SubmitAsync(spec);
+        activity?.SetTag(OrchestratorTelemetry.Attributes.Trials, status.Total);
+        return status;
+    }
 
     public Task<SweepStatus> GetStatusAsync(string sweep) => Sweep(sweep).GetStatusAsync();
 

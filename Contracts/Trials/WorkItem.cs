@@ -16,6 +16,7 @@ public enum WorkKind
 /// <param name="Shard">Evaluation shard index (0 for training).</param>
 /// <param name="Observations">Observations this item evaluates (for training: evaluated right after when there is one shard).</param>
 /// <param name="CheckpointEvery">Epochs between checkpoints the worker saves to the result store.</param>
+/// <param name="TraceParent">W3C traceparent of the sweep's span: the worker's attempt span is its child.</param>
 [GenerateSerializer, Immutable, Alias("orchestrator.work-item")]
 public sealed record WorkItem(
     [property: Id(0)] string Sweep,
@@ -28,4 +29,5 @@ public sealed record WorkItem(
     [property: Id(7)] IReadOnlyList<int> Observations,
     [property: Id(8)] string Device,
     [property: Id(9)] int CheckpointEvery,
-    [property: Id(10)] double LeaseSeconds);
+    [property: Id(10)] double LeaseSeconds,
+    [property: Id(11)] string? TraceParent = null);

@@ -56,4 +56,6 @@ public sealed class OrchestratorOptions
     public TimeSpan HostCancelGrace { get; set; } = TimeSpan.FromSeconds(30);
     /// <summary>Command that starts a trial host (default: this installation's Orchestrator.Silo trial-host).</summary>
     public string? TrialHostCommand { get; set; }
+    /// <summary>Exporters of traces, metrics and logs (section Orchestrator:Telemetry).</summary>
+    public Telemetry.TelemetryOptions Telemetry { get; set; } = new();
 }

@@ -4,6 +4,7 @@ using Orchestrator.Contracts.Storage;
 using Orchestrator.Grains.Placement;
 using Orchestrator.Grains.Storage;
 using Orchestrator.Grains.Sweeps;
+using Orchestrator.Grains.Telemetry;
 using Orleans.Configuration;
 using Orleans.Runtime.Hosting;
 
@@ -15,6 +16,8 @@ public static class OrchestratorSiloBuilderExtensions
     public static ISiloBuilder AddOrchestrator(this ISiloBuilder builder, OrchestratorOptions options, Action<SweepOptions>? sweeps = null)
     {
         builder.Configure<SiloOptions>(o => o.SiloName = options.SiloName);
+        // Trace context flows with every grain call (client → sweep → worker); the trial host gets it in its requests.
+        builder.AddActivityPropagation();
         builder.ConfigureServices(services =>
         {
             services.AddSingleton(options);
@@ -26,6 +29,8 @@ public static class OrchestratorSiloBuilderExtensions
             });
             services.AddPlacementDirector<SiloNamePlacementStrategy, SiloNamePlacementDirector>();
             AddStorage(services, options);
+            services.AddMetrics();
+            services.AddSingleton<OrchestratorMetrics>();
             services.AddSingleton<WorkerSlots>();
             services.AddSingleton<ILifecycleParticipant<ISiloLifecycle>>(sp => sp.GetRequiredService<WorkerSlots>());
             services.AddSingleton<ILifecycleParticipant<ISiloLifecycle>, SiloNameGuard>();

@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using Microsoft.Extensions.Logging;
 using Orchestrator.Contracts.Storage;
+using Orchestrator.Grains.Telemetry;
 using Orchestrator.Grains.Workers;
 
 namespace Orchestrator.Grains.Hosting;
@@ -9,7 +10,8 @@ namespace Orchestrator.Grains.Hosting;
 /// This silo's worker slots ("{silo}/cpu{n}", "{silo}/gpu{n}"): started when the silo becomes active; on shutdown they
 /// stop at a checkpoint (running items are cancelled, saved and requeued) before the silo goes away.
 /// </summary>
-public sealed partial class WorkerSlots(OrchestratorOptions options, IGrainFactory grains, IResultStore store, ILoggerFactory loggers)
+public sealed partial class WorkerSlots(
+    OrchestratorOptions options, IGrainFactory grains, IResultStore store, OrchestratorMetrics metrics, ILoggerFactory loggers)
     : ILifecycleParticipant<ISiloLifecycle>, IAsyncDisposable
 {
     private readonly ILogger _logger = loggers.CreateLogger<WorkerSlots>();
@@ -24,7 +26,7 @@ public sealed partial class WorkerSlots(OrchestratorOptions options, IGrainFacto
 
     /// <summary>The slot of that key on this silo (made on first use, so a test can add one), or null for another silo's key.</summary>
     public WorkerSlot? Find(string key) => key.StartsWith(options.SiloName + "/", StringComparison.Ordinal)
-        ? _slots.GetOrAdd(key, k => new WorkerSlot(k, options, grains, store, loggers.CreateLogger<WorkerSlot>()))
+        ? _slots.GetOrAdd(key, k => new WorkerSlot(k, options, grains, store, metrics, loggers.CreateLogger<WorkerSlot>()))
         : null;
 
     private IEnumerable<WorkerSlot> Slots => Keys.Select(k => Find(k)!).Concat(_slots.Values).Distinct();

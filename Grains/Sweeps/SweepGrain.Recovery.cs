@@ -76,6 +76,7 @@ public sealed partial class SweepGrain
         {
             // Its worker or silo is gone (lease expiry is the safety net behind the workers' own reports): not the trial's fault.
             LogLeaseExpired(Name, lease.Work.ConfigHash, lease.Worker, lease.Work.Attempt);
+            metrics.LeaseExpired();
             RequeueUncounted(lease.Work, $"lease lost (worker {lease.Worker} stopped heartbeating)");
         }
         if (Spec.Limits.TimeBudget is { } budget && time.GetUtcNow() - definition.State.SubmittedAt > budget)
@@ -94,6 +95,7 @@ public sealed partial class SweepGrain
         if (retryable && work.Attempt - floor < _options.MaxAttempts)
         {
             _queue.EnqueueFirst(work with { Attempt = work.Attempt + 1 });
+            metrics.Requeued(work.Kind);
             if (work.Kind == WorkKind.Train)
                 _status[work.ConfigHash] = TrialStatus.Pending;
             Publish(work.ConfigHash, $"requeued as attempt {work.Attempt + 1}: {reason}");
@@ -102,12 +104,14 @@ public sealed partial class SweepGrain
         var final = retryable ? $"gave up after {work.Attempt - floor} attempts: {reason}" : reason;
         await Trial(work.ConfigHash).FailAsync(final);
         _status[work.ConfigHash] = TrialStatus.Failed;
+        metrics.TrialFinished(Spec.Workload, TrialStatus.Failed);
         Publish(work.ConfigHash, $"failed: {final}");
     }
 
     /// <summary>Requeues work lost to the infrastructure; a training attempt so lost raises the floor, so it does not count.</summary>
     private void RequeueUncounted(PendingWork work, string reason)
     {
+        metrics.Requeued(work.Kind);
         if (work.Kind == WorkKind.Train)
         {
             _attemptFloor[work.ConfigHash] = _attemptFloor.GetValueOrDefault(work.ConfigHash) + 1;
@@ -143,7 +147,7 @@ public sealed partial class SweepGrain
     {
         if (phase.State.Phase != SweepPhase.Running || _queue.PendingCount > 0 || _queue.Leases.Count > 0 || _queue.OrphanCount > 0)
             return;
-        if (_status.Values.Any(s => !IsFinal(s)))
+        if (_status.Count(TrialStatus.Pending) + _status.Count(TrialStatus.Running) + _status.Count(TrialStatus.Evaluating) > 0)
             return;
         await SetPhaseAsync(SweepPhase.Completed, "completed");
     }
@@ -191,8 +195,7 @@ public sealed partial class SweepGrain
 
     private SweepStatus Status()
     {
-        var counts = _status.Values.GroupBy(s => s).ToDictionary(g => g.Key, g => g.Count());
-        int Count(TrialStatus s) => counts.GetValueOrDefault(s);
+        int Count(TrialStatus s) => _status.Count(s);
         return new SweepStatus(Name, phase.State.Phase, _trials.Count, Count(TrialStatus.Pending),
             Count(TrialStatus.Running) + Count(TrialStatus.Evaluating), Count(TrialStatus.Completed), Count(TrialStatus.Failed),
             Count(TrialStatus.Cancelled), definition.State.SpecHash, definition.State.SubmittedAt);

@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Runtime.CompilerServices;
 using System.Threading.Channels;
 using Microsoft.Extensions.Logging;
@@ -5,7 +6,9 @@ using Microsoft.Extensions.Options;
 using Orchestrator.Contracts.Specs;
 using Orchestrator.Contracts.Storage;
 using Orchestrator.Contracts.Sweeps;
+using Orchestrator.Contracts.Telemetry;
 using Orchestrator.Contracts.Trials;
+using Orchestrator.Grains.Telemetry;
 
 namespace Orchestrator.Grains.Sweeps;
 
@@ -17,18 +20,20 @@ namespace Orchestrator.Grains.Sweeps;
 public sealed partial class SweepGrain(
     [PersistentState("sweep", GrainStorageNames.State)] IPersistentState<SweepDefinitionState> definition,
     [PersistentState("sweep-phase", GrainStorageNames.State)] IPersistentState<SweepPhaseState> phase,
-    IResultStore store, IOptions<SweepOptions> options, TimeProvider time, IClusterMembershipService membership, ILogger<SweepGrain> logger)
+    IResultStore store, IOptions<SweepOptions> options, TimeProvider time, OrchestratorMetrics metrics, IClusterMembershipService membership,
+    ILogger<SweepGrain> logger)
     : Grain, ISweepGrain
 {
     private readonly SweepOptions _options = options.Value;
     private readonly Dictionary<string, TrialSpec> _trials = new(StringComparer.Ordinal);
-    private readonly Dictionary<string, TrialStatus> _status = new(StringComparer.Ordinal);
+    private readonly TrialStatusBoard _status = new();
     // Attempt number from which the current run of a trial counts its MaxAttempts (raised by resume/retry).
     private readonly Dictionary<string, int> _attemptFloor = new(StringComparer.Ordinal);
     private readonly Dictionary<string, int> _checkpointEpoch = new(StringComparer.Ordinal);
     private readonly List<Channel<SweepProgress>> _watchers = [];
     private WorkQueue _queue = null!;
     private IGrainTimer? _timer;
+    private IDisposable? _gauges;
 
     private string Name => this.GetPrimaryKeyString();
     private SweepSpec Spec => definition.State.Spec!;
@@ -36,8 +41,15 @@ public sealed partial class SweepGrain(
     public override async Task OnActivateAsync(CancellationToken cancellationToken)
     {
         _queue = new WorkQueue(time, _options.LeaseDuration);
+        _gauges = metrics.TrackSweep(Name, () => new SweepGauges(_queue.PendingCount, _queue.Leases.Count, _status.Counts));
         if (definition.RecordExists && definition.State.Spec is not null)
             await RebuildAsync();
+    }
+
+    public override Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)
+    {
+        _gauges?.Dispose();
+        return base.OnDeactivateAsync(reason, cancellationToken);
     }
 
     public async Task<SweepStatus> SubmitAsync(SweepSpec spec)
@@ -53,9 +65,15 @@ public sealed partial class SweepGrain(
             throw new ArgumentException($"Spec name '{spec.Name}' does not match the sweep grain '{Name}'.");
         if (!_options.AcceptTestFaults && (spec.Fixed.ContainsKey(Workers.WorkRequests.FaultParameter) || spec.Search.ContainsKey(Workers.WorkRequests.FaultParameter)))
             throw new ArgumentException($"'{Workers.WorkRequests.FaultParameter}' is a test-only parameter; this silo does not enable test faults (Orchestrator:EnableTestFaults).");
+        // The sweep's span: every trial attempt's span hangs below it, so one trace shows the sweep end to end.
+        using var activity = OrchestratorTelemetry.Source.StartActivity(OrchestratorTelemetry.Spans.Sweep);
+        activity?.SetTag(OrchestratorTelemetry.Attributes.Sweep, Name);
+        activity?.SetTag(OrchestratorTelemetry.Attributes.Workload, spec.Workload);
         var expansion = SweepExpander.Expand(spec);
+        activity?.SetTag(OrchestratorTelemetry.Attributes.Trials, expansion.Trials.Count);
         await store.PutSpecAsync(Name, System.Text.Encoding.UTF8.GetBytes(spec.ToCanonicalJson()));
-        definition.State = new SweepDefinitionState { Spec = spec, SpecHash = hash, Trials = [.. expansion.Trials], SubmittedAt = time.GetUtcNow() };
+        definition.State = new SweepDefinitionState { Spec = spec, SpecHash = hash, Trials = [.. expansion.Trials], SubmittedAt = time.GetUtcNow(),
+            TraceParent = Activity.Current?.Id };
         await definition.WriteStateAsync();
         phase.State.Phase = SweepPhase.Running;
         await phase.WriteStateAsync();
@@ -75,6 +93,7 @@ public sealed partial class SweepGrain(
         {
             await Trial(hash).CancelAsync();
             _status[hash] = TrialStatus.Cancelled;
+            metrics.TrialFinished(Spec.Workload, TrialStatus.Cancelled);
         }
         await SetPhaseAsync(SweepPhase.Cancelled, "cancelled");
         return Status();
@@ -110,6 +129,7 @@ public sealed partial class SweepGrain(
         if (_queue.TryLease(workerId) is not { } lease)
             return null;
         var work = lease.Work;
+        metrics.AttemptStarted(Spec.Workload, work.Kind);
         if (work.Kind == WorkKind.Train)
         {
             try
@@ -127,7 +147,7 @@ public sealed partial class SweepGrain(
         }
         Publish(work.ConfigHash, $"{work.Kind.ToString().ToLowerInvariant()} attempt {work.Attempt} on {workerId}");
         return new WorkItem(Name, lease.Id, work.Kind, _trials[work.ConfigHash], Spec.Workload, work.Attempt, work.Shard,
-            work.Observations, device, _options.CheckpointEvery, _options.LeaseDuration.TotalSeconds);
+            work.Observations, device, _options.CheckpointEvery, _options.LeaseDuration.TotalSeconds, definition.State.TraceParent);
     }
 
     public async Task<bool> HeartbeatAsync(string leaseId, WorkProgress progress)
@@ -164,6 +184,7 @@ public sealed partial class SweepGrain(
             var shards = Spec.Evaluation.Shards > 1 ? Spec.Evaluation.Shards : 0;
             await Trial(work.ConfigHash).TrainedAsync(work.Attempt, outcome, shards);
             _queue.Release(leaseId);
+            metrics.Objectives(_trials[work.ConfigHash], null, outcome.ValidationNll);
             if (shards > 0)
             {
                 _status[work.ConfigHash] = TrialStatus.Evaluating;
@@ -174,6 +195,8 @@ public sealed partial class SweepGrain(
             else
             {
                 _status[work.ConfigHash] = TrialStatus.Completed;
+                metrics.TrialFinished(Spec.Workload, TrialStatus.Completed);
+                metrics.Objectives(_trials[work.ConfigHash], Mean(outcome.Scores), null);
                 Publish(work.ConfigHash, $"completed: C2ST {Mean(outcome.Scores):F3}");
             }
         }
@@ -185,6 +208,8 @@ public sealed partial class SweepGrain(
             if (state.Status == TrialStatus.Completed && _status[work.ConfigHash] != TrialStatus.Completed)
             {
                 _status[work.ConfigHash] = TrialStatus.Completed;
+                metrics.TrialFinished(Spec.Workload, TrialStatus.Completed);
+                metrics.Objectives(_trials[work.ConfigHash], state.MeanC2st, null);
                 Publish(work.ConfigHash, $"completed: C2ST {state.MeanC2st:F3}");
             }
         }

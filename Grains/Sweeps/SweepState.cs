@@ -11,6 +11,8 @@ public sealed class SweepDefinitionState
     [Id(1)] public string SpecHash { get; set; } = "";
     [Id(2)] public List<TrialSpec> Trials { get; set; } = [];
     [Id(3)] public DateTimeOffset SubmittedAt { get; set; }
+    /// <summary>W3C traceparent of the submit's sweep span: every trial attempt's span hangs below it.</summary>
+    [Id(4)] public string? TraceParent { get; set; }
 }
 
 /// <summary>The sweep's phase, a few bytes rewritten on submit, cancel, resume and completion.</summary>

@@ -1,8 +1,11 @@
+using System.Diagnostics;
 using System.Globalization;
 using System.Text.Json;
 using Orchestrator.Contracts.Storage;
 using Orchestrator.Contracts.Sweeps;
+using Orchestrator.Contracts.Telemetry;
 using Orchestrator.Contracts.Trials;
+using Orchestrator.Grains.Telemetry;
 using Orchestrator.Grains.Workers.Protocol;
 
 namespace Orchestrator.Grains.Workers;
@@ -15,12 +18,14 @@ namespace Orchestrator.Grains.Workers;
 /// when it does not answer within the grace period). Every storage call and every report is retried through
 /// <see cref="OutageRetry"/>. Failures of the trial itself are reported with <see cref="ISweepGrain.FailAsync"/>
 /// (they count against MaxAttempts); failures of the infrastructure (storage, the host killed from outside, this
-/// worker stopping) with <see cref="ISweepGrain.RequeueAsync"/>, which does not.
+/// worker stopping) with <see cref="ISweepGrain.RequeueAsync"/>, which does not. Returns how the item ended
+/// ("completed", "failed", "cancelled", "lost", "died", "requeued") and records failures on the current (attempt) span.
 /// </summary>
 public sealed class WorkItemRun(WorkItem item, TrialProcess process, ISweepGrain sweep, IResultStore store, WorkItemRunOptions options)
 {
     private volatile WorkProgress _progress = new(0, 0, double.NaN, double.NaN, 0);
     private volatile bool _leaseLost;
+    private int _skippedBatches;
 
     private TimeSpan HeartbeatEvery => TimeSpan.FromSeconds(Math.Max(0.2, item.LeaseSeconds / 4));
 
@@ -28,14 +33,14 @@ public sealed class WorkItemRun(WorkItem item, TrialProcess process, ISweepGrain
     public bool LeaseLost => _leaseLost;
 
     /// <summary>Runs the item and reports its end; <paramref name="stop"/> (worker shutting down) requeues it from its checkpoint.</summary>
-    public async Task ExecuteAsync(CancellationToken stop)
+    public async Task<string> ExecuteAsync(CancellationToken stop)
     {
         using var cancel = CancellationTokenSource.CreateLinkedTokenSource(stop);
         using var finished = new CancellationTokenSource();
         var heartbeats = HeartbeatLoopAsync(cancel, finished.Token);
         try
         {
-            await RunAndReportAsync(cancel.Token, stop);
+            return await RunAndReportAsync(cancel.Token, stop);
         }
         finally
         {
@@ -44,7 +49,7 @@ public sealed class WorkItemRun(WorkItem item, TrialProcess process, ISweepGrain
         }
     }
 
-    private async Task RunAndReportAsync(CancellationToken cancel, CancellationToken stop)
+    private async Task<string> RunAndReportAsync(CancellationToken cancel, CancellationToken stop)
     {
         TrialProcessOutcome outcome;
         try
@@ -55,33 +60,38 @@ public sealed class WorkItemRun(WorkItem item, TrialProcess process, ISweepGrain
             var checkpoint = Path.Combine(trialDirectory, "checkpoint.bin");
             await options.Retry.RunAsync(() => DownloadCheckpointAsync(checkpoint, cancel), cancel);
             var runner = new TrialProcessRunner(process) { MaxAttempts = 1, CancelGrace = options.CancelGrace };
-            outcome = await runner.RunAsync(WorkRequests.For(item, item.LeaseId, checkpoint, output, options.Threads), OnEventAsync, cancel);
+            // The trial host continues this trace: its training and evaluation spans are children of the attempt span.
+            var request = WorkRequests.For(item, item.LeaseId, checkpoint, output, options.Threads, Activity.Current?.Id);
+            outcome = await runner.RunAsync(request, OnEventAsync, cancel);
         }
         catch (Exception e) when (e is not OutOfMemoryException && !_leaseLost)
         {
             // Storage stayed down past the outage window, the host could not start, or this worker is stopping.
             var reason = stop.IsCancellationRequested ? "worker stopped" : $"infrastructure: {e.GetType().Name}: {e.Message}";
+            Activity.Current?.AddException(e);
             await ReportAsync(() => sweep.RequeueAsync(item.LeaseId, reason));
-            return;
+            return stop.IsCancellationRequested ? "cancelled" : "requeued";
         }
         if (_leaseLost)
-            return; // the sweep already took the item back
+            return "lost"; // the sweep already took the item back
         switch (outcome.Terminal)
         {
             case Completed done:
                 await CompleteAsync(done);
-                break;
+                return "completed";
             case Failed { Kind: FailureKinds.HostDied } when outcome.Deaths is [.., { Signal: "SIGKILL" }]:
                 // Killed from outside (OOM killer, an operator): not the trial's doing.
+                OrchestratorTelemetry.Fail(Activity.Current, outcome.Failed!.Reason);
                 await ReportAsync(() => sweep.RequeueAsync(item.LeaseId, outcome.Failed!.Reason));
-                break;
+                return "died";
             case Failed f:
+                OrchestratorTelemetry.Fail(Activity.Current, f.Reason);
                 await ReportAsync(() => sweep.FailAsync(item.LeaseId, f.Reason, retryable: f.Kind is FailureKinds.Error or FailureKinds.HostDied));
-                break;
-            case Cancelled:
+                return f.Kind == FailureKinds.HostDied ? "died" : "failed";
+            default:
                 await ReportAsync(() => sweep.RequeueAsync(item.LeaseId, stop.IsCancellationRequested
                     ? "stopped at a checkpoint (worker shutting down)" : "cancelled"));
-                break;
+                return "cancelled";
         }
     }
 
@@ -91,6 +101,8 @@ public sealed class WorkItemRun(WorkItem item, TrialProcess process, ISweepGrain
         {
             case Epoch e:
                 _progress = _progress with { Epoch = e.EpochNumber, Epochs = e.Epochs, TrainLoss = e.TrainLoss, ValidationNll = e.ValNll };
+                options.Metrics?.Epoch(item.Trial, item.Workload, item.Device, e.StepSeconds, BatchSize / e.StepSeconds, e.SkippedBatches - _skippedBatches);
+                _skippedBatches = e.SkippedBatches;
                 await options.Retry.RunAsync(() => store.AppendMetricsAsync(item.Sweep, item.Trial.ConfigHash, [MetricLine(e)]));
                 break;
             case CheckpointSaved c:
@@ -141,6 +153,11 @@ public sealed class WorkItemRun(WorkItem item, TrialProcess process, ISweepGrain
     private async Task CompleteAsync(Completed done)
     {
         var summary = done.Summary;
+        if (summary.Observations.Count > 0)
+            options.Metrics?.Evaluated(item.Trial, item.Workload, summary.Timings.SamplingSeconds + summary.Timings.C2stSeconds);
+        Activity.Current?.SetTag(OrchestratorTelemetry.Attributes.ValidationNll, summary.ValNll);
+        if (summary.MeanC2st is { } c2st)
+            Activity.Current?.SetTag(OrchestratorTelemetry.Attributes.C2st, c2st);
         if (item.Kind == WorkKind.Train && File.Exists(done.ResultPath))
         {
             // Write-once per attempt: a duplicate report of the same attempt keeps the first result.
@@ -190,6 +207,10 @@ public sealed class WorkItemRun(WorkItem item, TrialProcess process, ISweepGrain
     });
 
     private static double? Finite(double v) => double.IsFinite(v) ? v : null;
+
+    // Samples per step, for the throughput metric (workloads without a batch size report none).
+    private double BatchSize => item.Trial.Parameters.TryGetValue("batchSize", out var b) && b.Kind == Contracts.Specs.ParamKind.Integer
+        ? b.Integer : double.NaN;
 }
 
 /// <summary>How a worker slot runs its items.</summary>
@@ -198,4 +219,6 @@ public sealed class WorkItemRun(WorkItem item, TrialProcess process, ISweepGrain
 /// <param name="Retry">Retries storage calls and reports through outages.</param>
 /// <param name="CancelGrace">How long a cancelled host may take to answer before it is killed.</param>
 /// <param name="OnTransientError">Sees errors that were retried or given up on (for the log).</param>
-public sealed record WorkItemRunOptions(string WorkRoot, int Threads, OutageRetry Retry, TimeSpan CancelGrace, Action<Exception>? OnTransientError = null);
+/// <param name="Metrics">Epoch and evaluation metrics (null: none).</param>
+public sealed record WorkItemRunOptions(
+    string WorkRoot, int Threads, OutageRetry Retry, TimeSpan CancelGrace, Action<Exception>? OnTransientError = null, OrchestratorMetrics? Metrics = null);

@@ -11,7 +11,8 @@ public static class WorkRequests
     /// <summary>Fault injection for tests of crash isolation ("native-abort", "throw"); never a training parameter.</summary>
     public const string FaultParameter = "fault";
 
-    public static TrialHostRequest For(WorkItem item, string requestId, string checkpointPath, string outputDirectory, int threads)
+    public static TrialHostRequest For(WorkItem item, string requestId, string checkpointPath, string outputDirectory, int threads,
+        string? traceParent = null)
     {
         var parameters = item.Trial.Parameters
             .Where(p => p.Key != TrialSpec.SeedParameter && p.Key != FaultParameter)
@@ -19,9 +20,9 @@ public static class WorkRequests
         var trialId = $"{item.Sweep}/{item.Trial.ConfigHash}";
         return item.Kind == WorkKind.Train
             ? new TrainRequest(requestId, trialId, item.Workload, parameters, item.Trial.Seed, item.Device, threads, item.Observations,
-                checkpointPath, item.CheckpointEvery, outputDirectory, Fault(item))
+                checkpointPath, item.CheckpointEvery, outputDirectory, Fault(item), traceParent)
             : new EvaluateRequest(requestId, trialId, item.Workload, parameters, item.Trial.Seed, item.Device, threads, item.Observations,
-                checkpointPath, outputDirectory, Fault(item));
+                checkpointPath, outputDirectory, Fault(item), traceParent);
     }
 
     private static string? Fault(WorkItem item) =>

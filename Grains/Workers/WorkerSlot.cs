@@ -1,10 +1,13 @@
+using System.Diagnostics;
 using Microsoft.Extensions.Logging;
 using Orchestrator.Contracts.Storage;
 using Orchestrator.Contracts.Sweeps;
+using Orchestrator.Contracts.Telemetry;
 using Orchestrator.Contracts.Trials;
 using Orchestrator.Contracts.Workers;
 using Orchestrator.Grains.Hosting;
 using Orchestrator.Grains.Sweeps;
+using Orchestrator.Grains.Telemetry;
 
 namespace Orchestrator.Grains.Workers;
 
@@ -16,8 +19,8 @@ namespace Orchestrator.Grains.Workers;
 /// host and never leased again (the stall of a two-silo Redis cluster after <c>kill -9</c>). The slot lives exactly as
 /// long as its silo; <see cref="WorkerGrain"/> only exposes it.
 /// </summary>
-public sealed partial class WorkerSlot(string id, OrchestratorOptions options, IGrainFactory grains, IResultStore store, ILogger logger)
-    : IAsyncDisposable
+public sealed partial class WorkerSlot(
+    string id, OrchestratorOptions options, IGrainFactory grains, IResultStore store, OrchestratorMetrics metrics, ILogger logger) : IAsyncDisposable
 {
     private static readonly TimeSpan IdlePoll = TimeSpan.FromSeconds(1);
     private readonly CancellationTokenSource _stop = new();
@@ -27,11 +30,15 @@ public sealed partial class WorkerSlot(string id, OrchestratorOptions options, I
     private WorkItem? _item;
     private int _itemsDone;
     private int _restarts;
+    private volatile bool _busy;
+    private IDisposable? _gauge;
 
     public string Id => id;
 
     /// <summary>The device the slot's trials run on: "cpu" or "cuda:{n}" for "{silo}/gpu{n}".</summary>
     public string Device => WorkerSlots.DeviceOf(id);
+
+    private string DeviceKind => Device.Split(':')[0];
 
     public WorkerStatus Status => new(id, _loop is { IsCompleted: false }, _item?.Sweep, _item?.Trial.ConfigHash, _itemsDone, _restarts);
 
@@ -42,6 +49,7 @@ public sealed partial class WorkerSlot(string id, OrchestratorOptions options, I
         {
             if (_loop is not null || _stop.IsCancellationRequested)
                 return;
+            _gauge = metrics.TrackWorker(id, () => new WorkerGauge(DeviceKind, _busy));
             _loop = Task.Run(() => LoopAsync(_stop.Token));
         }
         LogStarted(id);
@@ -53,6 +61,7 @@ public sealed partial class WorkerSlot(string id, OrchestratorOptions options, I
         await _stop.CancelAsync();
         if (_loop is { } loop)
             await loop;
+        _gauge?.Dispose();
         if (_process is not null)
             await _process.ShutdownAsync();
     }
@@ -99,21 +108,39 @@ public sealed partial class WorkerSlot(string id, OrchestratorOptions options, I
 
     private async Task RunAsync(WorkItem item, CancellationToken stop)
     {
+        // The attempt's span hangs below the sweep's (its traceparent came with the lease); the trial host continues it.
+        ActivityContext.TryParse(item.TraceParent, null, out var parent);
+        using var activity = OrchestratorTelemetry.Source.StartActivity(OrchestratorTelemetry.Spans.TrialAttempt, ActivityKind.Consumer, parent);
+        OrchestratorTelemetry.TagTrial(activity, item.Sweep, item.Trial, item.Workload, item.Attempt);
+        activity?.SetTag(OrchestratorTelemetry.Attributes.Kind, item.Kind == WorkKind.Train ? "train" : "evaluate");
+        activity?.SetTag(OrchestratorTelemetry.Attributes.Shard, item.Shard);
+        activity?.SetTag(OrchestratorTelemetry.Attributes.Device, item.Device);
+        activity?.SetTag(OrchestratorTelemetry.Attributes.Silo, options.SiloName);
+        activity?.SetTag(OrchestratorTelemetry.Attributes.Worker, id);
+        var clock = Stopwatch.StartNew();
+        var outcome = "failed";
+        _busy = true;
         _process ??= new TrialProcess(TrialHostLaunch.Options(options) with { StderrLine = line => LogHostOutput(id, line) });
         var generation = _process.Generation;
         var retry = new OutageRetry(options.StorageOutageWindow, (e, delay) => LogRetry(id, e.GetType().Name, FirstLine(e.Message), delay.TotalSeconds));
         var run = new WorkItemRun(item, _process, grains.GetGrain<ISweepGrain>(item.Sweep), store,
             new WorkItemRunOptions(Path.Combine(options.WorkPath, id.Replace('/', '_')), options.ThreadsPerTrial, retry,
-                options.HostCancelGrace, e => LogTransient(id, e.GetType().Name, FirstLine(e.Message))));
+                options.HostCancelGrace, e => LogTransient(id, e.GetType().Name, FirstLine(e.Message)), metrics));
         try
         {
-            await run.ExecuteAsync(stop);
+            outcome = await run.ExecuteAsync(stop);
         }
         finally
         {
+            _busy = false;
             if (generation > 0 && _process.Generation != generation)
+            {
                 _restarts++;
+                metrics.TrialHostRestarted(DeviceKind);
+            }
             _itemsDone++;
+            activity?.SetTag(OrchestratorTelemetry.Attributes.Outcome, outcome);
+            metrics.AttemptEnded(item.Workload, item.Kind, outcome, clock.Elapsed.TotalSeconds);
         }
     }
 

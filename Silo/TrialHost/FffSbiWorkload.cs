@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using Orchestrator.Contracts.Telemetry;
 using Orchestrator.Grains.Workers.Protocol;
 using Orchestrator.Training.Output;
 using Orchestrator.Training.Trials;
@@ -70,6 +71,8 @@ public sealed class FffSbiWorkload : IWorkloadRunner
         string outputDirectory, int resumedFrom, Stopwatch total, Action<TrialHostEvent> events, CancellationToken cancellation)
     {
         Directory.CreateDirectory(outputDirectory);
+        using var evaluation = observations.Count > 0 ? OrchestratorTelemetry.Source.StartActivity(OrchestratorTelemetry.Spans.Evaluation) : null;
+        evaluation?.SetTag("orchestrator.observations", string.Join(",", observations));
         var results = new List<ObservationResult>();
         var scores = new List<ObservationScore>();
         double samplingSeconds = 0, c2stSeconds = 0;

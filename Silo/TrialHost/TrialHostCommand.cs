@@ -20,7 +20,8 @@ public static class TrialHostCommand
         Console.SetOut(Console.Error);
         using var events = new TrialHostEventWriter(protocolOut);
         using var input = new StreamReader(Console.OpenStandardInput(), new UTF8Encoding(false));
-        using var server = new TrialHostServer(input, events, WorkloadRegistry.Default);
+        using var telemetry = new TrialHostTelemetry();
+        using var server = new TrialHostServer(input, events, WorkloadRegistry.Default, telemetry);
         return await server.RunAsync();
     }
 }

@@ -10,7 +10,8 @@ namespace Orchestrator.Silo.TrialHost;
 /// and runs Train/Evaluate one at a time, in order, on one dedicated thread (TorchSharp's thread count and dispose
 /// scopes are per OS thread).
 /// </summary>
-public sealed class TrialHostServer(TextReader input, TrialHostEventWriter events, WorkloadRegistry workloads) : IDisposable
+public sealed class TrialHostServer(TextReader input, TrialHostEventWriter events, WorkloadRegistry workloads,
+    TrialHostTelemetry? telemetry = null) : IDisposable
 {
     private static readonly TimeSpan WorkerExitGrace = TimeSpan.FromSeconds(30);
 
@@ -116,6 +117,7 @@ public sealed class TrialHostServer(TextReader input, TrialHostEventWriter event
                 {
                     _pending.TryRemove(work.Id, out _);
                     work.Dispose();
+                    telemetry?.Flush();
                 }
             }
         }
@@ -140,23 +142,30 @@ public sealed class TrialHostServer(TextReader input, TrialHostEventWriter event
             _ => throw new InvalidOperationException("Only Train and Evaluate are queued."),
         };
         events.Write(new Started(work.Id, trialId, Environment.ProcessId));
+        using var activity = TrialHostTelemetry.Start(work.Request);
+        void Emit(TrialHostEvent e)
+        {
+            TrialHostTelemetry.Record(activity, e);
+            events.Write(e);
+        }
         try
         {
             var runner = workloads.Get(workload);
             NativeFault.Apply(fault);
             var completed = work.Request is TrainRequest train
-                ? runner.Train(train, events.Write, token)
-                : runner.Evaluate((EvaluateRequest)work.Request, events.Write, token);
-            events.Write(completed);
+                ? runner.Train(train, Emit, token)
+                : runner.Evaluate((EvaluateRequest)work.Request, Emit, token);
+            Emit(completed);
         }
         catch (OperationCanceledException) when (token.IsCancellationRequested)
         {
-            events.Write(new Cancelled(work.Id));
+            Emit(new Cancelled(work.Id));
         }
         catch (Exception e)
         {
             Console.Error.WriteLine($"trial-host: request {work.Id} failed: {e}");
-            events.Write(new Failed(work.Id, $"{e.GetType().Name}: {e.Message}", KindOf(e)));
+            activity?.AddException(e);
+            Emit(new Failed(work.Id, $"{e.GetType().Name}: {e.Message}", KindOf(e)));
         }
     }
 

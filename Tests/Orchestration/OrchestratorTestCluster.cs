@@ -3,6 +3,7 @@ using Orchestrator.Contracts.Specs;
 using Orchestrator.Contracts.Sweeps;
 using Orchestrator.Grains.Hosting;
 using Orchestrator.Grains.Sweeps;
+using Orchestrator.Grains.Telemetry;
 using Orleans.TestingHost;
 
 namespace Orchestrator.Tests.Orchestration;
@@ -43,6 +44,8 @@ public sealed class OrchestratorTestCluster : IAsyncDisposable
                 WorkPath = Path.Combine(work, silo.SiloName),
             };
             storage(options);
+            // Exporters only where a test asks for them (options.Telemetry); otherwise nothing is registered.
+            siloBuilder.Services.AddOrchestratorTelemetry(options.Telemetry, "orchestrator-silo", silo.SiloName);
             siloBuilder.AddOrchestrator(options, o =>
             {
                 o.LeaseDuration = TimeSpan.FromSeconds(20);
@@ -50,6 +53,8 @@ public sealed class OrchestratorTestCluster : IAsyncDisposable
                 sweeps?.Invoke(o);
             });
         });
+        // Trace context flows from the test's client calls into the grains, as from the SDK's.
+        builder.ConfigureClient(client => client.AddActivityPropagation());
         var cluster = builder.Build();
         await cluster.DeployAsync();
         return new OrchestratorTestCluster(cluster);

@@ -98,8 +98,10 @@ public sealed class FlowTrainer : IDisposable
         if (double.IsFinite(loss))
         {
             terms.Loss.backward();
-            if (GradientsFinite())
+            var gradientNorm = GradientNorm();
+            if (double.IsFinite(gradientNorm))
             {
+                ClipGradients(gradientNorm);
                 _adam.Update(learningRate, beta1);
                 _consecutiveNonFinite = 0;
                 return loss;
@@ -113,14 +115,25 @@ public sealed class FlowTrainer : IDisposable
         return null;
     }
 
-    private bool GradientsFinite()
+    private double GradientNorm()
     {
         using var scope = NewDisposeScope();
-        var total = zeros(1, dtype: _theta.dtype);
+        var total = zeros(1, dtype: _theta.dtype, device: _theta.device);
         foreach (var p in _flow.parameters())
             if (p.grad is { } g)
                 total += (g * g).sum();
-        return double.IsFinite(total.ToDouble());
+        return Math.Sqrt(total.ToDouble());
+    }
+
+    /// <summary>Scales all gradients by clip / norm when the global norm exceeds the clip (PyTorch's clip_grad_norm_).</summary>
+    private void ClipGradients(double norm)
+    {
+        if (_options.GradientClip <= 0 || norm <= _options.GradientClip)
+            return;
+        using var _ = no_grad();
+        using var factor = (_options.GradientClip / (norm + 1e-6)).ToScalar();
+        foreach (var p in _flow.parameters())
+            p.grad?.mul_(factor);
     }
 
     /// <summary>Exact validation NLL (encoder version) and reconstruction error, in standardized units.</summary>

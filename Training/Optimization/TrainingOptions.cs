@@ -18,6 +18,8 @@ public sealed record TrainingOptions
     public string Architecture { get; init; } = Architectures.Reference;
     /// <summary>Start encoder and decoder near the identity (residual skip, last layers near zero).</summary>
     public bool IdentityInit { get; init; }
+    /// <summary>Largest global L2 norm of the gradient; larger gradients are scaled down to it. 0 turns clipping off.</summary>
+    public double GradientClip { get; init; }
     /// <summary>Consecutive batches with a non-finite loss or gradient after which the run fails.</summary>
     public int MaxConsecutiveNonFinite { get; init; } = 50;
 
@@ -30,6 +32,7 @@ public sealed record TrainingOptions
         Require(BatchSize >= 1, nameof(BatchSize), "≥ 1");
         Require(Epochs >= 1, nameof(Epochs), "≥ 1");
         Require(HutchinsonSamples >= 1, nameof(HutchinsonSamples), "≥ 1");
+        Require(GradientClip >= 0 && double.IsFinite(GradientClip), nameof(GradientClip), "a finite number ≥ 0 (0 = off)");
         Require(MaxConsecutiveNonFinite >= 1, nameof(MaxConsecutiveNonFinite), "≥ 1");
         if (!Architectures.Names.Contains(Architecture))
             throw new ArgumentException($"Architecture '{Architecture}' is not known: expected one of {string.Join(", ", Architectures.Names)}.");

@@ -21,6 +21,7 @@ public abstract record TrialHostRequest;
 /// <param name="Threads">Intra-op threads (0 = TorchSharp's default).</param>
 /// <param name="CheckpointEvery">Epochs between checkpoints (one is always written at the end).</param>
 /// <param name="Fault">Test hook: <see cref="TrialHostFaults.NativeAbort"/> or <see cref="TrialHostFaults.Throw"/>.</param>
+/// <param name="TraceParent">W3C traceparent of the worker's attempt span; the host's spans continue that trace.</param>
 public sealed record TrainRequest(
     string RequestId,
     string TrialId,
@@ -33,7 +34,8 @@ public sealed record TrainRequest(
     string CheckpointPath,
     int CheckpointEvery,
     string OutputDirectory,
-    string? Fault = null) : TrialHostRequest;
+    string? Fault = null,
+    string? TraceParent = null) : TrialHostRequest;
 
 /// <summary>Evaluate <see cref="Observations"/> against the finished training in <see cref="CheckpointPath"/>.</summary>
 public sealed record EvaluateRequest(
@@ -47,7 +49,8 @@ public sealed record EvaluateRequest(
     IReadOnlyList<int> Observations,
     string CheckpointPath,
     string OutputDirectory,
-    string? Fault = null) : TrialHostRequest;
+    string? Fault = null,
+    string? TraceParent = null) : TrialHostRequest;
 
 /// <summary>Cancel the running (or queued) request with this id; answered by <see cref="Cancelled"/>.</summary>
 public sealed record CancelRequest(string RequestId) : TrialHostRequest;
