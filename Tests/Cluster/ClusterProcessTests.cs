@@ -127,6 +127,7 @@ public sealed class ClusterProcessTests(ITestOutputHelper output) : IAsyncLifeti
         ["WorkPath"] = Path.Combine(Path.GetTempPath(), "orchestrator-cluster-tests", _container),
         ["Sweeps:LeaseDuration"] = "00:00:20",
         ["Sweeps:CheckpointEvery"] = "1",
+        ["Telemetry:PrometheusPort"] = "0", // several silos on one machine: no fixed metrics port
     };
 
     /// <summary>Small real trials that last long enough (a few seconds each) to be killed mid-training.</summary>
