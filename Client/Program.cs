@@ -10,6 +10,7 @@ var root = new RootCommand("orchestrator: free-form flow experiments on the sbib
     RunCommand.Create(),
     TrainCommand.Create(),
     ValidateCommand.Create(),
+    ReportCommand.Create(),
     BenchCommand.Create(),
 };
 foreach (var command in SweepCommands.Create())

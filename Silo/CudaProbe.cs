@@ -4,35 +4,20 @@ using Orchestrator.Grains.Workers;
 namespace Orchestrator.Silo;
 
 /// <summary>
-/// Counts CUDA devices in a child process (<c>Orchestrator.Silo cuda-probe</c>): loading libtorch can abort natively,
-/// and the silo process is what crash isolation protects.
+/// Counts CUDA devices in a child process (<c>Orchestrator.TrialHost cuda-probe</c>): loading libtorch can abort
+/// natively, and the silo process is what crash isolation protects.
 /// </summary>
 public static class CudaProbe
 {
+    /// <summary>The trial host's probe command (TrialHost/CudaProbe.cs).</summary>
     public const string Command = "cuda-probe";
-
-    /// <summary>The probe's own entry: prints the device count.</summary>
-    public static int Run()
-    {
-        int count;
-        try
-        {
-            count = TorchSharp.torch.cuda.is_available() ? TorchSharp.torch.cuda.device_count() : 0;
-        }
-        catch (Exception e) when (e is TypeInitializationException or DllNotFoundException or NotSupportedException)
-        {
-            count = 0;
-        }
-        Console.WriteLine(count);
-        return 0;
-    }
 
     /// <summary>Runs the probe; 0 devices when it fails or takes longer than a minute.</summary>
     public static async Task<int> DeviceCountAsync()
     {
         var launch = TrialProcessOptions.Default();
         var info = new ProcessStartInfo(launch.FileName) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-        foreach (var argument in launch.Arguments.Take(launch.Arguments.Count - 1))
+        foreach (var argument in launch.Arguments)
             info.ArgumentList.Add(argument);
         info.ArgumentList.Add(Command);
         using var process = Process.Start(info);

@@ -6,6 +6,7 @@ using Microsoft.Extensions.Logging;
 using Orchestrator.Grains.Hosting;
 using Orchestrator.Grains.Sweeps;
 using Orchestrator.Grains.Telemetry;
+using Orchestrator.Training.Workloads;
 
 namespace Orchestrator.Silo;
 
@@ -45,7 +46,7 @@ public static class SiloHost
                 {
                     silo.UseLocalhostClustering(options.SiloPort, options.GatewayPort, null, options.ServiceId, options.ClusterId);
                 }
-                silo.AddOrchestrator(options, o => sweeps.Bind(o));
+                silo.AddOrchestrator(options, BuiltInWorkloads.Registry, o => sweeps.Bind(o));
             });
             builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = TimeSpan.FromSeconds(60));
             host = builder.Build();

@@ -2,6 +2,7 @@ using System.CommandLine;
 using Orchestrator.Client.Embedded;
 using Orchestrator.Contracts.Specs;
 using Orchestrator.Grains.Hosting;
+using Orchestrator.Training.Workloads;
 using Spectre.Console;
 
 namespace Orchestrator.Client.Cli;
@@ -25,7 +26,7 @@ public static class RunCommand
         };
         command.SetAction((parse, cancellation) => ConsoleErrors.RunAsync(async () =>
         {
-            var parsed = SweepSpecParser.ParseFile(parse.GetValue(spec)!);
+            var parsed = SweepSpecParser.ParseFile(parse.GetValue(spec)!, BuiltInWorkloads.Registry);
             if (parse.GetValue(slots) < 1)
                 throw new ArgumentException("--slots must be ≥ 1.");
             SweepDataCheck.Require(parsed);
@@ -46,6 +47,8 @@ public static class RunCommand
             await SweepProgressView.FollowAsync(cluster.Client, status.Name, cancellation);
             var results = await cluster.Client.GetResultsAsync(status.Name);
             ResultsView.Print(results, perTrial: true);
+            var report = await Reports.ReportWriter.WriteAsync(cluster.Client, status.Name, Path.Combine(Path.GetFullPath(options.LocalPath), "reports"));
+            AnsiConsole.MarkupLineInterpolated($"Report: {report}");
             AnsiConsole.MarkupLineInterpolated($"Finished in {clock.Elapsed.TotalMinutes:F1} min. Results: {Path.Combine(Path.GetFullPath(options.LocalPath), "results")}");
             return results.Status.Failed > 0 ? 3 : 0;
         }));

@@ -1,6 +1,7 @@
 using System.CommandLine;
 using Orchestrator.Client.Sdk;
 using Orchestrator.Contracts.Specs;
+using Orchestrator.Training.Workloads;
 using Spectre.Console;
 
 namespace Orchestrator.Client.Cli;
@@ -33,7 +34,7 @@ public static class SweepCommands
                 return 0;
             },
             // Parse and validate before connecting: a bad spec is reported without a cluster.
-            before: parse => parsed = SweepSpecParser.ParseFile(parse.GetValue(spec)!));
+            before: parse => parsed = SweepSpecParser.ParseFile(parse.GetValue(spec)!, BuiltInWorkloads.Registry));
     }
 
     private static Command Watch()

@@ -1,5 +1,5 @@
 using Orchestrator.Contracts.Specs;
-using Orchestrator.Training.Sbi;
+using Orchestrator.Training.Workloads;
 
 namespace Orchestrator.Client.Cli;
 
@@ -8,11 +8,9 @@ public static class SweepDataCheck
 {
     public static void Require(SweepSpec spec)
     {
-        var tasks = SweepExpander.Expand(spec).Trials
-            .Where(t => t.Workload == "fff-sbi" && t.Parameters.TryGetValue("task", out _))
-            .Select(t => t.Parameters["task"].AsString())
-            .Distinct(StringComparer.Ordinal);
-        foreach (var task in tasks)
-            SbiDataCheck.Require(task, spec.Evaluation.Observations);
+        var workload = BuiltInWorkloads.Get(spec.Workload);
+        // Seeds share their data: one check per configuration group.
+        foreach (var trial in SweepExpander.Expand(spec, BuiltInWorkloads.Registry).Trials.DistinctBy(t => t.GroupHash))
+            workload.RequireData(trial.Parameters, spec.Evaluation.Observations);
     }
 }

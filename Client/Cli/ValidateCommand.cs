@@ -1,5 +1,6 @@
 using System.CommandLine;
 using Orchestrator.Contracts.Specs;
+using Orchestrator.Training.Workloads;
 using Spectre.Console;
 
 namespace Orchestrator.Client.Cli;
@@ -20,8 +21,8 @@ public static class ValidateCommand
         };
         command.SetAction(parse => ConsoleErrors.Run(() =>
         {
-            var parsed = SweepSpecParser.ParseFile(parse.GetValue(spec)!);
-            var expansion = SweepExpander.Expand(parsed);
+            var parsed = SweepSpecParser.ParseFile(parse.GetValue(spec)!, BuiltInWorkloads.Registry);
+            var expansion = SweepExpander.Expand(parsed, BuiltInWorkloads.Registry);
             Print(parsed, expansion, Math.Max(0, parse.GetValue(preview)));
             SweepDataCheck.Require(parsed);
             AnsiConsole.MarkupLine("[green]valid[/]: the data every trial reads is present.");

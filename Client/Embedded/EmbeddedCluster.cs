@@ -6,6 +6,7 @@ using Microsoft.Extensions.Logging;
 using Orchestrator.Client.Sdk;
 using Orchestrator.Grains.Hosting;
 using Orchestrator.Grains.Telemetry;
+using Orchestrator.Training.Workloads;
 
 namespace Orchestrator.Client.Embedded;
 
@@ -35,7 +36,7 @@ public sealed class EmbeddedCluster : IAsyncDisposable
         builder.UseOrleans(silo =>
         {
             silo.UseLocalhostClustering(FreePort(), FreePort(), null, options.ServiceId, options.ClusterId);
-            silo.AddOrchestrator(options);
+            silo.AddOrchestrator(options, BuiltInWorkloads.Registry);
         });
         var host = builder.Build();
         await host.StartAsync(cancellation);

@@ -4,8 +4,8 @@ using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Orchestrator.Contracts.Specs;
 using Orchestrator.Contracts.Sweeps;
-using Orchestrator.Contracts.Telemetry;
 using Orchestrator.Grains.Telemetry;
+using Orchestrator.Protocol;
 
 namespace Orchestrator.Client.Sdk;
 
@@ -126,6 +126,10 @@ public sealed class OrchestratorClient(IClusterClient cluster, IHost? host = nul
     }
 
     public Task<SweepResults> GetResultsAsync(string sweep) => Sweep(sweep).GetResultsAsync();
+
+    /// <summary>Seed-averaged, down-sampled learning curves of up to <paramref name="maxGroups"/> config groups.</summary>
+    public Task<IReadOnlyList<LearningCurve>> GetLearningCurvesAsync(string sweep, int maxGroups = 24, int maxPoints = 200) =>
+        Sweep(sweep).GetLearningCurvesAsync(maxGroups, maxPoints);
 
     public Task<SweepStatus> CancelAsync(string sweep) => Sweep(sweep).CancelAsync();
 

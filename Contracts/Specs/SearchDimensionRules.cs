@@ -3,7 +3,7 @@ namespace Orchestrator.Contracts.Specs;
 /// <summary>Checks one search dimension against its parameter's definition (type, range, bounds, step, count).</summary>
 internal static class SearchDimensionRules
 {
-    public static void Check(IWorkloadDefinition workload, ParameterDefinition parameter, SearchDimension dimension, string path, List<SpecError> errors)
+    public static void Check(WorkloadDescriptor workload, ParameterDefinition parameter, SearchDimension dimension, string path, List<SpecError> errors)
     {
         void Add(string at, string message) => errors.Add(new SpecError(at, message));
         var at = dimension.KeyName.Length == 0 ? path : $"{path}.{dimension.KeyName}";

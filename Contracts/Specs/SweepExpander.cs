@@ -15,11 +15,11 @@ public static class SweepExpander
     /// across platforms whose Math.Exp/Log differ in the last bit.</summary>
     public const int SignificantDigits = 6;
 
-    public static SweepExpansion Expand(SweepSpec spec, WorkloadRegistry? registry = null)
+    /// <summary>Validates the spec against <paramref name="workloads"/>, then lists its trials in run order.</summary>
+    public static SweepExpansion Expand(SweepSpec spec, WorkloadRegistry workloads)
     {
-        registry ??= WorkloadRegistry.Default;
-        SweepSpecValidator.EnsureValid(spec, registry);
-        var workload = registry.Get(spec.Workload);
+        SweepSpecValidator.EnsureValid(spec, workloads);
+        var workload = workloads.Get(spec.Workload);
         var definitions = workload.Parameters.ToDictionary(p => p.Name, StringComparer.Ordinal);
 
         // Defaults, then fixed values: every trial's parameter map is complete, so equal configs hash equally
@@ -53,7 +53,7 @@ public static class SweepExpander
                 planned++;
                 var withSeed = new Dictionary<string, ParamValue>(parameters, StringComparer.Ordinal)
                 {
-                    [TrialSpec.SeedParameter] = ParamValue.Of(seed),
+                    [WorkloadDescriptor.SeedParameter] = ParamValue.Of(seed),
                 };
                 var configHash = SpecCanonical.Hash(SpecCanonical.WriteParameters(spec.Workload, withSeed));
                 if (!seen.Add(configHash))

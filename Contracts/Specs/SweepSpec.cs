@@ -10,7 +10,7 @@ public sealed record SweepSpec
 {
     /// <summary>1..64 characters from a-z, 0-9, '-', '_', '.'; names become blob paths.</summary>
     [Id(0)] public string Name { get; init; } = "";
-    /// <summary>A name known to the <see cref="WorkloadRegistry"/>, e.g. "fff-sbi".</summary>
+    /// <summary>A name known to the <see cref="Orchestrator.Workloads.WorkloadRegistry"/>, e.g. "fff-sbi".</summary>
     [Id(1)] public string Workload { get; init; } = "";
     [Id(2)] public IReadOnlyDictionary<string, ParamValue> Fixed { get; init; } = new Dictionary<string, ParamValue>(StringComparer.Ordinal);
     [Id(3)] public IReadOnlyDictionary<string, SearchDimension> Search { get; init; } = new Dictionary<string, SearchDimension>(StringComparer.Ordinal);

@@ -8,7 +8,9 @@ public static class SweepSpecParser
     /// starts with '{' is tried as JSON first, anything else is YAML. Throws a <see cref="SpecValidationException"/>
     /// listing every problem with its path and, where known, line and column.
     /// </summary>
-    public static SweepSpec Parse(string text, string? fileName = null, WorkloadRegistry? registry = null)
+    /// <param name="workloads">The known workloads; null checks everything but the workload and its parameters
+    /// (a client without the workloads' descriptors: the silo checks those at submit).</param>
+    public static SweepSpec Parse(string text, WorkloadRegistry? workloads, string? fileName = null)
     {
         var root = ReadTree(text.TrimStart('\uFEFF'), fileName);
         var reader = new SpecTreeReader();
@@ -17,7 +19,7 @@ public static class SweepSpecParser
         // A field the reader already rejected keeps its default; do not report it twice. A document that is not
         // a map at all gets no further errors.
         var documentRejected = errors.Any(e => e.Path.Length == 0);
-        foreach (var error in documentRejected ? [] : SweepSpecValidator.Validate(spec, registry))
+        foreach (var error in documentRejected ? [] : SweepSpecValidator.Validate(spec, workloads))
         {
             if (!errors.Any(e => Covers(e.Path, error.Path)))
                 errors.Add(Locate(error, reader.Positions));
@@ -28,8 +30,8 @@ public static class SweepSpecParser
     }
 
     /// <summary>Parses the file at <paramref name="path"/>; the format follows its extension.</summary>
-    public static SweepSpec ParseFile(string path, WorkloadRegistry? registry = null) =>
-        Parse(File.ReadAllText(path), path, registry);
+    public static SweepSpec ParseFile(string path, WorkloadRegistry? workloads) =>
+        Parse(File.ReadAllText(path), workloads, path);
 
     private static SpecNode? ReadTree(string text, string? fileName)
     {

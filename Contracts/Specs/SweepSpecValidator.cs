@@ -17,16 +17,18 @@ public static partial class SweepSpecValidator
     private static partial Regex NamePattern();
 
     /// <summary>Throws a <see cref="SpecValidationException"/> listing every problem; does nothing for a valid spec.</summary>
-    public static void EnsureValid(SweepSpec spec, WorkloadRegistry? registry = null)
+    /// <param name="workloads">The known workloads; null checks everything but the workload and its parameters
+    /// (a client without the workloads' descriptors: the silo checks those at submit).</param>
+    public static void EnsureValid(SweepSpec spec, WorkloadRegistry? workloads)
     {
-        var errors = Validate(spec, registry);
+        var errors = Validate(spec, workloads);
         if (errors.Count > 0)
             throw new SpecValidationException(errors);
     }
 
-    public static IReadOnlyList<SpecError> Validate(SweepSpec spec, WorkloadRegistry? registry = null)
+    /// <inheritdoc cref="EnsureValid"/>
+    public static IReadOnlyList<SpecError> Validate(SweepSpec spec, WorkloadRegistry? workloads)
     {
-        registry ??= WorkloadRegistry.Default;
         var errors = new List<SpecError>();
         void Add(string path, string message) => errors.Add(new SpecError(path, message));
 
@@ -35,11 +37,11 @@ public static partial class SweepSpecValidator
         else if (!NamePattern().IsMatch(spec.Name))
             Add("name", $"expected {NameRule}, got '{spec.Name}'");
 
-        IWorkloadDefinition? workload = null;
+        WorkloadDescriptor? workload = null;
         if (string.IsNullOrEmpty(spec.Workload))
-            Add("workload", $"is required: one of {string.Join(", ", registry.Names)}");
-        else if (!registry.TryGet(spec.Workload, out workload))
-            Add("workload", registry.UnknownMessage(spec.Workload));
+            Add("workload", workloads is null ? "is required" : $"is required: one of {string.Join(", ", workloads.Names)}");
+        else if (workloads is not null && !workloads.TryGet(spec.Workload, out workload))
+            Add("workload", workloads.UnknownMessage(spec.Workload));
 
         if (workload is not null)
             ValidateParameters(spec, workload, errors);
@@ -100,12 +102,12 @@ public static partial class SweepSpecValidator
         }
     }
 
-    private static void ValidateParameters(SweepSpec spec, IWorkloadDefinition workload, List<SpecError> errors)
+    private static void ValidateParameters(SweepSpec spec, WorkloadDescriptor workload, List<SpecError> errors)
     {
         var known = workload.Parameters.ToDictionary(p => p.Name, StringComparer.Ordinal);
         foreach (var (name, value) in spec.Fixed.OrderBy(p => p.Key, StringComparer.Ordinal))
         {
-            if (name == TrialSpec.SeedParameter)
+            if (name == WorkloadDescriptor.SeedParameter)
                 errors.Add(new SpecError($"fixed.{name}", "seed is reserved: list seeds under 'seeds'"));
             else
                 errors.AddRange(Check(workload, name, value, $"fixed.{name}"));
@@ -113,7 +115,7 @@ public static partial class SweepSpecValidator
         foreach (var (name, dimension) in spec.Search.OrderBy(p => p.Key, StringComparer.Ordinal))
         {
             var path = $"search.{name}";
-            if (name == TrialSpec.SeedParameter)
+            if (name == WorkloadDescriptor.SeedParameter)
                 errors.Add(new SpecError(path, "seed is reserved: list seeds under 'seeds'"));
             else if (!known.TryGetValue(name, out var definition))
                 errors.AddRange(Check(workload, name, ParamValue.Of(0L), path));
@@ -125,7 +127,6 @@ public static partial class SweepSpecValidator
     }
 
     /// <summary>The workload's errors for one value, re-pathed from the parameter name to <paramref name="path"/>.</summary>
-    internal static IEnumerable<SpecError> Check(IWorkloadDefinition workload, string name, ParamValue value, string path) =>
-        workload.Validate(new Dictionary<string, ParamValue>(StringComparer.Ordinal) { [name] = value })
-            .Select(e => e with { Path = e.Path == name ? path : e.Path.StartsWith(name, StringComparison.Ordinal) ? path + e.Path[name.Length..] : e.Path });
+    internal static IEnumerable<SpecError> Check(WorkloadDescriptor workload, string name, ParamValue value, string path) =>
+        workload.Check(name, value) is { } problem ? [new SpecError(path, problem)] : [];
 }

@@ -8,9 +8,6 @@ namespace Orchestrator.Contracts.Specs;
 [GenerateSerializer, Immutable, Alias("orchestrator.specs.TrialSpec")]
 public sealed record TrialSpec
 {
-    /// <summary>Key of the seed in <see cref="Parameters"/>.</summary>
-    public const string SeedParameter = "seed";
-
     /// <summary>Position in expansion order, 0-based.</summary>
     [Id(0)] public int Index { get; init; }
     [Id(1)] public string ConfigHash { get; init; } = "";
@@ -21,7 +18,7 @@ public sealed record TrialSpec
 
     /// <summary>The parameters without the seed, in name order: "beta=25 task=two_moons".</summary>
     public string Describe() => string.Join(' ', Parameters
-        .Where(p => p.Key != SeedParameter)
+        .Where(p => p.Key != WorkloadDescriptor.SeedParameter)
         .OrderBy(p => p.Key, StringComparer.Ordinal)
         .Select(p => $"{p.Key}={p.Value}"));
 

@@ -45,6 +45,12 @@ public interface ISweepGrain : IGrainWithStringKey
 
     [Alias("results")] Task<SweepResults> GetResultsAsync();
 
+    /// <summary>
+    /// Learning curves of up to <paramref name="maxGroups"/> config groups (spread over the sweep's order), each averaged
+    /// over its seeds and down-sampled to at most <paramref name="maxPoints"/> epochs: read and reduced here, next to the store.
+    /// </summary>
+    [Alias("curves")] Task<IReadOnlyList<LearningCurve>> GetLearningCurvesAsync(int maxGroups, int maxPoints);
+
     /// <summary>Progress events until the sweep finishes (or the caller stops listening).</summary>
     [Alias("watch")] IAsyncEnumerable<SweepProgress> WatchAsync(CancellationToken cancellation = default);
 }

@@ -14,7 +14,10 @@ public sealed record TrialRow(
     [property: Id(5)] double MeanC2st,
     [property: Id(6)] double ValidationNll,
     [property: Id(7)] string? Reason,
-    [property: Id(8)] IReadOnlyDictionary<string, ParamValue> Parameters);
+    [property: Id(8)] IReadOnlyDictionary<string, ParamValue> Parameters,
+    [property: Id(9)] string? Worker = null,
+    [property: Id(10)] DateTimeOffset? StartedAt = null,
+    [property: Id(11)] DateTimeOffset? FinishedAt = null);
 
 /// <summary>A config group (same parameters, different seeds): mean ± standard error over its completed seeds.</summary>
 [GenerateSerializer, Immutable, Alias("orchestrator.group-row")]

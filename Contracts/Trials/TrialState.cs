@@ -18,7 +18,9 @@ public sealed class TrialState
     [Id(8)] public string? Worker { get; set; }
     [Id(9)] public DateTimeOffset? FinishedAt { get; set; }
     /// <summary>Attempts that do not count against MaxAttempts (before a resume, or lost to the infrastructure).</summary>
-    [Id(10)] public int AttemptFloor { get; set; }
+    [Id(11)] public int AttemptFloor { get; set; }
+    /// <summary>When the latest attempt started (reports draw trial durations and worker utilisation from it).</summary>
+    [Id(10)] public DateTimeOffset? StartedAt { get; set; }
 
     public double MeanC2st => Scores.Count == 0 ? double.NaN : Scores.Average(s => s.C2st);
 }

@@ -5,15 +5,19 @@ using Orchestrator.Grains.Placement;
 using Orchestrator.Grains.Storage;
 using Orchestrator.Grains.Sweeps;
 using Orchestrator.Grains.Telemetry;
+using Orchestrator.Workloads;
 using Orleans.Configuration;
 using Orleans.Runtime.Hosting;
 
 namespace Orchestrator.Grains.Hosting;
 
-/// <summary>Registers the orchestrator's grains' services on a silo: storage, placement, sweep options, worker slots.</summary>
+/// <summary>Registers the orchestrator's grains' services on a silo: storage, placement, workloads, sweep options, worker slots.</summary>
 public static class OrchestratorSiloBuilderExtensions
 {
-    public static ISiloBuilder AddOrchestrator(this ISiloBuilder builder, OrchestratorOptions options, Action<SweepOptions>? sweeps = null)
+    /// <param name="workloads">The workloads sweeps may name (the silo host passes Training's built-in ones); their
+    /// trial host must run the same workloads.</param>
+    public static ISiloBuilder AddOrchestrator(this ISiloBuilder builder, OrchestratorOptions options, WorkloadRegistry workloads,
+        Action<SweepOptions>? sweeps = null)
     {
         builder.Configure<SiloOptions>(o => o.SiloName = options.SiloName);
         // Trace context flows with every grain call (client → sweep → worker); the trial host gets it in its requests.
@@ -21,6 +25,7 @@ public static class OrchestratorSiloBuilderExtensions
         builder.ConfigureServices(services =>
         {
             services.AddSingleton(options);
+            services.AddSingleton(workloads);
             services.TryAddSingleton(TimeProvider.System);
             services.AddOptions<SweepOptions>().Configure(o =>
             {

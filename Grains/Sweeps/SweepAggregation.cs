@@ -1,6 +1,7 @@
 using Orchestrator.Contracts.Specs;
 using Orchestrator.Contracts.Sweeps;
 using Orchestrator.Contracts.Trials;
+using Orchestrator.Workloads;
 
 namespace Orchestrator.Grains.Sweeps;
 
@@ -14,7 +15,7 @@ public static class SweepAggregation
                 var done = g.Where(t => t.Status == TrialStatus.Completed && double.IsFinite(t.MeanC2st)).ToList();
                 var c2st = done.Select(t => t.MeanC2st).ToList();
                 var parameters = g.First().Parameters
-                    .Where(p => p.Key != TrialSpec.SeedParameter)
+                    .Where(p => p.Key != WorkloadDescriptor.SeedParameter)
                     .ToDictionary(p => p.Key, p => p.Value, StringComparer.Ordinal);
                 return new GroupRow(g.Key, parameters, g.Count(), done.Count, Mean(c2st), Sem(c2st),
                     Mean(done.Select(t => t.ValidationNll).Where(double.IsFinite).ToList()));

@@ -6,9 +6,10 @@ using Microsoft.Extensions.Options;
 using Orchestrator.Contracts.Specs;
 using Orchestrator.Contracts.Storage;
 using Orchestrator.Contracts.Sweeps;
-using Orchestrator.Contracts.Telemetry;
 using Orchestrator.Contracts.Trials;
 using Orchestrator.Grains.Telemetry;
+using Orchestrator.Protocol;
+using Orchestrator.Workloads;
 
 namespace Orchestrator.Grains.Sweeps;
 
@@ -20,9 +21,8 @@ namespace Orchestrator.Grains.Sweeps;
 public sealed partial class SweepGrain(
     [PersistentState("sweep", GrainStorageNames.State)] IPersistentState<SweepDefinitionState> definition,
     [PersistentState("sweep-phase", GrainStorageNames.State)] IPersistentState<SweepPhaseState> phase,
-    IResultStore store, IOptions<SweepOptions> options, TimeProvider time, OrchestratorMetrics metrics, IClusterMembershipService membership,
-    ILogger<SweepGrain> logger)
-    : Grain, ISweepGrain
+    IResultStore store, WorkloadRegistry workloads, IOptions<SweepOptions> options, TimeProvider time, OrchestratorMetrics metrics,
+    IClusterMembershipService membership, ILogger<SweepGrain> logger) : Grain, ISweepGrain
 {
     private readonly SweepOptions _options = options.Value;
     private readonly Dictionary<string, TrialSpec> _trials = new(StringComparer.Ordinal);
@@ -69,7 +69,7 @@ public sealed partial class SweepGrain(
         using var activity = OrchestratorTelemetry.Source.StartActivity(OrchestratorTelemetry.Spans.Sweep);
         activity?.SetTag(OrchestratorTelemetry.Attributes.Sweep, Name);
         activity?.SetTag(OrchestratorTelemetry.Attributes.Workload, spec.Workload);
-        var expansion = SweepExpander.Expand(spec);
+        var expansion = SweepExpander.Expand(spec, workloads);
         activity?.SetTag(OrchestratorTelemetry.Attributes.Trials, expansion.Trials.Count);
         await store.PutSpecAsync(Name, System.Text.Encoding.UTF8.GetBytes(spec.ToCanonicalJson()));
         definition.State = new SweepDefinitionState { Spec = spec, SpecHash = hash, Trials = [.. expansion.Trials], SubmittedAt = time.GetUtcNow(),
@@ -238,7 +238,7 @@ public sealed partial class SweepGrain(
             throw NotFound();
         var states = await Task.WhenAll(definition.State.Trials.Select(async t => (Trial: t, State: await Trial(t.ConfigHash).GetAsync())));
         var rows = states.Select(s => new TrialRow(s.Trial.ConfigHash, s.Trial.GroupHash, s.Trial.Seed, s.State.Status, s.State.Attempt,
-            s.State.MeanC2st, s.State.ValidationNll, s.State.Reason, s.Trial.Parameters)).ToList();
+            s.State.MeanC2st, s.State.ValidationNll, s.State.Reason, s.Trial.Parameters, s.State.Worker, s.State.StartedAt, s.State.FinishedAt)).ToList();
         return new SweepResults(Status(), [.. Spec.Search.Keys.Order(StringComparer.Ordinal)], rows, SweepAggregation.Groups(rows));
     }
 

@@ -2,8 +2,8 @@ using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Diagnostics.Metrics;
 using Orchestrator.Contracts.Specs;
-using Orchestrator.Contracts.Telemetry;
 using Orchestrator.Contracts.Trials;
+using Orchestrator.Protocol;
 
 namespace Orchestrator.Grains.Telemetry;
 

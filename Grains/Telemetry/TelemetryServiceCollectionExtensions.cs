@@ -6,7 +6,7 @@ using OpenTelemetry.Logs;
 using OpenTelemetry.Metrics;
 using OpenTelemetry.Resources;
 using OpenTelemetry.Trace;
-using Orchestrator.Contracts.Telemetry;
+using Orchestrator.Protocol;
 
 namespace Orchestrator.Grains.Telemetry;
 

@@ -17,6 +17,7 @@ public sealed class TrialGrain([PersistentState("trial", GrainStorageNames.State
         State.Attempt = attempt;
         State.AttemptFloor = Math.Max(State.AttemptFloor, attemptFloor);
         State.Worker = worker;
+        State.StartedAt = DateTimeOffset.UtcNow;
         await state.WriteStateAsync();
     }
 

@@ -2,7 +2,7 @@ using Orchestrator.Grains.Hosting;
 
 namespace Orchestrator.Grains.Workers;
 
-/// <summary>How a worker starts its trial host: the configured command, or this installation's Orchestrator.Silo trial-host.</summary>
+/// <summary>How a worker starts its trial host: the configured command, or this installation's Orchestrator.TrialHost.</summary>
 public static class TrialHostLaunch
 {
     public static TrialProcessOptions Options(OrchestratorOptions options)

@@ -1,5 +1,5 @@
 using System.Threading.Channels;
-using Orchestrator.Grains.Workers.Protocol;
+using Orchestrator.Protocol;
 
 namespace Orchestrator.Grains.Workers;
 

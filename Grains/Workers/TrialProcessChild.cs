@@ -2,7 +2,7 @@ using System.Diagnostics;
 using System.Text;
 using System.Text.Json;
 using System.Threading.Channels;
-using Orchestrator.Grains.Workers.Protocol;
+using Orchestrator.Protocol;
 
 namespace Orchestrator.Grains.Workers;
 

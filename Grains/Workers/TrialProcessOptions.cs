@@ -1,11 +1,9 @@
-using System.Reflection;
-
 namespace Orchestrator.Grains.Workers;
 
 /// <summary>How a <see cref="TrialProcess"/> starts its child and how long it waits for it.</summary>
 public sealed record TrialProcessOptions
 {
-    private const string SiloAssembly = "Orchestrator.Silo";
+    private const string TrialHostAssembly = "Orchestrator.TrialHost";
 
     /// <summary>The executable (default: see <see cref="Default"/>).</summary>
     public required string FileName { get; init; }
@@ -24,21 +22,14 @@ public sealed record TrialProcessOptions
     public Action<string>? StderrLine { get; init; }
 
     /// <summary>
-    /// <c>Orchestrator.Silo trial-host</c>: the running executable itself when this process is the silo started through
-    /// its apphost, else <c>dotnet &lt;AppContext.BaseDirectory&gt;/Orchestrator.Silo.dll trial-host</c>.
+    /// <c>dotnet &lt;AppContext.BaseDirectory&gt;/Orchestrator.TrialHost.dll</c>: the trial host installed beside the
+    /// silo, the CLI and the tests (each references the TrialHost project).
     /// </summary>
-    public static TrialProcessOptions Default()
+    public static TrialProcessOptions Default() => new()
     {
-        var processPath = System.Environment.ProcessPath;
-        var isSilo = Assembly.GetEntryAssembly()?.GetName().Name == SiloAssembly;
-        if (isSilo && processPath is not null && !IsDotnetHost(processPath))
-            return new TrialProcessOptions { FileName = processPath, Arguments = ["trial-host"] };
-        return new TrialProcessOptions
-        {
-            FileName = DotnetHost(processPath),
-            Arguments = [Path.Combine(AppContext.BaseDirectory, SiloAssembly + ".dll"), "trial-host"],
-        };
-    }
+        FileName = DotnetHost(System.Environment.ProcessPath),
+        Arguments = [Path.Combine(AppContext.BaseDirectory, TrialHostAssembly + ".dll")],
+    };
 
     private static bool IsDotnetHost(string path) =>
         Path.GetFileNameWithoutExtension(path).Equals("dotnet", StringComparison.OrdinalIgnoreCase);

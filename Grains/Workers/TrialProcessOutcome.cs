@@ -1,4 +1,4 @@
-using Orchestrator.Grains.Workers.Protocol;
+using Orchestrator.Protocol;
 
 namespace Orchestrator.Grains.Workers;
 

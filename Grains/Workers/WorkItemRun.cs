@@ -3,10 +3,10 @@ using System.Globalization;
 using System.Text.Json;
 using Orchestrator.Contracts.Storage;
 using Orchestrator.Contracts.Sweeps;
-using Orchestrator.Contracts.Telemetry;
 using Orchestrator.Contracts.Trials;
 using Orchestrator.Grains.Telemetry;
-using Orchestrator.Grains.Workers.Protocol;
+using Orchestrator.Protocol;
+using Orchestrator.Workloads;
 
 namespace Orchestrator.Grains.Workers;
 
@@ -209,7 +209,7 @@ public sealed class WorkItemRun(WorkItem item, TrialProcess process, ISweepGrain
     private static double? Finite(double v) => double.IsFinite(v) ? v : null;
 
     // Samples per step, for the throughput metric (workloads without a batch size report none).
-    private double BatchSize => item.Trial.Parameters.TryGetValue("batchSize", out var b) && b.Kind == Contracts.Specs.ParamKind.Integer
+    private double BatchSize => item.Trial.Parameters.TryGetValue("batchSize", out var b) && b.Kind == ParamKind.Integer
         ? b.Integer : double.NaN;
 }
 

@@ -1,7 +1,8 @@
 using System.Text.Json;
 using Orchestrator.Contracts.Specs;
 using Orchestrator.Contracts.Trials;
-using Orchestrator.Grains.Workers.Protocol;
+using Orchestrator.Protocol;
+using Orchestrator.Workloads;
 
 namespace Orchestrator.Grains.Workers;
 
@@ -15,7 +16,7 @@ public static class WorkRequests
         string? traceParent = null)
     {
         var parameters = item.Trial.Parameters
-            .Where(p => p.Key != TrialSpec.SeedParameter && p.Key != FaultParameter)
+            .Where(p => p.Key != WorkloadDescriptor.SeedParameter && p.Key != FaultParameter)
             .ToDictionary(p => p.Key, p => Json(p.Value), StringComparer.Ordinal);
         var trialId = $"{item.Sweep}/{item.Trial.ConfigHash}";
         return item.Kind == WorkKind.Train

@@ -2,7 +2,7 @@ using System.Diagnostics;
 using Microsoft.Extensions.Logging;
 using Orchestrator.Contracts.Storage;
 using Orchestrator.Contracts.Sweeps;
-using Orchestrator.Contracts.Telemetry;
+using Orchestrator.Protocol;
 using Orchestrator.Contracts.Trials;
 using Orchestrator.Contracts.Workers;
 using Orchestrator.Grains.Hosting;
@@ -111,7 +111,7 @@ public sealed partial class WorkerSlot(
         // The attempt's span hangs below the sweep's (its traceparent came with the lease); the trial host continues it.
         ActivityContext.TryParse(item.TraceParent, null, out var parent);
         using var activity = OrchestratorTelemetry.Source.StartActivity(OrchestratorTelemetry.Spans.TrialAttempt, ActivityKind.Consumer, parent);
-        OrchestratorTelemetry.TagTrial(activity, item.Sweep, item.Trial, item.Workload, item.Attempt);
+        TrialSpanTags.Tag(activity, item.Sweep, item.Trial, item.Workload, item.Attempt);
         activity?.SetTag(OrchestratorTelemetry.Attributes.Kind, item.Kind == WorkKind.Train ? "train" : "evaluate");
         activity?.SetTag(OrchestratorTelemetry.Attributes.Shard, item.Shard);
         activity?.SetTag(OrchestratorTelemetry.Attributes.Device, item.Device);

@@ -4,6 +4,10 @@ using Orchestrator.Contracts.Sweeps;
 using Orchestrator.Grains.Hosting;
 using Orchestrator.Grains.Sweeps;
 using Orchestrator.Grains.Telemetry;
+using Orchestrator.Grains.Workers;
+using Orchestrator.Tests.Workloads;
+using Orchestrator.Training.Workloads;
+using Orchestrator.Workloads;
 using Orleans.TestingHost;
 
 namespace Orchestrator.Tests.Orchestration;
@@ -46,7 +50,8 @@ public sealed class OrchestratorTestCluster : IAsyncDisposable
             storage(options);
             // Exporters only where a test asks for them (options.Telemetry); otherwise nothing is registered.
             siloBuilder.Services.AddOrchestratorTelemetry(options.Telemetry, "orchestrator-silo", silo.SiloName);
-            siloBuilder.AddOrchestrator(options, o =>
+            options.TrialHostCommand = TrialHostWithTestWorkloads();
+            siloBuilder.AddOrchestrator(options, Workloads, o =>
             {
                 o.LeaseDuration = TimeSpan.FromSeconds(20);
                 o.CheckpointEvery = 1;
@@ -58,6 +63,16 @@ public sealed class OrchestratorTestCluster : IAsyncDisposable
         var cluster = builder.Build();
         await cluster.DeployAsync();
         return new OrchestratorTestCluster(cluster);
+    }
+
+    /// <summary>The built-in workloads and the test project's <see cref="QuadraticWorkload"/>.</summary>
+    public static WorkloadRegistry Workloads { get; } = BuiltInWorkloads.Registry.With(QuadraticWorkload.Definition);
+
+    // The installed trial host, told to load this assembly's workloads too (how a workload outside Training plugs in).
+    private static string TrialHostWithTestWorkloads()
+    {
+        var host = TrialProcessOptions.Default();
+        return string.Join(' ', [host.FileName, .. host.Arguments, "--workloads", typeof(QuadraticWorkload).Assembly.Location]);
     }
 
     /// <summary>Follows the sweep until it ends (or the timeout passes) and returns its results.</summary>
@@ -97,7 +112,7 @@ public sealed class OrchestratorTestCluster : IAsyncDisposable
               {{search}}
             seeds: {{seeds}}
             evaluation: { observations: {{observations}}, shards: {{shards}} }
-            """, "spec.yaml");
+            """, BuiltInWorkloads.Registry, "spec.yaml");
 
     public async ValueTask DisposeAsync()
     {

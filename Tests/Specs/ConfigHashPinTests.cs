@@ -1,4 +1,5 @@
 using Orchestrator.Contracts.Specs;
+using Orchestrator.Training.Workloads;
 
 namespace Orchestrator.Tests.Specs;
 
@@ -15,7 +16,7 @@ public class ConfigHashPinTests
     [InlineData("sbi-grid.yaml", 95, "233f5e3187be223f", "e373e383f226e452")]
     public void Example_spec_trials_keep_their_hashes(string file, int index, string configHash, string groupHash)
     {
-        var trial = SweepExpander.Expand(SweepSpecParser.ParseFile(ExampleSpecTests.ExamplePath(file))).Trials[index];
+        var trial = SweepExpander.Expand(SweepSpecParser.ParseFile(ExampleSpecTests.ExamplePath(file), BuiltInWorkloads.Registry), BuiltInWorkloads.Registry).Trials[index];
         Assert.Equal((configHash, groupHash), (trial.ConfigHash, trial.GroupHash));
     }
 
@@ -40,8 +41,8 @@ public class ConfigHashPinTests
             search:
               beta: { loguniform: [1, 100], count: 3 }
             seeds: [7]
-            """, "every.yaml");
-        var hashes = SweepExpander.Expand(spec).Trials.Select(t => t.ConfigHash).ToList();
+            """, BuiltInWorkloads.Registry, "every.yaml");
+        var hashes = SweepExpander.Expand(spec, BuiltInWorkloads.Registry).Trials.Select(t => t.ConfigHash).ToList();
         Assert.Equal(["0809f0b21331391e", "9b0538887e48c57a", "20473aa9092f05a6"], hashes);
     }
 }

@@ -1,4 +1,5 @@
 using Orchestrator.Contracts.Specs;
+using Orchestrator.Training.Workloads;
 
 namespace Orchestrator.Tests.Specs;
 
@@ -20,9 +21,9 @@ public class ExampleSpecTests
     [InlineData("sbi-grid.yaml", 96, 32)]
     public void Example_specs_parse_validate_and_expand(string file, int trials, int groups)
     {
-        var spec = SweepSpecParser.ParseFile(ExamplePath(file));
+        var spec = SweepSpecParser.ParseFile(ExamplePath(file), BuiltInWorkloads.Registry);
         Assert.Equal(Path.GetFileNameWithoutExtension(file), spec.Name);
-        var expansion = SweepExpander.Expand(spec);
+        var expansion = SweepExpander.Expand(spec, BuiltInWorkloads.Registry);
         Assert.Equal(trials, expansion.Trials.Count);
         Assert.Equal(groups, expansion.GroupCount);
         Assert.False(expansion.Truncated);
@@ -34,7 +35,7 @@ public class ExampleSpecTests
         var readme = File.ReadAllText(Path.Combine(RepoRoot(), "Contracts", "Specs", "README.md"));
         var start = readme.IndexOf("```yaml\n", StringComparison.Ordinal) + "```yaml\n".Length;
         var yaml = readme[start..readme.IndexOf("```", start, StringComparison.Ordinal)];
-        var expansion = SweepExpander.Expand(SweepSpecParser.Parse(yaml, "readme.yaml"));
+        var expansion = SweepExpander.Expand(SweepSpecParser.Parse(yaml, BuiltInWorkloads.Registry, "readme.yaml"), BuiltInWorkloads.Registry);
         Assert.Equal(100, expansion.Trials.Count); // 5 β × 2 architectures × 3 lr × 3 weight decay × 4 batch sizes × 2 seeds = 720, capped
         Assert.Equal(620, expansion.TruncatedBy);
     }

@@ -1,4 +1,7 @@
 using Orchestrator.Contracts.Specs;
+using Orchestrator.Training.Workloads;
+using Orchestrator.Training.Workloads.FffSbi;
+using Orchestrator.Workloads;
 
 namespace Orchestrator.Tests.Specs;
 
@@ -13,7 +16,7 @@ public class SpecExpansionTests
         seeds: [1, 2]
         """;
 
-    private static SweepExpansion Expand(string yaml) => SweepExpander.Expand(SweepSpecParser.Parse(yaml));
+    private static SweepExpansion Expand(string yaml) => SweepExpander.Expand(SweepSpecParser.Parse(yaml, BuiltInWorkloads.Registry), BuiltInWorkloads.Registry);
 
     [Fact]
     public void Grid_of_five_betas_and_two_seeds_gives_ten_trials_in_five_groups()
@@ -41,7 +44,7 @@ public class SpecExpansionTests
         Assert.Equal(ParamValue.Of(60L), trial.Parameters["epochs"]);
         Assert.Equal(ParamValue.Of(2L), trial.Parameters["seed"]);
         Assert.Equal(ParamValue.Of(5e-4), trial.Parameters["lr"]); // workload default
-        Assert.Equal(FffSbiWorkload.Instance.Parameters.Count(p => p.Default is not null) + 1, trial.Parameters.Count);
+        Assert.Equal(FffSbiDescriptor.Instance.Parameters.Count(p => p.Default is not null) + 1, trial.Parameters.Count);
         Assert.False(trial.Parameters.ContainsKey("fault")); // optional, test-only, no default
         Assert.Equal("fff-sbi", trial.Workload);
         Assert.Contains("beta=5 ", trial.Describe(), StringComparison.Ordinal);

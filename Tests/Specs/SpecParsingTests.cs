@@ -1,4 +1,6 @@
 using Orchestrator.Contracts.Specs;
+using Orchestrator.Training.Workloads;
+using Orchestrator.Workloads;
 
 namespace Orchestrator.Tests.Specs;
 
@@ -43,7 +45,7 @@ public class SpecParsingTests
     [Fact]
     public void Yaml_reads_into_the_records()
     {
-        var spec = SweepSpecParser.Parse(Yaml, "spec.yaml");
+        var spec = SweepSpecParser.Parse(Yaml, BuiltInWorkloads.Registry, "spec.yaml");
         Assert.Equal("two-moons-beta", spec.Name);
         Assert.Equal("fff-sbi", spec.Workload);
         Assert.Equal(ParamValue.Of("two_moons"), spec.Fixed["task"]);
@@ -62,14 +64,14 @@ public class SpecParsingTests
     [Fact]
     public void Yaml_and_json_of_the_same_spec_give_equal_records_and_hashes()
     {
-        var fromYaml = SweepSpecParser.Parse(Yaml, "spec.yaml");
-        var fromJson = SweepSpecParser.Parse(Json, "spec.json");
+        var fromYaml = SweepSpecParser.Parse(Yaml, BuiltInWorkloads.Registry, "spec.yaml");
+        var fromJson = SweepSpecParser.Parse(Json, BuiltInWorkloads.Registry, "spec.json");
         Assert.Equal(fromYaml, fromJson);
         Assert.Equal(fromYaml.ContentHash(), fromJson.ContentHash());
         Assert.Equal(16, fromYaml.ContentHash().Length);
         // Without a file name the format comes from the content.
-        Assert.Equal(fromYaml.ContentHash(), SweepSpecParser.Parse(Json).ContentHash());
-        Assert.Equal(fromYaml.ContentHash(), SweepSpecParser.Parse(Yaml).ContentHash());
+        Assert.Equal(fromYaml.ContentHash(), SweepSpecParser.Parse(Json, BuiltInWorkloads.Registry).ContentHash());
+        Assert.Equal(fromYaml.ContentHash(), SweepSpecParser.Parse(Yaml, BuiltInWorkloads.Registry).ContentHash());
     }
 
     [Fact]
@@ -88,16 +90,16 @@ public class SpecParsingTests
             evaluation: { shards: 1, observations: [1, 2, 3, 4, 5] }
             resources: { device: cpu }
             """;
-        Assert.Equal(SweepSpecParser.Parse(Compact).ContentHash(), SweepSpecParser.Parse(Spelled).ContentHash());
+        Assert.Equal(SweepSpecParser.Parse(Compact, BuiltInWorkloads.Registry).ContentHash(), SweepSpecParser.Parse(Spelled, BuiltInWorkloads.Registry).ContentHash());
         Assert.NotEqual(
-            SweepSpecParser.Parse(Compact).ContentHash(),
-            SweepSpecParser.Parse(Compact.Replace("[1, 5]", "[1, 6]", StringComparison.Ordinal)).ContentHash());
+            SweepSpecParser.Parse(Compact, BuiltInWorkloads.Registry).ContentHash(),
+            SweepSpecParser.Parse(Compact.Replace("[1, 5]", "[1, 6]", StringComparison.Ordinal), BuiltInWorkloads.Registry).ContentHash());
     }
 
     [Fact]
     public void Omitted_sections_take_their_defaults()
     {
-        var spec = SweepSpecParser.Parse("name: minimal\nworkload: fff-sbi\n");
+        var spec = SweepSpecParser.Parse("name: minimal\nworkload: fff-sbi\n", BuiltInWorkloads.Registry);
         Assert.Equal(StrategyKind.Grid, spec.Strategy.Kind);
         Assert.Equal([1L], spec.Seeds);
         Assert.Equal([1, 2, 3, 4, 5], spec.Evaluation.Observations);
@@ -112,13 +114,13 @@ public class SpecParsingTests
     [Fact]
     public void Quoted_scalars_stay_strings_and_plain_ones_are_typed()
     {
-        var spec = SweepSpecParser.Parse("name: x\nworkload: fff-sbi\nfixed: { task: \"slcp\", identityInit: true, beta: 2.5, budget: 1000 }");
+        var spec = SweepSpecParser.Parse("name: x\nworkload: fff-sbi\nfixed: { task: \"slcp\", identityInit: true, beta: 2.5, budget: 1000 }", BuiltInWorkloads.Registry);
         Assert.Equal(ParamKind.String, spec.Fixed["task"].Kind);
         Assert.Equal(ParamValue.Of(true), spec.Fixed["identityInit"]);
         Assert.Equal(ParamValue.Of(2.5), spec.Fixed["beta"]);
         Assert.Equal(ParamValue.Of(1000L), spec.Fixed["budget"]);
         var quoted = Assert.Throws<SpecValidationException>(() =>
-            SweepSpecParser.Parse("name: x\nworkload: fff-sbi\nfixed: { budget: \"1000\" }"));
+            SweepSpecParser.Parse("name: x\nworkload: fff-sbi\nfixed: { budget: \"1000\" }", BuiltInWorkloads.Registry));
         Assert.Equal("fixed.budget", Assert.Single(quoted.Errors).Path);
     }
 

@@ -1,4 +1,5 @@
 using Orchestrator.Contracts.Specs;
+using Orchestrator.Training.Workloads;
 
 namespace Orchestrator.Tests.Specs;
 
@@ -65,7 +66,7 @@ public class SpecValidationTests
     [MemberData(nameof(Cases))]
     public void Each_rule_reports_its_path_and_expectation(string yaml, string path, string keywords)
     {
-        var error = Assert.Throws<SpecValidationException>(() => SweepSpecParser.Parse(yaml, "spec.yaml"));
+        var error = Assert.Throws<SpecValidationException>(() => SweepSpecParser.Parse(yaml, BuiltInWorkloads.Registry, "spec.yaml"));
         var matching = error.Errors.Where(e => e.Path == path).ToList();
         Assert.True(matching.Count > 0, $"no error at '{path}'; got:\n{error.Message}");
         foreach (var word in keywords.Split('|'))
@@ -76,7 +77,7 @@ public class SpecValidationTests
     public void Errors_in_text_carry_line_and_column()
     {
         var error = Assert.Throws<SpecValidationException>(() =>
-            SweepSpecParser.Parse(Header + "search:\n  beta: [1, 5, abc]\n", "spec.yaml"));
+            SweepSpecParser.Parse(Header + "search:\n  beta: [1, 5, abc]\n", BuiltInWorkloads.Registry, "spec.yaml"));
         var bad = Assert.Single(error.Errors);
         Assert.Equal("search.beta[2]", bad.Path);
         Assert.Equal((4, 16), (bad.Line, bad.Column));
@@ -87,7 +88,7 @@ public class SpecValidationTests
     public void Every_problem_is_reported_at_once()
     {
         var error = Assert.Throws<SpecValidationException>(() =>
-            SweepSpecParser.Parse("name: T\nworkload: fff-sbi\nseeds: []\nlimits: { maxTrials: 0 }"));
+            SweepSpecParser.Parse("name: T\nworkload: fff-sbi\nseeds: []\nlimits: { maxTrials: 0 }", BuiltInWorkloads.Registry));
         Assert.Equal(["limits.maxTrials", "name", "seeds"], error.Errors.Select(e => e.Path).Order(StringComparer.Ordinal));
     }
 
@@ -95,7 +96,7 @@ public class SpecValidationTests
     public void Yaml_syntax_error_gives_line_and_column()
     {
         var error = Assert.Throws<SpecValidationException>(() =>
-            SweepSpecParser.Parse("name: t\nworkload: fff-sbi\nsearch:\n  beta: [1, 5\nseeds: [1]\n", "spec.yaml"));
+            SweepSpecParser.Parse("name: t\nworkload: fff-sbi\nsearch:\n  beta: [1, 5\nseeds: [1]\n", BuiltInWorkloads.Registry, "spec.yaml"));
         var syntax = Assert.Single(error.Errors);
         Assert.StartsWith("YAML syntax error", syntax.Message, StringComparison.Ordinal);
         Assert.NotNull(syntax.Line);
@@ -107,7 +108,7 @@ public class SpecValidationTests
     public void Json_syntax_error_gives_line_and_column()
     {
         var error = Assert.Throws<SpecValidationException>(() =>
-            SweepSpecParser.Parse("{\n  \"name\": \"t\",\n  \"workload\": fff\n}", "spec.json"));
+            SweepSpecParser.Parse("{\n  \"name\": \"t\",\n  \"workload\": fff\n}", BuiltInWorkloads.Registry, "spec.json"));
         var syntax = Assert.Single(error.Errors);
         Assert.StartsWith("JSON syntax error", syntax.Message, StringComparison.Ordinal);
         Assert.Equal(3, syntax.Line);
@@ -116,7 +117,7 @@ public class SpecValidationTests
     [Fact]
     public void Empty_text_is_rejected()
     {
-        var error = Assert.Throws<SpecValidationException>(() => SweepSpecParser.Parse("  \n# only a comment\n"));
+        var error = Assert.Throws<SpecValidationException>(() => SweepSpecParser.Parse("  \n# only a comment\n", BuiltInWorkloads.Registry));
         Assert.Contains("empty", Assert.Single(error.Errors).Message, StringComparison.Ordinal);
     }
 
@@ -129,9 +130,9 @@ public class SpecValidationTests
             Search = new Dictionary<string, SearchDimension> { ["lr"] = SearchDimension.LogUniform(-1, 1) },
             Strategy = StrategySpec.Random(10),
         };
-        var errors = SweepSpecValidator.Validate(spec);
+        var errors = SweepSpecValidator.Validate(spec, BuiltInWorkloads.Registry);
         Assert.Contains(errors, e => e.Path == "seeds");
         Assert.Contains(errors, e => e.Path == "search.lr.loguniform[0]");
-        Assert.Throws<SpecValidationException>(() => SweepExpander.Expand(spec));
+        Assert.Throws<SpecValidationException>(() => SweepExpander.Expand(spec, BuiltInWorkloads.Registry));
     }
 }

@@ -1,8 +1,8 @@
-using Orchestrator.Contracts.Telemetry;
 using Orchestrator.Grains.Telemetry;
+using Orchestrator.Protocol;
 using Orchestrator.Tests.Orchestration;
-using Attr = Orchestrator.Contracts.Telemetry.OrchestratorTelemetry.Attributes;
-using Spans = Orchestrator.Contracts.Telemetry.OrchestratorTelemetry.Spans;
+using Attr = Orchestrator.Protocol.OrchestratorTelemetry.Attributes;
+using Spans = Orchestrator.Protocol.OrchestratorTelemetry.Spans;
 
 namespace Orchestrator.Tests.Telemetry;
 

@@ -19,7 +19,7 @@ public static class PrometheusNames
         using var services = new ServiceCollection().AddMetrics().BuildServiceProvider();
         _ = new OrchestratorMetrics(services.GetRequiredService<IMeterFactory>(), new OrchestratorOptions { SiloName = "names" });
         listener.Start(); // publishes the instruments that exist already
-        return instruments.Where(i => i.Meter.Name == Contracts.Telemetry.OrchestratorTelemetry.Name)
+        return instruments.Where(i => i.Meter.Name == Protocol.OrchestratorTelemetry.Name)
             .SelectMany(Series).ToHashSet(StringComparer.Ordinal);
     }
 

@@ -2,11 +2,11 @@ using System.Diagnostics;
 using OpenTelemetry;
 using OpenTelemetry.Metrics;
 using OpenTelemetry.Trace;
-using Orchestrator.Contracts.Telemetry;
 using Orchestrator.Grains.Telemetry;
+using Orchestrator.Protocol;
 using Orchestrator.Tests.Orchestration;
-using Attr = Orchestrator.Contracts.Telemetry.OrchestratorTelemetry.Attributes;
-using Spans = Orchestrator.Contracts.Telemetry.OrchestratorTelemetry.Spans;
+using Attr = Orchestrator.Protocol.OrchestratorTelemetry.Attributes;
+using Spans = Orchestrator.Protocol.OrchestratorTelemetry.Spans;
 
 namespace Orchestrator.Tests.Telemetry;
 

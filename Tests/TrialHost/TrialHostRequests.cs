@@ -1,5 +1,5 @@
 using System.Text.Json;
-using Orchestrator.Grains.Workers.Protocol;
+using Orchestrator.Protocol;
 
 namespace Orchestrator.Tests.TrialHost;
 

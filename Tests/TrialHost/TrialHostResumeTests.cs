@@ -1,6 +1,6 @@
 using System.Diagnostics;
 using Orchestrator.Grains.Workers;
-using Orchestrator.Grains.Workers.Protocol;
+using Orchestrator.Protocol;
 
 namespace Orchestrator.Tests.TrialHost;
 

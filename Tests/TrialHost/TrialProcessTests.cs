@@ -1,11 +1,11 @@
 using System.Diagnostics;
 using System.Text.Json;
 using Orchestrator.Grains.Workers;
-using Orchestrator.Grains.Workers.Protocol;
+using Orchestrator.Protocol;
 
 namespace Orchestrator.Tests.TrialHost;
 
-/// <summary>Real trial host children (Orchestrator.Silo trial-host) running real tiny trainings.</summary>
+/// <summary>Real trial host children (Orchestrator.TrialHost) running real tiny trainings.</summary>
 [Collection(TrialHostCollection.Name)]
 public sealed class TrialProcessTests : IDisposable
 {

@@ -1,0 +1,52 @@
+using System.Text.Json;
+using Orchestrator.Contracts.Specs;
+using Orchestrator.Contracts.Sweeps;
+
+namespace Orchestrator.Grains.Sweeps;
+
+/// <summary>Learning curves for reports, reduced next to the result store so a client never reads per-trial metrics.</summary>
+public sealed partial class SweepGrain
+{
+    public async Task<IReadOnlyList<LearningCurve>> GetLearningCurvesAsync(int maxGroups, int maxPoints)
+    {
+        if (definition.State.Spec is null)
+            throw NotFound();
+        var groups = definition.State.Trials.GroupBy(t => t.GroupHash, StringComparer.Ordinal).ToList();
+        // Evenly spread over the expansion order, so every region of a large grid is represented.
+        var step = Math.Max(1.0, groups.Count / (double)Math.Max(1, maxGroups));
+        var chosen = Enumerable.Range(0, Math.Min(groups.Count, maxGroups)).Select(i => groups[(int)(i * step)]).ToList();
+        var curves = await Task.WhenAll(chosen.Select(g => CurveAsync(g.Key, g.ToList(), Math.Max(2, maxPoints))));
+        return [.. curves.Where(c => c.Epochs.Count > 0)];
+    }
+
+    private async Task<LearningCurve> CurveAsync(string groupHash, IReadOnlyList<TrialSpec> seeds, int maxPoints)
+    {
+        // epoch → (sum of loss, sum of NLL, count) over seeds; within a seed the latest attempt's line wins.
+        var sums = new SortedDictionary<int, (double Loss, double Nll, int N)>();
+        foreach (var trial in seeds)
+        {
+            var latest = new Dictionary<int, (int Attempt, double Loss, double Nll)>();
+            foreach (var line in await store.ReadMetricsAsync(Name, trial.ConfigHash))
+            {
+                using var json = JsonDocument.Parse(line);
+                var root = json.RootElement;
+                var (attempt, epoch) = (root.GetProperty("attempt").GetInt32(), root.GetProperty("epoch").GetInt32());
+                if (!latest.TryGetValue(epoch, out var seen) || seen.Attempt <= attempt)
+                    latest[epoch] = (attempt, Number(root, "trainLoss"), Number(root, "valNll"));
+            }
+            foreach (var (epoch, (_, loss, nll)) in latest)
+            {
+                var (l, n, c) = sums.GetValueOrDefault(epoch);
+                sums[epoch] = (l + loss, n + nll, c + 1);
+            }
+        }
+        var stride = Math.Max(1, (int)Math.Ceiling(sums.Count / (double)maxPoints));
+        var kept = sums.Where((_, i) => i % stride == 0 || i == sums.Count - 1).ToList();
+        var parameters = seeds[0].Parameters.Where(p => p.Key != TrialSpec.SeedParameter).ToDictionary(p => p.Key, p => p.Value, StringComparer.Ordinal);
+        return new LearningCurve(groupHash, parameters, [.. kept.Select(k => k.Key)],
+            [.. kept.Select(k => k.Value.Loss / k.Value.N)], [.. kept.Select(k => k.Value.Nll / k.Value.N)]);
+    }
+
+    private static double Number(JsonElement root, string name) =>
+        root.TryGetProperty(name, out var v) && v.ValueKind == JsonValueKind.Number ? v.GetDouble() : double.NaN;
+}

@@ -1,0 +1,20 @@
+using Orchestrator.Training.Workloads.FffSbi;
+using Orchestrator.Workloads;
+
+namespace Orchestrator.Training.Workloads;
+
+/// <summary>The workloads this installation runs: one line per workload. The silo, the trial host and the CLI read this list.</summary>
+public static class BuiltInWorkloads
+{
+    public static IReadOnlyList<IWorkload> All { get; } =
+    [
+        new FffSbiWorkload(),
+    ];
+
+    /// <summary>Their descriptors, for spec validation and expansion.</summary>
+    public static WorkloadRegistry Registry { get; } = new(All.Select(w => w.Descriptor));
+
+    /// <summary>The built-in workload of that name; an <see cref="ArgumentException"/> listing the known ones otherwise.</summary>
+    public static IWorkload Get(string name) =>
+        All.FirstOrDefault(w => w.Descriptor.Name == name) ?? throw new ArgumentException(Registry.UnknownMessage(name));
+}

@@ -1,0 +1,65 @@
+using Orchestrator.Protocol;
+using Orchestrator.Training.Networks;
+using Orchestrator.Training.Sbi;
+using Orchestrator.Training.Trials;
+using Orchestrator.Workloads;
+
+namespace Orchestrator.Training.Workloads.FffSbi;
+
+/// <summary>
+/// "fff-sbi": one free-form flow trained on an sbibm task and judged by C2ST. The parameter table is the only list of
+/// its parameters; defaults are <see cref="TrialConfig"/>'s.
+/// </summary>
+public static class FffSbiDescriptor
+{
+    public const string Name = "fff-sbi";
+
+    /// <summary>Names as specs, requests and CLI options (<c>--weight-decay</c>) spell them.</summary>
+    public const string Task = "task", Budget = "budget", Beta = "beta", LearningRate = "lr", WeightDecay = "weightDecay",
+        BatchSize = "batchSize", Epochs = "epochs", Architecture = "architecture", IdentityInit = "identityInit",
+        Hutchinson = "hutchinson", PosteriorSamples = "posteriorSamples", ValidationFraction = "validationFraction", Fault = "fault";
+
+    public static WorkloadDescriptor Instance { get; } = Create();
+
+    private static WorkloadDescriptor Create()
+    {
+        var config = new TrialConfig();
+        var training = config.Training;
+        ParameterDefinition[] parameters =
+        [
+            new(Task, ParamKind.String, "sbibm task") { Allowed = SbiTasks.Names, Default = ParamValue.Of(config.Task), ChangesShape = true },
+            new(Budget, ParamKind.Integer, "simulated (θ, x) pairs") { Min = 20, Default = ParamValue.Of(config.Budget) },
+            new(Beta, ParamKind.Number, "reconstruction weight β") { Min = 0, Default = ParamValue.Of(training.Beta) },
+            new(LearningRate, ParamKind.Number, "peak learning rate (one-cycle)") { Min = 0, MinExclusive = true, Default = ParamValue.Of(training.LearningRate) },
+            new(WeightDecay, ParamKind.Number, "L2 penalty inside Adam") { Min = 0, Default = ParamValue.Of(training.WeightDecay) },
+            new(BatchSize, ParamKind.Integer, "training batch size") { Min = 1, Default = ParamValue.Of(training.BatchSize) },
+            new(Epochs, ParamKind.Integer, "training epochs") { Min = 1, Default = ParamValue.Of(training.Epochs) },
+            new(Architecture, ParamKind.String, "network") { Allowed = Architectures.Names, Default = ParamValue.Of(training.Architecture), ChangesShape = true },
+            new(IdentityInit, ParamKind.Bool, "start encoder and decoder near the identity") { Default = ParamValue.Of(training.IdentityInit) },
+            new(Hutchinson, ParamKind.Integer, "Hutchinson vectors per sample") { Min = 1, Default = ParamValue.Of(training.HutchinsonSamples), ChangesShape = true },
+            new(PosteriorSamples, ParamKind.Integer, "posterior samples per observation") { Min = 100, Default = ParamValue.Of(config.PosteriorSamples) },
+            new(ValidationFraction, ParamKind.Number, "leading fraction of simulations held out")
+            {
+                Min = 0, MinExclusive = true, Max = 0.5, MaxExclusive = true, Default = ParamValue.Of(config.ValidationFraction),
+            },
+            // Fault injection for testing crash isolation; absent (no default) in real sweeps.
+            new(Fault, ParamKind.String, "test only: make the trial host abort natively or throw")
+            {
+                Allowed = [TrialHostFaults.NativeAbort, TrialHostFaults.Throw], TestOnly = true,
+            },
+        ];
+        MetricDefinition[] metrics =
+        [
+            new("c2st", "C2ST accuracy against the reference posterior, mean over observations (0.5 = indistinguishable)", MetricGoal.Minimize, MetricScope.Final),
+            new("valNll", "exact validation negative log-likelihood in θ's units", MetricGoal.Minimize, MetricScope.Final),
+            new("trainLoss", "free-form flow loss: surrogate NLL + β · reconstruction", MetricGoal.Minimize, MetricScope.Epoch),
+            new("valNll", "exact validation negative log-likelihood", MetricGoal.Minimize, MetricScope.Epoch),
+            new("valReconstruction", "validation reconstruction error", MetricGoal.Minimize, MetricScope.Epoch),
+            new("lr", "learning rate of the epoch's last step", MetricGoal.Minimize, MetricScope.Epoch),
+            new("stepSeconds", "mean wall-clock seconds per training step", MetricGoal.Minimize, MetricScope.Epoch),
+            new("skippedBatches", "batches skipped for a non-finite loss", MetricGoal.Minimize, MetricScope.Epoch),
+        ];
+        return new WorkloadDescriptor(Name, "a free-form flow trained on an sbibm task, judged by C2ST against the reference posteriors",
+            parameters, metrics);
+    }
+}

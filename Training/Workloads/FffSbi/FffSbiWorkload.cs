@@ -1,0 +1,106 @@
+using System.Diagnostics;
+using Orchestrator.Protocol;
+using Orchestrator.Training.Output;
+using Orchestrator.Training.Sbi;
+using Orchestrator.Training.Trials;
+using Orchestrator.Workloads;
+using TrainingEpoch = Orchestrator.Training.Trials.TrialProgress.Epoch;
+using TrainingResumed = Orchestrator.Training.Trials.TrialProgress.Resumed;
+
+namespace Orchestrator.Training.Workloads.FffSbi;
+
+/// <summary>"fff-sbi": a free-form flow on an sbibm task (<see cref="TrialRunner"/>), judged by C2ST.</summary>
+public sealed class FffSbiWorkload : IWorkload
+{
+    public WorkloadDescriptor Descriptor => FffSbiDescriptor.Instance;
+
+    public void RequireData(IReadOnlyDictionary<string, ParamValue> parameters, IReadOnlyList<int> observations) =>
+        SbiDataCheck.Require(parameters[FffSbiDescriptor.Task].AsString(), observations);
+
+    public Completed Train(TrainRequest request, Action<TrialHostEvent> events, CancellationToken cancellation)
+    {
+        var total = Stopwatch.StartNew();
+        if (request.CheckpointEvery < 1)
+            throw new InvalidTrialRequestException($"checkpointEvery must be ≥ 1 (got {request.CheckpointEvery}).");
+        // TrialConfig needs an observation to validate; an empty list means "train only".
+        var observations = request.Observations.Count > 0 ? request.Observations : [1];
+        var config = FffSbiConfig.From(new WorkloadParameters(Descriptor, request.Parameters), request.Seed, request.Device, request.Threads, observations);
+        var store = new NotifyingCheckpointStore(request.CheckpointPath);
+        var resumedFrom = 0;
+        using var trained = TrialRunner.Train(config, progress =>
+        {
+            switch (progress)
+            {
+                case TrainingResumed r:
+                    resumedFrom = r.EpochsDone;
+                    events(new Resumed(request.RequestId, r.EpochsDone));
+                    break;
+                case TrainingEpoch { Progress: var p }:
+                    events(new Epoch(request.RequestId, p.Epoch, p.Epochs, p.TrainLoss, p.ValidationNll, p.ValidationReconstruction,
+                        p.LearningRate, p.StepSeconds, p.SkippedBatches));
+                    if (store.TakeSaved())
+                        events(new CheckpointSaved(request.RequestId, p.Epoch, store.Path));
+                    break;
+            }
+        }, store, request.CheckpointEvery, cancellation);
+        return Finish(request.RequestId, request.TrialId, trained, request.Observations, request.OutputDirectory, resumedFrom, total, events, cancellation);
+    }
+
+    public Completed Evaluate(EvaluateRequest request, Action<TrialHostEvent> events, CancellationToken cancellation)
+    {
+        var total = Stopwatch.StartNew();
+        if (!File.Exists(request.CheckpointPath))
+            throw new InvalidTrialRequestException($"Evaluate needs the finished training's checkpoint, but {request.CheckpointPath} does not exist.");
+        if (request.Observations.Count == 0)
+            throw new InvalidTrialRequestException("Evaluate needs at least one observation.");
+        var config = FffSbiConfig.From(new WorkloadParameters(Descriptor, request.Parameters), request.Seed, request.Device, request.Threads, request.Observations);
+        var store = new NotifyingCheckpointStore(request.CheckpointPath, readOnly: true);
+        var epochsDone = 0;
+        // Reloads the model (and re-simulates the data for its z-scoring); an unfinished checkpoint would train: refuse it.
+        using var trained = TrialRunner.Train(config, progress =>
+        {
+            if (progress is not TrainingResumed r)
+                return;
+            epochsDone = r.EpochsDone;
+            if (epochsDone < config.Training.Epochs)
+                throw new InvalidTrialRequestException(
+                    $"The checkpoint {request.CheckpointPath} holds {epochsDone} of {config.Training.Epochs} epochs: the training is not finished.");
+        }, store, checkpointEvery: int.MaxValue, cancellation);
+        return Finish(request.RequestId, request.TrialId, trained, request.Observations, request.OutputDirectory, epochsDone, total, events, cancellation);
+    }
+
+    // Evaluates one observation at a time (same samples as all at once: one generator per observation) so each is reported
+    // as it ends, then writes result.json and history.csv.
+    private static Completed Finish(string requestId, string trialId, TrainedTrial trained, IReadOnlyList<int> observations,
+        string outputDirectory, int resumedFrom, Stopwatch total, Action<TrialHostEvent> events, CancellationToken cancellation)
+    {
+        Directory.CreateDirectory(outputDirectory);
+        using var evaluation = observations.Count > 0 ? OrchestratorTelemetry.Source.StartActivity(OrchestratorTelemetry.Spans.Evaluation) : null;
+        evaluation?.SetTag("orchestrator.observations", string.Join(",", observations));
+        var results = new List<ObservationResult>();
+        var scores = new List<EvaluatedObservation>();
+        double samplingSeconds = 0, c2stSeconds = 0;
+        foreach (var number in observations)
+        {
+            var (evaluated, sampling, c2st) = TrialRunner.Evaluate(trained, [number], null, cancellation);
+            samplingSeconds += sampling;
+            c2stSeconds += c2st;
+            var result = evaluated[0];
+            var samplesPath = TrialOutputWriter.SamplesPath(outputDirectory, number);
+            TrialOutputWriter.WriteSamples(samplesPath, result.Samples);
+            results.Add(result);
+            scores.Add(new EvaluatedObservation(number, result.C2st, result.AcceptanceRate, samplesPath));
+            events(new Evaluated(requestId, number, result.C2st, result.AcceptanceRate, samplesPath));
+        }
+        var s = trained.Summary;
+        var timings = new TrialTimings(s.SimulationSeconds, s.TrainingSeconds, s.StepSeconds, samplingSeconds, c2stSeconds, total.Elapsed.TotalSeconds);
+        double? mean = results.Count > 0 ? results.Average(r => r.C2st) : null;
+        var trialResult = new TrialResult(trained.Config with { Observations = observations }, results, mean ?? double.NaN,
+            s.ValidationNll, s.ValidationNllEncoder, s.ValidationReconstruction, s.SkippedBatches, s.DroppedSimulations, timings, s.History);
+        var resultPath = TrialOutputWriter.WriteResult(outputDirectory, trialResult);
+        var summary = new TrialSummary(mean, scores, s.ValidationNll, s.ValidationNllEncoder, s.ValidationReconstruction, s.SkippedBatches,
+            s.DroppedSimulations, resumedFrom,
+            new TrialTimingsSummary(timings.SimulationSeconds, timings.TrainingSeconds, timings.StepSeconds, samplingSeconds, c2stSeconds, timings.TotalSeconds));
+        return new Completed(requestId, trialId, summary, resultPath);
+    }
+}

@@ -1,0 +1,205 @@
+using System.Collections.Concurrent;
+using System.Text.Json;
+using Orchestrator.Protocol;
+using Orchestrator.Training.Optimization;
+using Orchestrator.Training.Workloads;
+
+namespace Orchestrator.TrialHost;
+
+/// <summary>
+/// The trial host's loop: reads requests on the calling (async) side so Cancel and Shutdown arrive while a trial runs,
+/// and runs Train/Evaluate one at a time, in order, on one dedicated thread (TorchSharp's thread count and dispose
+/// scopes are per OS thread).
+/// </summary>
+public sealed class TrialHostServer(TextReader input, TrialHostEventWriter events, IReadOnlyDictionary<string, IWorkload> workloads,
+    TrialHostTelemetry? telemetry = null) : IDisposable
+{
+    private static readonly TimeSpan WorkerExitGrace = TimeSpan.FromSeconds(30);
+
+    private readonly BlockingCollection<Work> _queue = new();
+    private readonly ConcurrentDictionary<string, Work> _pending = new(StringComparer.Ordinal);
+    private readonly TaskCompletionSource _workerDone = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+    public async Task<int> RunAsync()
+    {
+        var worker = new Thread(WorkLoop) { Name = "trial-host-worker", IsBackground = true };
+        worker.Start();
+        events.Write(new Ready(Environment.ProcessId));
+        while (await input.ReadLineAsync() is { } line)
+        {
+            if (string.IsNullOrWhiteSpace(line))
+                continue;
+            if (!TryParse(line, out var request))
+                continue;
+            if (request is ShutdownRequest)
+                break;
+            if (request is CancelRequest cancel)
+                Cancel(cancel.RequestId);
+            else
+                Enqueue(request);
+        }
+        // Shutdown or EOF (the parent is gone): cancel what runs, let the worker say so, then exit.
+        foreach (var work in _pending.Values)
+            work.Cancel();
+        _queue.CompleteAdding();
+        if (await Task.WhenAny(_workerDone.Task, Task.Delay(WorkerExitGrace)) != _workerDone.Task)
+            await Console.Error.WriteLineAsync("trial-host: the running trial did not stop in time; exiting anyway.");
+        return 0;
+    }
+
+    private bool TryParse(string line, out TrialHostRequest request)
+    {
+        try
+        {
+            request = TrialHostJson.ParseRequest(line);
+            return true;
+        }
+        catch (JsonException e)
+        {
+            request = new ShutdownRequest();
+            events.Write(new Failed(RequestIdOf(line), $"Unreadable request: {e.Message}", FailureKinds.InvalidRequest));
+            return false;
+        }
+    }
+
+    private static string? RequestIdOf(string line)
+    {
+        try
+        {
+            using var document = JsonDocument.Parse(line);
+            return document.RootElement.ValueKind == JsonValueKind.Object
+                && document.RootElement.TryGetProperty("requestId", out var id) && id.ValueKind == JsonValueKind.String
+                ? id.GetString()
+                : null;
+        }
+        catch (JsonException)
+        {
+            return null;
+        }
+    }
+
+    private void Enqueue(TrialHostRequest request)
+    {
+        var id = request switch
+        {
+            TrainRequest t => t.RequestId,
+            EvaluateRequest e => e.RequestId,
+            _ => throw new InvalidOperationException($"Not a trial request: {request.GetType().Name}."),
+        };
+        var work = new Work(id, request);
+        if (string.IsNullOrEmpty(id) || !_pending.TryAdd(id, work))
+        {
+            work.Dispose();
+            events.Write(new Failed(id, $"Request id '{id}' is empty or already queued or running.", FailureKinds.InvalidRequest));
+            return;
+        }
+        _queue.Add(work);
+    }
+
+    private void Cancel(string requestId)
+    {
+        if (_pending.TryGetValue(requestId, out var work))
+            work.Cancel();
+        else
+            Console.Error.WriteLine($"trial-host: Cancel for '{requestId}', which is neither queued nor running (already ended?).");
+    }
+
+    private void WorkLoop()
+    {
+        try
+        {
+            foreach (var work in _queue.GetConsumingEnumerable())
+            {
+                try
+                {
+                    Execute(work);
+                }
+                finally
+                {
+                    _pending.TryRemove(work.Id, out _);
+                    work.Dispose();
+                    telemetry?.Flush();
+                }
+            }
+        }
+        finally
+        {
+            _workerDone.TrySetResult();
+        }
+    }
+
+    private void Execute(Work work)
+    {
+        var token = work.Token;
+        if (token.IsCancellationRequested)
+        {
+            events.Write(new Cancelled(work.Id));
+            return;
+        }
+        var (trialId, workload, fault) = work.Request switch
+        {
+            TrainRequest t => (t.TrialId, t.Workload, t.Fault),
+            EvaluateRequest e => (e.TrialId, e.Workload, e.Fault),
+            _ => throw new InvalidOperationException("Only Train and Evaluate are queued."),
+        };
+        events.Write(new Started(work.Id, trialId, Environment.ProcessId));
+        using var activity = TrialHostTelemetry.Start(work.Request);
+        void Emit(TrialHostEvent e)
+        {
+            TrialHostTelemetry.Record(activity, e);
+            events.Write(e);
+        }
+        try
+        {
+            var runner = workloads.TryGetValue(workload, out var known) ? known
+                : throw new InvalidTrialRequestException($"Workload '{workload}' is not known: expected one of {string.Join(", ", workloads.Keys.Order())}.");
+            NativeFault.Apply(fault);
+            var completed = work.Request is TrainRequest train
+                ? runner.Train(train, Emit, token)
+                : runner.Evaluate((EvaluateRequest)work.Request, Emit, token);
+            Emit(completed);
+        }
+        catch (OperationCanceledException) when (token.IsCancellationRequested)
+        {
+            Emit(new Cancelled(work.Id));
+        }
+        catch (Exception e)
+        {
+            Console.Error.WriteLine($"trial-host: request {work.Id} failed: {e}");
+            activity?.AddException(e);
+            Emit(new Failed(work.Id, $"{e.GetType().Name}: {e.Message}", KindOf(e)));
+        }
+    }
+
+    private static string KindOf(Exception e) => e switch
+    {
+        TrainingFailedException => FailureKinds.TrainingFailed,
+        InvalidTrialRequestException or ArgumentException or FileNotFoundException or DirectoryNotFoundException => FailureKinds.InvalidRequest,
+        _ => FailureKinds.Error,
+    };
+
+    public void Dispose() => _queue.Dispose();
+
+    private sealed class Work(string id, TrialHostRequest request) : IDisposable
+    {
+        private readonly CancellationTokenSource _cancellation = new();
+
+        public string Id { get; } = id;
+        public TrialHostRequest Request { get; } = request;
+        public CancellationToken Token => _cancellation.Token;
+
+        public void Cancel()
+        {
+            try
+            {
+                _cancellation.Cancel();
+            }
+            catch (ObjectDisposedException)
+            {
+                // It ended meanwhile.
+            }
+        }
+
+        public void Dispose() => _cancellation.Dispose();
+    }
+}

@@ -1,0 +1,65 @@
+namespace Orchestrator.Workloads;
+
+/// <summary>
+/// Everything the orchestrator needs to know about a workload without running it: its name, the parameters it
+/// accepts (declared once, with types, ranges, defaults and help) and the metrics it reports. Spec validation and
+/// expansion, the trial host, the generated CLI commands and reports all read this one table.
+/// </summary>
+public sealed class WorkloadDescriptor
+{
+    private readonly Dictionary<string, ParameterDefinition> _byName;
+
+    /// <param name="name">The name specs use in <c>workload:</c>, e.g. "fff-sbi".</param>
+    /// <param name="summary">One line: what a trial of this workload does.</param>
+    /// <param name="parameters">Every parameter (not <c>seed</c>, which every workload has).</param>
+    /// <param name="metrics">Per-epoch and final metrics; the first final one is the <see cref="PrimaryMetric"/>.</param>
+    public WorkloadDescriptor(string name, string summary, IReadOnlyList<ParameterDefinition> parameters, IReadOnlyList<MetricDefinition> metrics)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(name);
+        Name = name;
+        Summary = summary;
+        Parameters = parameters;
+        Metrics = metrics;
+        _byName = parameters.ToDictionary(p => p.Name, StringComparer.Ordinal);
+        if (_byName.ContainsKey(SeedParameter))
+            throw new ArgumentException($"Workload {name} must not define '{SeedParameter}': every workload has it.");
+        PrimaryMetric = metrics.FirstOrDefault(m => m.Scope == MetricScope.Final)
+            ?? throw new ArgumentException($"Workload {name} declares no final metric to judge its trials by.");
+    }
+
+    /// <summary>The parameter every workload has: seeds come from the spec's <c>seeds</c>.</summary>
+    public const string SeedParameter = "seed";
+
+    public string Name { get; }
+
+    public string Summary { get; }
+
+    public IReadOnlyList<ParameterDefinition> Parameters { get; }
+
+    public IReadOnlyList<MetricDefinition> Metrics { get; }
+
+    /// <summary>The final metric trials are compared and aggregated by.</summary>
+    public MetricDefinition PrimaryMetric { get; }
+
+    public ParameterDefinition? Find(string name) => _byName.GetValueOrDefault(name);
+
+    /// <summary>Every parameter with a default, at its default (what a trial gets for the parameters a spec leaves out).</summary>
+    public IReadOnlyDictionary<string, ParamValue> Defaults() =>
+        Parameters.Where(p => p.Default is not null).ToDictionary(p => p.Name, p => p.Default!, StringComparer.Ordinal);
+
+    /// <summary>Null when <paramref name="value"/> is valid for the parameter <paramref name="name"/> (or <c>seed</c>); otherwise the problem.</summary>
+    public string? Check(string name, ParamValue value)
+    {
+        if (name == SeedParameter)
+            return value.IsIntegral && value.AsInt64() >= 0 ? null : $"expected an integer ≥ 0, got {ParameterDefinition.Show(value)}";
+        return Find(name) is { } definition ? definition.Check(value) : UnknownParameterMessage(name);
+    }
+
+    /// <summary>"unknown parameter 'bta' for workload fff-sbi (did you mean 'beta'?); known: …".</summary>
+    public string UnknownParameterMessage(string name)
+    {
+        var known = Parameters.Select(p => p.Name).ToList();
+        var hint = Suggestions.Closest(name, known) is { } guess ? $" (did you mean '{guess}'?)" : "";
+        return $"unknown parameter '{name}' for workload {Name}{hint}; known parameters: {string.Join(", ", known)}";
+    }
+}
