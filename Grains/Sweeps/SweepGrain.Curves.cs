@@ -1,6 +1,7 @@
 using System.Text.Json;
 using Orchestrator.Contracts.Specs;
 using Orchestrator.Contracts.Sweeps;
+using Orchestrator.Workloads;
 
 namespace Orchestrator.Grains.Sweeps;
 
@@ -42,7 +43,7 @@ public sealed partial class SweepGrain
         }
         var stride = Math.Max(1, (int)Math.Ceiling(sums.Count / (double)maxPoints));
         var kept = sums.Where((_, i) => i % stride == 0 || i == sums.Count - 1).ToList();
-        var parameters = seeds[0].Parameters.Where(p => p.Key != TrialSpec.SeedParameter).ToDictionary(p => p.Key, p => p.Value, StringComparer.Ordinal);
+        var parameters = seeds[0].Parameters.Where(p => p.Key != WorkloadDescriptor.SeedParameter).ToDictionary(p => p.Key, p => p.Value, StringComparer.Ordinal);
         return new LearningCurve(groupHash, parameters, [.. kept.Select(k => k.Key)],
             [.. kept.Select(k => k.Value.Loss / k.Value.N)], [.. kept.Select(k => k.Value.Nll / k.Value.N)]);
     }
