@@ -5,6 +5,7 @@ using Orchestrator.Contracts.Trials;
 using Orchestrator.Contracts.Workers;
 using Orchestrator.Grains.Storage;
 using Orchestrator.Tests.Infrastructure;
+using Orchestrator.Training.Workloads;
 using Xunit.Abstractions;
 
 namespace Orchestrator.Tests.Cluster;
@@ -139,7 +140,7 @@ public sealed class ClusterProcessTests(ITestOutputHelper output) : IAsyncLifeti
           {{search}}
         seeds: {{seeds}}
         evaluation: { observations: [1] }
-        """, "spec.yaml");
+        """, BuiltInWorkloads.Registry, "spec.yaml");
 
     /// <summary>Waits for a trial that runs on a live silo and has a checkpoint; returns that silo and the trial.</summary>
     private async Task<(SiloProcess Silo, string Trial)> RunningTrialWithCheckpointAsync(string sweep, IEnumerable<SiloProcess> silos)
