@@ -42,16 +42,32 @@ public sealed class ClusterProcessTests(ITestOutputHelper output) : IAsyncLifeti
         // A silo whose worker runs a trial that already saved a checkpoint: kill -9 it.
         var (victim, trial) = await RunningTrialWithCheckpointAsync("killed", _silos);
         var before = await Trial("killed", trial).GetAsync();
+        var events = new List<(DateTime At, SweepProgress Progress)>();
+        using var watching = new CancellationTokenSource();
+        var watch = Task.Run(async () =>
+        {
+            await foreach (var progress in _client.WatchAsync("killed", watching.Token))
+                lock (events)
+                    events.Add((DateTime.UtcNow, progress));
+        });
         var killedAt = DateTime.UtcNow;
         victim.KillHard();
 
         var survivor = _silos.First(s => s != victim);
         var detectedAt = await survivor.WaitForLineAsync(l => l.Contains("Evicting", StringComparison.Ordinal) && l.Contains($":{victim.SiloPort}", StringComparison.Ordinal)
             || l.Contains($"silo of worker {victim.Name}/", StringComparison.Ordinal), TimeSpan.FromSeconds(60));
-        var requeuedAt = await WaitAsync(async () => (await Trial("killed", trial).GetAsync()).Attempt > before.Attempt, TimeSpan.FromSeconds(90));
-        output.WriteLine($"kill -9 → detection {(detectedAt - killedAt).TotalSeconds:F1} s, → requeued and leased again {(requeuedAt - killedAt).TotalSeconds:F1} s");
+        var requeuedAt = await WaitAsync(() =>
+        {
+            lock (events)
+                return Task.FromResult(events.Any(e => e.At > killedAt && e.Progress.Trial == trial && e.Progress.Message.StartsWith("requeued", StringComparison.Ordinal)));
+        }, TimeSpan.FromSeconds(90));
+        var leasedAgainAt = await WaitAsync(async () => (await Trial("killed", trial).GetAsync()).Attempt > before.Attempt, TimeSpan.FromSeconds(120));
+        output.WriteLine($"kill -9 → detection {(detectedAt - killedAt).TotalSeconds:F1} s, → requeued {(requeuedAt - killedAt).TotalSeconds:F1} s, " +
+            $"→ leased again (when a worker was free) {(leasedAgainAt - killedAt).TotalSeconds:F1} s");
 
         var results = await RunToEndAsync("killed", TimeSpan.FromMinutes(4));
+        await watching.CancelAsync();
+        await watch.ContinueWith(_ => { }, TaskScheduler.Default); // ends cancelled
         await AssertExactlyOnceAsync("killed", results);
         var resumed = results.Trials.Single(t => t.ConfigHash == trial);
         Assert.True(resumed.Attempt > before.Attempt);
