@@ -12,6 +12,7 @@ var root = new RootCommand("orchestrator: free-form flow experiments on the sbib
     ValidateCommand.Create(),
     ReportCommand.Create(),
     BenchCommand.Create(),
+    DataCommand.Create(),
 };
 foreach (var command in SweepCommands.Create())
     root.Add(command);

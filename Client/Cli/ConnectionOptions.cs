@@ -1,5 +1,6 @@
 using System.CommandLine;
 using Orchestrator.Client.Sdk;
+using Orchestrator.Grains.Telemetry;
 
 namespace Orchestrator.Client.Cli;
 
@@ -17,15 +18,21 @@ public sealed class ConnectionOptions
         command.Add(_cluster);
     }
 
-    public Task<OrchestratorClient> ConnectAsync(ParseResult parse, CancellationToken cancellation)
+    /// <summary>The connection the options describe.</summary>
+    public ClientConnectionOptions Read(ParseResult parse)
     {
         var redis = parse.GetValue(_redis);
-        return OrchestratorClient.ConnectAsync(new ClientConnectionOptions
+        return new ClientConnectionOptions
         {
             Clustering = redis is null ? "localhost" : "redis",
             RedisConnection = redis,
             GatewayPort = parse.GetValue(_gatewayPort),
             ClusterId = parse.GetValue(_cluster)!,
-        }, cancellation);
+        };
     }
+
+    /// <summary>Connects the SDK; telemetry exporters come from the standard OTEL_* variables when set.</summary>
+    public static async Task<IOrchestratorClient> ConnectAsync(ClientConnectionOptions options, CancellationToken cancellation) =>
+        await OrchestratorClient.ConnectAsync(options,
+            services => services.AddOrchestratorTelemetry(new TelemetryOptions(), "orchestrator-client"), cancellation);
 }

@@ -19,7 +19,7 @@ public static class ReportCommand
         connection.AddTo(command);
         command.SetAction((parse, cancellation) => ConsoleErrors.RunAsync(async () =>
         {
-            await using var client = await connection.ConnectAsync(parse, cancellation);
+            await using var client = await ConnectionOptions.ConnectAsync(connection.Read(parse), cancellation);
             var path = await ReportWriter.WriteAsync(client, parse.GetValue(sweep)!, parse.GetValue(output)!);
             AnsiConsole.MarkupLineInterpolated($"Report: {path}");
             return 0;

@@ -42,7 +42,7 @@ public static class RunCommand
             AnsiConsole.MarkupLineInterpolated($"Starting an in-process silo with {options.CpuSlots} worker slot(s); store: {Path.GetFullPath(options.LocalPath)}");
             var clock = System.Diagnostics.Stopwatch.StartNew();
             await using var cluster = await EmbeddedCluster.StartAsync(options, cancellation);
-            var status = await cluster.Client.SubmitAsync(parsed);
+            var status = await cluster.Client.SubmitAsync(parsed, cancellation);
             AnsiConsole.MarkupLineInterpolated($"Sweep [bold]{status.Name}[/]: {status.Total} trials, {status.Completed} already completed.");
             await SweepProgressView.FollowAsync(cluster.Client, status.Name, cancellation);
             var results = await cluster.Client.GetResultsAsync(status.Name);

@@ -1,15 +1,23 @@
 using System.CommandLine;
 using Orchestrator.Client.Sdk;
 using Orchestrator.Contracts.Specs;
+using Orchestrator.Contracts.Sweeps;
 using Orchestrator.Training.Workloads;
 using Spectre.Console;
 
 namespace Orchestrator.Client.Cli;
 
-/// <summary><c>submit</c>, <c>watch</c>, <c>ls</c>, <c>results</c>, <c>cancel</c>, <c>resume</c>: talk to a running cluster.</summary>
-public static class SweepCommands
+/// <summary>
+/// <c>submit</c>, <c>watch</c>, <c>ls</c>, <c>results</c>, <c>cancel</c>, <c>resume</c>: talk to a running cluster
+/// through the SDK's <see cref="IOrchestratorClient"/>.
+/// </summary>
+public sealed class SweepCommands(Func<ClientConnectionOptions, CancellationToken, Task<IOrchestratorClient>> connect)
 {
-    public static IEnumerable<Command> Create()
+    /// <summary>The commands over a real connection (<see cref="ConnectionOptions.ConnectAsync"/>).</summary>
+    public static IEnumerable<Command> Create() => new SweepCommands(ConnectionOptions.ConnectAsync).All();
+
+    /// <summary>Every command; each connects through the function this instance was made with (tests pass a fake).</summary>
+    public IEnumerable<Command> All()
     {
         yield return Submit();
         yield return Watch();
@@ -19,7 +27,7 @@ public static class SweepCommands
         yield return Resume();
     }
 
-    private static Command Submit()
+    private Command Submit()
     {
         var spec = new Argument<string>("spec") { Description = "sweep spec file (.yaml, .yml or .json)" };
         var watch = new Option<bool>("--watch") { Description = "follow progress until the sweep ends" };
@@ -27,7 +35,7 @@ public static class SweepCommands
         return Connected("submit", "Submit a sweep to a running cluster (idempotent for the same name and spec).", [spec], [watch],
             async (parse, client, ct) =>
             {
-                var status = await client.SubmitAsync(parsed!);
+                var status = await client.SubmitAsync(parsed!, ct);
                 AnsiConsole.MarkupLineInterpolated($"Submitted [bold]{status.Name}[/]: {status.Total} trials ({status.Completed} already completed). Follow it with 'orchestrator watch {status.Name}'.");
                 if (parse.GetValue(watch))
                     await SweepProgressView.FollowAsync(client, status.Name, ct);
@@ -37,71 +45,74 @@ public static class SweepCommands
             before: parse => parsed = SweepSpecParser.ParseFile(parse.GetValue(spec)!, BuiltInWorkloads.Registry));
     }
 
-    private static Command Watch()
+    private Command Watch()
     {
         var name = new Argument<string>("sweep") { Description = "sweep name" };
         return Connected("watch", "Follow a sweep's progress until it ends, then print its results.", [name], [],
             async (parse, client, ct) =>
             {
                 await SweepProgressView.FollowAsync(client, parse.GetValue(name)!, ct);
-                ResultsView.Print(await client.GetResultsAsync(parse.GetValue(name)!));
+                ResultsView.Print(await client.GetResultsAsync(parse.GetValue(name)!, ct));
                 return 0;
             });
     }
 
-    private static Command List() => Connected("ls", "List the cluster's sweeps.", [], [], async (_, client, _) =>
+    private Command List() => Connected("ls", "List the cluster's sweeps.", [], [], async (_, client, ct) =>
     {
         var table = new Table().AddColumns("sweep", "phase", "trials", "completed", "running", "pending", "failed", "cancelled", "submitted");
-        foreach (var s in await client.ListAsync())
+        foreach (var s in await client.ListAsync(ct))
             table.AddRow(s.Name, s.Phase.ToString(), s.Total.ToString(), s.Completed.ToString(), s.Running.ToString(), s.Pending.ToString(),
                 s.Failed.ToString(), s.Cancelled.ToString(), s.SubmittedAt.ToLocalTime().ToString("g"));
         AnsiConsole.Write(table);
         return 0;
     });
 
-    private static Command Results()
+    private Command Results()
     {
         var name = new Argument<string>("sweep") { Description = "sweep name" };
         var csv = new Option<bool>("--csv") { Description = "print one CSV row per trial instead of tables" };
-        return Connected("results", "Print a sweep's results: C2ST per config group (mean ± SEM over seeds) and per trial.", [name], [csv],
-            async (parse, client, _) =>
+        var json = new Option<bool>("--json") { Description = "print the results (trials and groups) as JSON" };
+        return Connected("results", "Print a sweep's results: C2ST per config group (mean ± SEM over seeds) and per trial.", [name], [csv, json],
+            async (parse, client, ct) =>
             {
-                var results = await client.GetResultsAsync(parse.GetValue(name)!);
+                var results = await client.GetResultsAsync(parse.GetValue(name)!, ct);
                 if (parse.GetValue(csv))
-                    Console.Write(Grains.Sweeps.SummaryCsv.Write(results));
+                    Console.Write(SummaryCsv.Write(results));
+                else if (parse.GetValue(json))
+                    Console.WriteLine(SweepResultsJson.Write(results));
                 else
                     ResultsView.Print(results, perTrial: true);
                 return 0;
             });
     }
 
-    private static Command Cancel()
+    private Command Cancel()
     {
         var name = new Argument<string>("sweep") { Description = "sweep name" };
         return Connected("cancel", "Cancel a sweep's pending and running trials (completed results are kept).", [name], [],
-            async (parse, client, _) =>
+            async (parse, client, ct) =>
             {
-                var status = await client.CancelAsync(parse.GetValue(name)!);
+                var status = await client.CancelAsync(parse.GetValue(name)!, ct);
                 AnsiConsole.MarkupLineInterpolated($"{status.Name}: {status.Phase}, {status.Completed} completed, {status.Cancelled} cancelled.");
                 return 0;
             });
     }
 
-    private static Command Resume()
+    private Command Resume()
     {
         var name = new Argument<string>("sweep") { Description = "sweep name" };
         var retryFailed = new Option<bool>("--retry-failed") { Description = "also run failed trials again, from their last checkpoint" };
         return Connected("resume", "Continue a cancelled or interrupted sweep; completed trials are not rerun.", [name], [retryFailed],
-            async (parse, client, _) =>
+            async (parse, client, ct) =>
             {
-                var status = await client.ResumeAsync(parse.GetValue(name)!, parse.GetValue(retryFailed));
+                var status = await client.ResumeAsync(parse.GetValue(name)!, parse.GetValue(retryFailed), ct);
                 AnsiConsole.MarkupLineInterpolated($"{status.Name}: {status.Phase}, {status.Pending} pending, {status.Completed} completed.");
                 return 0;
             });
     }
 
-    private static Command Connected(string name, string description, Argument[] arguments, Option[] options,
-        Func<ParseResult, OrchestratorClient, CancellationToken, Task<int>> action, Action<ParseResult>? before = null)
+    private Command Connected(string name, string description, Argument[] arguments, Option[] options,
+        Func<ParseResult, IOrchestratorClient, CancellationToken, Task<int>> action, Action<ParseResult>? before = null)
     {
         var connection = new ConnectionOptions();
         var command = new Command(name, description);
@@ -113,7 +124,7 @@ public static class SweepCommands
         command.SetAction((parse, cancellation) => ConsoleErrors.RunAsync(async () =>
         {
             before?.Invoke(parse);
-            await using var client = await connection.ConnectAsync(parse, cancellation);
+            await using var client = await connect(connection.Read(parse), cancellation);
             return await action(parse, client, cancellation);
         }));
         return command;

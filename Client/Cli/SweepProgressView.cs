@@ -10,7 +10,7 @@ namespace Orchestrator.Client.Cli;
 /// </summary>
 public static class SweepProgressView
 {
-    public static async Task FollowAsync(OrchestratorClient client, string sweep, CancellationToken cancellation)
+    public static async Task FollowAsync(IOrchestratorClient client, string sweep, CancellationToken cancellation)
     {
         if (!AnsiConsole.Profile.Capabilities.Interactive)
         {

@@ -18,13 +18,13 @@ public sealed class EmbeddedCluster : IAsyncDisposable
 {
     private readonly IHost _host;
 
-    private EmbeddedCluster(IHost host, OrchestratorClient client)
+    private EmbeddedCluster(IHost host, IOrchestratorClient client)
     {
         _host = host;
         Client = client;
     }
 
-    public OrchestratorClient Client { get; }
+    public IOrchestratorClient Client { get; }
 
     public static async Task<EmbeddedCluster> StartAsync(OrchestratorOptions options, CancellationToken cancellation)
     {

@@ -5,7 +5,7 @@ namespace Orchestrator.Client.Reports;
 /// <summary>Fetches what a report needs (results, reduced learning curves) and writes <c>&lt;folder&gt;/&lt;sweep&gt;.html</c>.</summary>
 public static class ReportWriter
 {
-    public static async Task<string> WriteAsync(OrchestratorClient client, string sweep, string folder)
+    public static async Task<string> WriteAsync(IOrchestratorClient client, string sweep, string folder)
     {
         var results = await client.GetResultsAsync(sweep);
         var curves = await client.GetLearningCurvesAsync(sweep);

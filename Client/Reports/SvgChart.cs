@@ -143,11 +143,22 @@ public sealed class SvgChart(string title, string xLabel, string yLabel)
                 .Select(k => Math.Pow(10, k)).Where(v => v >= min && v <= max).ToList();
             return decades.Select(v => (v, Num(v)));
         }
-        return NiceTicks(min, max).Select(v => (v, Num(v)));
+        return Labelled(NiceTicks(min, max));
     }
 
     private IEnumerable<(double, string)> YTicks(double min, double max) =>
-        YCategories is { } categories ? categories.Select((c, i) => ((double)i, c)) : NiceTicks(min, max).Select(v => (v, Num(v)));
+        YCategories is { } categories ? categories.Select((c, i) => ((double)i, c)) : Labelled(NiceTicks(min, max));
+
+    /// <summary>Tick labels with as many decimals as the tick step needs, so neighbouring ticks never read alike.</summary>
+    private static IEnumerable<(double, string)> Labelled(IReadOnlyList<double> ticks)
+    {
+        if (ticks.Count < 2)
+            return ticks.Select(v => (v, Num(v)));
+        var step = ticks[1] - ticks[0];
+        var decimals = Math.Clamp(-(int)Math.Floor(Math.Log10(step) + 1e-9), 0, 10);
+        var large = ticks.Max(Math.Abs) >= 1e5;
+        return ticks.Select(v => (v, large ? Num(v) : v.ToString("F" + decimals, CultureInfo.InvariantCulture)));
+    }
 
     /// <summary>About five ticks at 1, 2 or 5 × 10^k.</summary>
     public static IReadOnlyList<double> NiceTicks(double min, double max)

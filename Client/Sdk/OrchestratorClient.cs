@@ -1,29 +1,31 @@
+using System.Diagnostics;
 using System.Runtime.CompilerServices;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Orchestrator.Contracts.Specs;
 using Orchestrator.Contracts.Sweeps;
-using Orchestrator.Grains.Telemetry;
 using Orchestrator.Protocol;
 
 namespace Orchestrator.Client.Sdk;
 
 /// <summary>
-/// The orchestrator SDK: submit sweeps, watch their progress, read results, cancel and resume. Wraps an Orleans
-/// cluster client; create it with <see cref="ConnectAsync"/> or over an existing <see cref="IClusterClient"/>.
+/// The orchestrator SDK over an Orleans cluster client. Create it with <see cref="ConnectAsync"/>, or over an existing
+/// <see cref="IClusterClient"/> (e.g. a silo's own, as <c>orchestrator run</c> does).
 /// </summary>
-public sealed class OrchestratorClient(IClusterClient cluster, IHost? host = null) : IAsyncDisposable
+public sealed class OrchestratorClient(IClusterClient cluster, IHost? host = null) : IOrchestratorClient
 {
     /// <summary>
     /// Connects to a running cluster through any gateway; fails within <see cref="ClientConnectionOptions.ConnectTimeout"/>
     /// with one clear message when none answers (Orleans' own connection logs are not shown).
     /// </summary>
-    public static async Task<OrchestratorClient> ConnectAsync(ClientConnectionOptions options, CancellationToken cancellation = default)
+    /// <param name="services">Adds services to the client's host (e.g. telemetry exporters).</param>
+    public static async Task<OrchestratorClient> ConnectAsync(ClientConnectionOptions options, Action<IServiceCollection>? services = null,
+        CancellationToken cancellation = default)
     {
         var builder = Host.CreateApplicationBuilder();
         builder.Logging.ClearProviders();
-        builder.Services.AddOrchestratorTelemetry(new TelemetryOptions(), "orchestrator-client");
+        services?.Invoke(builder.Services);
         builder.UseOrleansClient(client =>
         {
             client.AddActivityPropagation();
@@ -40,13 +42,13 @@ public sealed class OrchestratorClient(IClusterClient cluster, IHost? host = nul
         {
             await host.StartAsync(timeout.Token).WaitAsync(timeout.Token);
         }
-        catch (Exception e) when (e is OrleansException or TimeoutException or System.Net.Sockets.SocketException
-            || (e is OperationCanceledException && !cancellation.IsCancellationRequested))
+        catch (Exception e) when (e is not OutOfMemoryException && !cancellation.IsCancellationRequested)
         {
             _ = Task.Run(host.Dispose, CancellationToken.None); // a client stuck connecting must not hold the caller
             var where = options.Clustering == "redis" ? $"redis {options.RedisConnection}" : $"gateway port {options.GatewayPort}";
+            var cause = e is OperationCanceledException or TimeoutException ? "" : $" ({e.Message.Split('\n', 2)[0].Trim()})";
             throw new InvalidOperationException(
-                $"no orchestrator silo answered within {options.ConnectTimeout.TotalSeconds:0} s ({where}, cluster id '{options.ClusterId}'): " +
+                $"no orchestrator silo answered within {options.ConnectTimeout.TotalSeconds:0} s ({where}, cluster id '{options.ClusterId}'){cause}: " +
                 "start one with 'dotnet run --project Silo', check the port or cluster id, or use 'orchestrator run'.", e);
         }
         return new OrchestratorClient(host.Services.GetRequiredService<IClusterClient>(), host) { _options = options };
@@ -57,19 +59,19 @@ public sealed class OrchestratorClient(IClusterClient cluster, IHost? host = nul
     /// <summary>The underlying Orleans client (for tools and tests that call grains directly).</summary>
     public IClusterClient Cluster => cluster;
 
-    /// <summary>Submits a sweep. Idempotent: the same name and spec again returns its status; a different spec under that name is refused.</summary>
-    public async Task<SweepStatus> SubmitAsync(SweepSpec spec)
+    public async Task<SweepStatus> SubmitAsync(SweepSpec spec, CancellationToken cancellation = default)
     {
         // The root of the sweep's trace: grain calls carry it to the sweep, the workers and the trial hosts.
-        using var activity = OrchestratorTelemetry.Source.StartActivity(OrchestratorTelemetry.Spans.Submit, System.Diagnostics.ActivityKind.Client);
+        using var activity = OrchestratorTelemetry.Source.StartActivity(OrchestratorTelemetry.Spans.Submit, ActivityKind.Client);
         activity?.SetTag(OrchestratorTelemetry.Attributes.Sweep, spec.Name);
         activity?.SetTag(OrchestratorTelemetry.Attributes.Workload, spec.Workload);
-        var status = await Sweep(spec.Name).SubmitAsync(spec);
+        var status = await Sweep(spec.Name).SubmitAsync(spec).WaitAsync(cancellation);
         activity?.SetTag(OrchestratorTelemetry.Attributes.Trials, status.Total);
         return status;
     }
 
-    public Task<SweepStatus> GetStatusAsync(string sweep) => Sweep(sweep).GetStatusAsync();
+    public Task<SweepStatus> GetStatusAsync(string sweep, CancellationToken cancellation = default) =>
+        Sweep(sweep).GetStatusAsync().WaitAsync(cancellation);
 
     /// <summary>
     /// Progress events until the sweep finishes. When the stream breaks (its silo restarted or died) it resubscribes
@@ -125,22 +127,23 @@ public sealed class OrchestratorClient(IClusterClient cluster, IHost? host = nul
         }
     }
 
-    public Task<SweepResults> GetResultsAsync(string sweep) => Sweep(sweep).GetResultsAsync();
+    public Task<SweepResults> GetResultsAsync(string sweep, CancellationToken cancellation = default) =>
+        Sweep(sweep).GetResultsAsync().WaitAsync(cancellation);
 
-    /// <summary>Seed-averaged, down-sampled learning curves of up to <paramref name="maxGroups"/> config groups.</summary>
-    public Task<IReadOnlyList<LearningCurve>> GetLearningCurvesAsync(string sweep, int maxGroups = 24, int maxPoints = 200) =>
-        Sweep(sweep).GetLearningCurvesAsync(maxGroups, maxPoints);
+    public Task<IReadOnlyList<LearningCurve>> GetLearningCurvesAsync(string sweep, int maxGroups = 24, int maxPoints = 200,
+        CancellationToken cancellation = default) =>
+        Sweep(sweep).GetLearningCurvesAsync(maxGroups, maxPoints).WaitAsync(cancellation);
 
-    public Task<SweepStatus> CancelAsync(string sweep) => Sweep(sweep).CancelAsync();
+    public Task<SweepStatus> CancelAsync(string sweep, CancellationToken cancellation = default) =>
+        Sweep(sweep).CancelAsync().WaitAsync(cancellation);
 
-    /// <summary>Continues unfinished (cancelled or interrupted) trials; with <paramref name="retryFailed"/> also failed ones, from their checkpoints.</summary>
-    public Task<SweepStatus> ResumeAsync(string sweep, bool retryFailed = false) => Sweep(sweep).ResumeAsync(retryFailed);
+    public Task<SweepStatus> ResumeAsync(string sweep, bool retryFailed = false, CancellationToken cancellation = default) =>
+        Sweep(sweep).ResumeAsync(retryFailed).WaitAsync(cancellation);
 
-    /// <summary>Every sweep the cluster knows, newest first.</summary>
-    public async Task<IReadOnlyList<SweepStatus>> ListAsync()
+    public async Task<IReadOnlyList<SweepStatus>> ListAsync(CancellationToken cancellation = default)
     {
-        var names = await cluster.GetGrain<ISchedulerGrain>("default").ListAllAsync();
-        var statuses = await Task.WhenAll(names.Select(n => Sweep(n).GetStatusAsync()));
+        var names = await cluster.GetGrain<ISchedulerGrain>(SchedulerKey.Default).ListAllAsync().WaitAsync(cancellation);
+        var statuses = await Task.WhenAll(names.Select(n => Sweep(n).GetStatusAsync())).WaitAsync(cancellation);
         return [.. statuses.OrderByDescending(s => s.SubmittedAt)];
     }
 

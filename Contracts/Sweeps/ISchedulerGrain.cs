@@ -3,7 +3,7 @@ using Orleans.Concurrency;
 
 namespace Orchestrator.Contracts.Sweeps;
 
-/// <summary>The cluster's list of sweeps (key "default"): workers ask it for work; it asks active sweeps in turn.</summary>
+/// <summary>The cluster's list of sweeps (key <see cref="SchedulerKey.Default"/>): workers ask it for work; it asks active sweeps in turn.</summary>
 [Alias("orchestrator.scheduler")]
 public interface ISchedulerGrain : IGrainWithStringKey
 {

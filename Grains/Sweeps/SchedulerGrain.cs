@@ -10,7 +10,6 @@ namespace Orchestrator.Grains.Sweeps;
 public sealed class SchedulerGrain([PersistentState("scheduler", GrainStorageNames.State)] IPersistentState<SchedulerState> state)
     : Grain, ISchedulerGrain
 {
-    public const string DefaultKey = "default";
     private int _next;
 
     public async Task RegisterAsync(string sweep)

@@ -44,7 +44,7 @@ public sealed partial class SweepGrain
         }
         if (running)
         {
-            await GrainFactory.GetGrain<ISchedulerGrain>(SchedulerGrain.DefaultKey).RegisterAsync(Name);
+            await GrainFactory.GetGrain<ISchedulerGrain>(SchedulerKey.Default).RegisterAsync(Name);
             StartTimer();
             await CheckFinishedAsync();
         }
@@ -156,7 +156,7 @@ public sealed partial class SweepGrain
     {
         phase.State.Phase = next;
         await phase.WriteStateAsync();
-        var scheduler = GrainFactory.GetGrain<ISchedulerGrain>(SchedulerGrain.DefaultKey);
+        var scheduler = GrainFactory.GetGrain<ISchedulerGrain>(SchedulerKey.Default);
         if (next == SweepPhase.Running)
         {
             await scheduler.RegisterAsync(Name);

@@ -75,7 +75,7 @@ public sealed partial class WorkerSlot(
 
     private async Task LoopAsync(CancellationToken stop)
     {
-        var scheduler = grains.GetGrain<ISchedulerGrain>(SchedulerGrain.DefaultKey);
+        var scheduler = grains.GetGrain<ISchedulerGrain>(SchedulerKey.Default);
         while (!stop.IsCancellationRequested)
         {
             try

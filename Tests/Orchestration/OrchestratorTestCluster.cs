@@ -26,7 +26,8 @@ public sealed class OrchestratorTestCluster : IAsyncDisposable
 
     public InProcessTestCluster Cluster { get; }
 
-    public OrchestratorClient Client { get; }
+    /// <summary>The SDK over the test cluster, used through its interface.</summary>
+    public IOrchestratorClient Client { get; }
 
     public IGrainFactory Grains => Cluster.Client;
 

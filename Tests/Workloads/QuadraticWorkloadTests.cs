@@ -1,4 +1,5 @@
 using Orchestrator.Contracts.Specs;
+using Orchestrator.Contracts.Sweeps;
 using Orchestrator.Contracts.Trials;
 using Orchestrator.Tests.Orchestration;
 
@@ -21,8 +22,16 @@ public sealed class QuadraticWorkloadTests
             evaluation: { observations: [1, 2], shards: 2 }
             """, OrchestratorTestCluster.Workloads);
 
-        await cluster.Client.SubmitAsync(spec);
+        var client = cluster.Client; // the SDK, through its interface
+        Assert.Equal(4, (await client.SubmitAsync(spec, CancellationToken.None)).Total);
         var results = await cluster.RunToEndAsync("quadratic", TimeSpan.FromMinutes(2));
+        Assert.Contains(await client.ListAsync(CancellationToken.None), s => s.Name == "quadratic" && s.Completed == 4);
+        using (var cancelled = new CancellationTokenSource())
+        {
+            await cancelled.CancelAsync();
+            await Assert.ThrowsAnyAsync<OperationCanceledException>(() => client.GetResultsAsync("quadratic", cancelled.Token));
+        }
+        Assert.Equal(5, SummaryCsv.Write(results).Trim().Split('\n').Length); // header + 4 trials
 
         Assert.Equal(4, results.Trials.Count);
         Assert.All(results.Trials, t =>

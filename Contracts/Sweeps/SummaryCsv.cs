@@ -1,10 +1,9 @@
 using System.Globalization;
 using System.Text;
-using Orchestrator.Contracts.Sweeps;
 
-namespace Orchestrator.Grains.Sweeps;
+namespace Orchestrator.Contracts.Sweeps;
 
-/// <summary>The sweep summary as CSV: one row per trial, searched parameters as columns.</summary>
+/// <summary>The sweep summary as CSV: one row per trial, parameters as columns (summary.csv, <c>results --csv</c>, the SDK).</summary>
 public static class SummaryCsv
 {
     public static string Write(SweepResults results)

@@ -1,0 +1,38 @@
+using Orchestrator.Contracts.Specs;
+using Orchestrator.Contracts.Sweeps;
+
+namespace Orchestrator.Client.Sdk;
+
+/// <summary>
+/// What a program does with an orchestrator cluster: submit sweeps, follow them, read results, cancel and resume.
+/// <see cref="OrchestratorClient"/> implements it over Orleans; tests of code that uses the SDK can fake it.
+/// Cancelling a token stops waiting for the answer; a submit, cancel or resume the cluster already received still
+/// takes effect (all three are idempotent).
+/// </summary>
+public interface IOrchestratorClient : IAsyncDisposable
+{
+    /// <summary>Submits a sweep. Idempotent: the same name and spec again returns its status; a different spec under that name is refused.</summary>
+    /// <exception cref="SpecValidationException">The spec is invalid for the cluster's workloads (every problem listed).</exception>
+    Task<SweepStatus> SubmitAsync(SweepSpec spec, CancellationToken cancellation = default);
+
+    /// <summary>The sweep's counts and phase.</summary>
+    Task<SweepStatus> GetStatusAsync(string sweep, CancellationToken cancellation = default);
+
+    /// <summary>Progress events until the sweep finishes (or the token is cancelled).</summary>
+    IAsyncEnumerable<SweepProgress> WatchAsync(string sweep, CancellationToken cancellation = default);
+
+    /// <summary>Per-trial rows and per-configuration groups (mean ± SEM over seeds); write them with <see cref="SummaryCsv"/> or <see cref="SweepResultsJson"/>.</summary>
+    Task<SweepResults> GetResultsAsync(string sweep, CancellationToken cancellation = default);
+
+    /// <summary>Seed-averaged, down-sampled learning curves of up to <paramref name="maxGroups"/> config groups.</summary>
+    Task<IReadOnlyList<LearningCurve>> GetLearningCurvesAsync(string sweep, int maxGroups = 24, int maxPoints = 200, CancellationToken cancellation = default);
+
+    /// <summary>Pending and running trials end Cancelled; completed results are kept.</summary>
+    Task<SweepStatus> CancelAsync(string sweep, CancellationToken cancellation = default);
+
+    /// <summary>Continues unfinished (cancelled or interrupted) trials from their checkpoints; with <paramref name="retryFailed"/> also failed ones.</summary>
+    Task<SweepStatus> ResumeAsync(string sweep, bool retryFailed = false, CancellationToken cancellation = default);
+
+    /// <summary>Every sweep the cluster knows, newest first.</summary>
+    Task<IReadOnlyList<SweepStatus>> ListAsync(CancellationToken cancellation = default);
+}

@@ -1,0 +1,63 @@
+using System.Runtime.CompilerServices;
+using Orchestrator.Client.Sdk;
+using Orchestrator.Contracts.Specs;
+using Orchestrator.Contracts.Sweeps;
+
+namespace Orchestrator.Tests.Client;
+
+/// <summary>An <see cref="IOrchestratorClient"/> with canned answers that records what it was asked, as users of the SDK fake it.</summary>
+public sealed class FakeOrchestratorClient(SweepResults results) : IOrchestratorClient
+{
+    public List<string> Calls { get; } = [];
+
+    public bool Disposed { get; private set; }
+
+    public Task<SweepStatus> SubmitAsync(SweepSpec spec, CancellationToken cancellation = default) => Answer($"submit {spec.Name}", cancellation);
+
+    public Task<SweepStatus> GetStatusAsync(string sweep, CancellationToken cancellation = default) => Answer($"status {sweep}", cancellation);
+
+    public async IAsyncEnumerable<SweepProgress> WatchAsync(string sweep, [EnumeratorCancellation] CancellationToken cancellation = default)
+    {
+        Calls.Add($"watch {sweep}");
+        await Task.CompletedTask;
+        yield break;
+    }
+
+    public Task<SweepResults> GetResultsAsync(string sweep, CancellationToken cancellation = default)
+    {
+        Calls.Add($"results {sweep}");
+        cancellation.ThrowIfCancellationRequested();
+        return Task.FromResult(results);
+    }
+
+    public Task<IReadOnlyList<LearningCurve>> GetLearningCurvesAsync(string sweep, int maxGroups = 24, int maxPoints = 200,
+        CancellationToken cancellation = default)
+    {
+        Calls.Add($"curves {sweep}");
+        return Task.FromResult<IReadOnlyList<LearningCurve>>([]);
+    }
+
+    public Task<SweepStatus> CancelAsync(string sweep, CancellationToken cancellation = default) => Answer($"cancel {sweep}", cancellation);
+
+    public Task<SweepStatus> ResumeAsync(string sweep, bool retryFailed = false, CancellationToken cancellation = default) =>
+        Answer($"resume {sweep} retryFailed={retryFailed}", cancellation);
+
+    public Task<IReadOnlyList<SweepStatus>> ListAsync(CancellationToken cancellation = default)
+    {
+        Calls.Add("ls");
+        return Task.FromResult<IReadOnlyList<SweepStatus>>([results.Status]);
+    }
+
+    public ValueTask DisposeAsync()
+    {
+        Disposed = true;
+        return ValueTask.CompletedTask;
+    }
+
+    private Task<SweepStatus> Answer(string call, CancellationToken cancellation)
+    {
+        Calls.Add(call);
+        cancellation.ThrowIfCancellationRequested();
+        return Task.FromResult(results.Status);
+    }
+}

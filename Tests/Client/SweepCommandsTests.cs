@@ -1,0 +1,108 @@
+using System.CommandLine;
+using System.Text.Json;
+using Orchestrator.Client.Cli;
+using Orchestrator.Client.Sdk;
+using Orchestrator.Contracts.Sweeps;
+using Orchestrator.Contracts.Trials;
+using Orchestrator.Workloads;
+using Spectre.Console;
+
+namespace Orchestrator.Tests.Client;
+
+[CollectionDefinition(Name, DisableParallelization = true)]
+public sealed class ConsoleCollection
+{
+    /// <summary>Tests that redirect Console.Out run alone.</summary>
+    public const string Name = "console";
+}
+
+/// <summary>The cluster commands of the CLI, run against a fake SDK client: what they ask the SDK and what they print.</summary>
+[Collection(ConsoleCollection.Name)]
+public sealed class SweepCommandsTests
+{
+    private static readonly SweepResults Results = new(
+        new SweepStatus("beta", SweepPhase.Completed, 2, 0, 0, 2, 0, 0, "hash", DateTimeOffset.UnixEpoch),
+        ["beta"],
+        [
+            new TrialRow("c1", "g1", 1, TrialStatus.Completed, 1, 0.61, 1.5, null, new Dictionary<string, ParamValue> { ["beta"] = ParamValue.Of(5.0), ["seed"] = ParamValue.Of(1L) }),
+            new TrialRow("c2", "g2", 1, TrialStatus.Failed, 3, double.NaN, double.NaN, "boom, twice", new Dictionary<string, ParamValue> { ["beta"] = ParamValue.Of(25.0), ["seed"] = ParamValue.Of(1L) }),
+        ],
+        [new GroupRow("g1", new Dictionary<string, ParamValue> { ["beta"] = ParamValue.Of(5.0) }, 1, 1, 0.61, 0, 1.5)]);
+
+    private readonly FakeOrchestratorClient _client = new(Results);
+    private ClientConnectionOptions? _connectedWith;
+
+    private async Task<(int Code, string Output)> RunAsync(params string[] args)
+    {
+        var root = new RootCommand();
+        foreach (var command in new SweepCommands((options, _) =>
+                 {
+                     _connectedWith = options;
+                     return Task.FromResult<IOrchestratorClient>(_client);
+                 }).All())
+            root.Add(command);
+        var (original, originalError) = (Console.Out, Console.Error);
+        using var output = new StringWriter();
+        using var error = new StringWriter();
+        Console.SetOut(output);
+        Console.SetError(error);
+        // Spectre keeps the writer it was created with: give it this one for the run.
+        var previousConsole = AnsiConsole.Console;
+        AnsiConsole.Console = AnsiConsole.Create(new AnsiConsoleSettings { Out = new AnsiConsoleOutput(output) });
+        AnsiConsole.Console.Profile.Width = 240;
+        try
+        {
+            var code = await root.Parse(args).InvokeAsync();
+            Assert.True(code == 0, $"exit code {code}: {error}");
+            return (code, output.ToString());
+        }
+        finally
+        {
+            Console.SetOut(original);
+            Console.SetError(originalError);
+            AnsiConsole.Console = previousConsole;
+        }
+    }
+
+    [Fact]
+    public async Task Results_as_csv_prints_the_shared_writer_s_rows_through_the_sdk()
+    {
+        var (code, output) = await RunAsync("results", "beta", "--csv", "--gateway-port", "31000");
+        Assert.Equal(0, code);
+        Assert.Equal(SummaryCsv.Write(Results), output);
+        Assert.Equal(["results beta"], _client.Calls);
+        Assert.Equal(31000, _connectedWith!.GatewayPort);
+        Assert.Equal("localhost", _connectedWith.Clustering);
+        Assert.True(_client.Disposed);
+        var lines = output.Trim().Split('\n');
+        Assert.Equal("config_hash,group_hash,status,attempt,mean_c2st,val_nll,reason,beta,seed", lines[0]);
+        Assert.Equal("c2,g2,Failed,3,,,\"boom, twice\",25,1", lines[2]);
+    }
+
+    [Fact]
+    public async Task Results_as_json_are_typed_rows_with_plain_parameter_values()
+    {
+        var (code, output) = await RunAsync("results", "beta", "--json", "--redis", "127.0.0.1:6379");
+        Assert.Equal(0, code);
+        Assert.Equal("redis", _connectedWith!.Clustering);
+        using var json = JsonDocument.Parse(output);
+        var trials = json.RootElement.GetProperty("trials");
+        Assert.Equal(2, trials.GetArrayLength());
+        Assert.Equal(0.61, trials[0].GetProperty("meanC2st").GetDouble());
+        Assert.Equal(5.0, trials[0].GetProperty("parameters").GetProperty("beta").GetDouble());
+        Assert.Equal(JsonValueKind.Null, trials[1].GetProperty("meanC2st").ValueKind);
+        Assert.Equal("failed", trials[1].GetProperty("status").GetString());
+    }
+
+    [Fact]
+    public async Task Cancel_resume_and_ls_ask_the_sdk_once_each()
+    {
+        Assert.Equal(0, (await RunAsync("cancel", "beta")).Code);
+        Assert.Equal(0, (await RunAsync("resume", "beta", "--retry-failed")).Code);
+        var (code, listing) = await RunAsync("ls");
+        Assert.Equal(0, code);
+        Assert.Contains("beta", listing, StringComparison.Ordinal);
+        Assert.Contains("Completed", listing, StringComparison.Ordinal);
+        Assert.Equal(["cancel beta", "resume beta retryFailed=True", "ls"], _client.Calls);
+    }
+}
