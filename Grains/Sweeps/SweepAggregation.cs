@@ -12,8 +12,9 @@ public static class SweepAggregation
         trials.GroupBy(t => t.GroupHash, StringComparer.Ordinal)
             .Select(g =>
             {
-                var done = g.Where(t => t.Status == TrialStatus.Completed && double.IsFinite(t.MeanC2st)).ToList();
-                var c2st = done.Select(t => t.MeanC2st).ToList();
+                // A trial counts when it has a score: C2ST, or only an NLL for workloads without observations (ecnf-bg).
+                var done = g.Where(t => t.Status == TrialStatus.Completed && (double.IsFinite(t.MeanC2st) || double.IsFinite(t.ValidationNll))).ToList();
+                var c2st = done.Select(t => t.MeanC2st).Where(double.IsFinite).ToList();
                 var parameters = g.First().Parameters
                     .Where(p => p.Key != WorkloadDescriptor.SeedParameter)
                     .ToDictionary(p => p.Key, p => p.Value, StringComparer.Ordinal);

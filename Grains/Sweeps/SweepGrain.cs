@@ -197,7 +197,8 @@ public sealed partial class SweepGrain(
                 _status[work.ConfigHash] = TrialStatus.Completed;
                 metrics.TrialFinished(Spec.Workload, TrialStatus.Completed);
                 metrics.Objectives(_trials[work.ConfigHash], Mean(outcome.Scores), null);
-                Publish(work.ConfigHash, $"completed: C2ST {Mean(outcome.Scores):F3}");
+                // Workloads without observations (ecnf-bg) report only an NLL.
+                Publish(work.ConfigHash, outcome.Scores.Count > 0 ? $"completed: C2ST {Mean(outcome.Scores):F3}" : $"completed: NLL {outcome.ValidationNll:F3}");
             }
         }
         else
