@@ -22,6 +22,12 @@ public static class SiloHost
         var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { Args = args, ContentRootPath = AppContext.BaseDirectory });
         var options = new OrchestratorOptions();
         builder.Configuration.GetSection(OrchestratorOptions.Section).Bind(options);
+        if (new OrchestratorOptionsValidator().Validate(null, options) is { Failed: true } invalid)
+        {
+            foreach (var problem in invalid.Failures)
+                Console.Error.WriteLine($"error: {problem}");
+            return 2;
+        }
         if (options.CudaSlots < 0)
             options.CudaSlots = CudaDevices();
         builder.Logging.AddSimpleConsole(o => (o.TimestampFormat, o.SingleLine) = ("yyyy-MM-dd HH:mm:ss ", true));
@@ -31,7 +37,7 @@ public static class SiloHost
             silo.Configure<Orleans.Configuration.ClusterOptions>(o => (o.ClusterId, o.ServiceId) = (options.ClusterId, options.ServiceId));
             if (options.Clustering == "redis")
             {
-                silo.UseRedisClustering(options.RedisConnection ?? throw new ArgumentException("Orchestrator:Clustering=redis needs Orchestrator:RedisConnection."));
+                silo.UseRedisClustering(options.RedisConnection!);
                 silo.ConfigureEndpoints(IPAddress.Parse(options.AdvertisedAddress), options.SiloPort, options.GatewayPort, listenOnAnyHostAddress: true);
             }
             else

@@ -48,7 +48,7 @@ public sealed class OrchestratorOptions
     public int ThreadsPerTrial { get; set; } = 1;
     /// <summary>Where trial hosts keep local checkpoints and outputs before upload.</summary>
     public string WorkPath { get; set; } = Path.Combine(Path.GetTempPath(), "orchestrator-work");
-    /// <summary>Command that starts a trial host (default: this installation's Orchestrator.Silo trial-host).</summary>
+    /// <summary>Command that starts a trial host (default: this installation's Orchestrator.TrialHost).</summary>
     public string? TrialHostCommand { get; set; }
     /// <summary>Exporters of traces, metrics and logs (section Orchestrator:Telemetry).</summary>
     public Telemetry.TelemetryOptions Telemetry { get; set; } = new();
