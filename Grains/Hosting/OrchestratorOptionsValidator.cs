@@ -47,6 +47,8 @@ public sealed partial class OrchestratorOptionsValidator : IValidateOptions<Orch
             yield return $"{at}Storage=Local needs {at}LocalPath.";
         if (o.Storage == StorageKind.Azure && string.IsNullOrWhiteSpace(o.ConnectionString) && string.IsNullOrWhiteSpace(o.AccountUrl))
             yield return $"{at}Storage=Azure needs {at}ConnectionString or {at}AccountUrl.";
+        if (o.Storage == StorageKind.Azure && o.ConnectionString is { Length: > 0 } connection && !connection.Contains('='))
+            yield return $"{at}ConnectionString is not an Azure Storage connection string (expected Key=Value;… pairs).";
         if (o.AccountUrl is { Length: > 0 } url && !Uri.TryCreate(url, UriKind.Absolute, out _))
             yield return $"{at}AccountUrl must be an absolute URL like https://account.blob.core.windows.net (got '{url}').";
         // Grain state goes to "<Container>-state": both names must be valid Azure container names.
