@@ -1,4 +1,5 @@
 using Orchestrator.Training.Workloads.FffSbi;
+using Orchestrator.Training.Workloads.SmoothFlow;
 using Orchestrator.Workloads;
 
 namespace Orchestrator.Training.Workloads;
@@ -9,6 +10,7 @@ public static class BuiltInWorkloads
     public static IReadOnlyList<IWorkload> All { get; } =
     [
         new FffSbiWorkload(),
+        new SmoothFlowWorkload(),
     ];
 
     /// <summary>Their descriptors, for spec validation and expansion.</summary>
