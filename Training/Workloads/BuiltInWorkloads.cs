@@ -1,3 +1,5 @@
+using Orchestrator.Training.Workloads.EcnfBg;
+using Orchestrator.Training.Workloads.FffBg;
 using Orchestrator.Training.Workloads.FffSbi;
 using Orchestrator.Training.Workloads.SmoothFlow;
 using Orchestrator.Workloads;
@@ -10,6 +12,8 @@ public static class BuiltInWorkloads
     public static IReadOnlyList<IWorkload> All { get; } =
     [
         new FffSbiWorkload(),
+        new EcnfBgWorkload(),
+        new FffBgWorkload(),
         new SmoothFlowWorkload(),
     ];
 
