@@ -69,6 +69,9 @@ public sealed partial class SweepGrain(
         using var activity = OrchestratorTelemetry.Source.StartActivity(OrchestratorTelemetry.Spans.Sweep);
         activity?.SetTag(OrchestratorTelemetry.Attributes.Sweep, Name);
         activity?.SetTag(OrchestratorTelemetry.Attributes.Workload, spec.Workload);
+        var device = spec.Resources.Device.ToString().ToLowerInvariant();
+        if (device != "cpu" && !await GrainFactory.GetGrain<ISchedulerGrain>(SchedulerKey.Default).HasWorkersOfAsync(device))
+            throw new ArgumentException($"resources.device is {device}, but no silo of this cluster has a {device} worker slot (Orchestrator:CudaSlots); submit with device: cpu or start a silo with a GPU.");
         var expansion = SweepExpander.Expand(spec, workloads);
         activity?.SetTag(OrchestratorTelemetry.Attributes.Trials, expansion.Trials.Count);
         await store.PutSpecAsync(Name, System.Text.Encoding.UTF8.GetBytes(spec.ToCanonicalJson()));
@@ -203,8 +206,8 @@ public sealed partial class SweepGrain(
         }
         else
         {
-            var shard = GrainFactory.GetGrain<IEvaluationShardGrain>($"{Name}/{work.ConfigHash}/{work.Shard}");
-            var state = await shard.CompleteAsync(outcome.Scores);
+            // The trial keeps the shards' scores (first report of a shard wins), so a retried report is harmless.
+            var state = await GrainFactory.GetGrain<ITrialGrain>($"{Name}/{work.ConfigHash}").ShardDoneAsync(work.Shard, outcome.Scores);
             _queue.Release(leaseId);
             if (state.Status == TrialStatus.Completed && _status[work.ConfigHash] != TrialStatus.Completed)
             {
