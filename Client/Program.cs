@@ -1,5 +1,6 @@
 using System.CommandLine;
 using Orchestrator.Client.Cli;
+using Orchestrator.Training.Workloads;
 
 // Redirected output (logs, pipes) gets wide tables instead of 80 columns with wrapped cells.
 if (Console.IsOutputRedirected)
@@ -8,7 +9,7 @@ if (Console.IsOutputRedirected)
 var root = new RootCommand("orchestrator: free-form flow experiments on the sbibm benchmark, run as sweeps on Orleans")
 {
     RunCommand.Create(),
-    TrainCommand.Create(),
+    TrainCommand.Create(BuiltInWorkloads.All),
     ValidateCommand.Create(),
     ReportCommand.Create(),
     BenchCommand.Create(),

@@ -59,7 +59,7 @@ public static class BenchBgCommand
             });
             Print(result);
             if (parse.GetValue(output) is { } path)
-                File.WriteAllText(path, JsonSerializer.Serialize(result, new JsonSerializerOptions { WriteIndented = true }));
+                File.WriteAllText(path, JsonSerializer.Serialize(result, new JsonSerializerOptions { WriteIndented = true, NumberHandling = System.Text.Json.Serialization.JsonNumberHandling.AllowNamedFloatingPointLiterals }));
             return 0;
         }));
         return command;

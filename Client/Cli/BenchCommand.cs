@@ -5,12 +5,13 @@ namespace Orchestrator.Client.Cli;
 /// <summary><c>orchestrator bench</c>: benchmarks that print their numbers against a baseline measured in the same run.</summary>
 public static class BenchCommand
 {
-    public static Command Create() => new("bench", "Benchmarks: 'bench sbi' (FFF vs NPE C2ST), 'bench c2st' (our C2ST vs scikit-learn's), 'bench ecnf' (equivariant CNF vs RealNVP on DW4), 'bench bg' (E(n)-FFF Boltzmann generator vs Table 1), 'bench report' (HTML report of 10⁵ synthetic trials)")
+    public static Command Create() => new("bench", "Benchmarks: 'bench sbi' (FFF vs NPE C2ST), 'bench c2st' (our C2ST vs scikit-learn's), 'bench ecnf' (equivariant CNF vs RealNVP on DW4), 'bench bg' (E(n)-FFF Boltzmann generator vs Table 1), 'bench report' (HTML report of 10⁵ synthetic trials), 'bench smooth-flow' (smooth vs spline flows)")
     {
         BenchSbiCommand.Create(),
         BenchC2stCommand.Create(),
         BenchEcnfCommand.Create(),
         BenchBgCommand.Create(),
         BenchReportCommand.Create(),
+        BenchSmoothFlowCommand.Create(),
     };
 }

@@ -1,20 +1,11 @@
-using System.CommandLine;
 using System.Text.Json;
 using Orchestrator.Client.Cli;
 using Orchestrator.Client.Sdk;
 using Orchestrator.Contracts.Sweeps;
 using Orchestrator.Contracts.Trials;
 using Orchestrator.Workloads;
-using Spectre.Console;
 
 namespace Orchestrator.Tests.Client;
-
-[CollectionDefinition(Name, DisableParallelization = true)]
-public sealed class ConsoleCollection
-{
-    /// <summary>Tests that redirect Console.Out run alone.</summary>
-    public const string Name = "console";
-}
 
 /// <summary>The cluster commands of the CLI, run against a fake SDK client: what they ask the SDK and what they print.</summary>
 [Collection(ConsoleCollection.Name)]
@@ -34,34 +25,14 @@ public sealed class SweepCommandsTests
 
     private async Task<(int Code, string Output)> RunAsync(params string[] args)
     {
-        var root = new RootCommand();
-        foreach (var command in new SweepCommands((options, _) =>
-                 {
-                     _connectedWith = options;
-                     return Task.FromResult<IOrchestratorClient>(_client);
-                 }).All())
-            root.Add(command);
-        var (original, originalError) = (Console.Out, Console.Error);
-        using var output = new StringWriter();
-        using var error = new StringWriter();
-        Console.SetOut(output);
-        Console.SetError(error);
-        // Spectre keeps the writer it was created with: give it this one for the run.
-        var previousConsole = AnsiConsole.Console;
-        AnsiConsole.Console = AnsiConsole.Create(new AnsiConsoleSettings { Out = new AnsiConsoleOutput(output) });
-        AnsiConsole.Console.Profile.Width = 240;
-        try
+        var commands = new SweepCommands((options, _) =>
         {
-            var code = await root.Parse(args).InvokeAsync();
-            Assert.True(code == 0, $"exit code {code}: {error}");
-            return (code, output.ToString());
-        }
-        finally
-        {
-            Console.SetOut(original);
-            Console.SetError(originalError);
-            AnsiConsole.Console = previousConsole;
-        }
+            _connectedWith = options;
+            return Task.FromResult<IOrchestratorClient>(_client);
+        }).All();
+        var (code, output, error) = await CliRunner.RunAsync(commands, args);
+        Assert.True(code == 0, $"exit code {code}: {output} {error}");
+        return (code, output);
     }
 
     [Fact]

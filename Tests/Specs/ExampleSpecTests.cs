@@ -19,6 +19,9 @@ public class ExampleSpecTests
     [Theory]
     [InlineData("two-moons-beta.yaml", 10, 5)]
     [InlineData("sbi-grid.yaml", 96, 32)]
+    [InlineData("fff-bg-dw4-paper.yaml", 1, 1)]
+    [InlineData("fff-bg-lj13-paper.yaml", 1, 1)]
+    [InlineData("fff-bg-dw4-beta.yaml", 6, 3)]
     public void Example_specs_parse_validate_and_expand(string file, int trials, int groups)
     {
         var spec = SweepSpecParser.ParseFile(ExamplePath(file), BuiltInWorkloads.Registry);

@@ -22,6 +22,12 @@ public static class BoltzmannTrialRunner
         ICheckpointStore? checkpoints = null, int checkpointEvery = 5, CancellationToken cancellation = default)
     {
         using var trained = Train(config, progress, checkpoints, checkpointEvery, cancellation);
+        return Evaluate(trained, config);
+    }
+
+    /// <summary>Test NLL (both conventions), ESS, energies and sampling time of a trained generator.</summary>
+    public static BoltzmannResult Evaluate(TrainedBoltzmannGenerator trained, BoltzmannConfig config)
+    {
         using var scope = NewDisposeScope();
         var device = DeviceSelector.Parse(config.Device);
         var test = BoltzmannData.Load(trained.Generator.System, "test", config.DataFolder, config.TestSize).to(device);

@@ -1,3 +1,4 @@
+using Orchestrator.Training.Workloads.FffBg;
 using Orchestrator.Training.Workloads.FffSbi;
 using Orchestrator.Workloads;
 
@@ -9,6 +10,7 @@ public static class BuiltInWorkloads
     public static IReadOnlyList<IWorkload> All { get; } =
     [
         new FffSbiWorkload(),
+        new FffBgWorkload(),
     ];
 
     /// <summary>Their descriptors, for spec validation and expansion.</summary>
