@@ -4,6 +4,9 @@ using Orchestrator.TrialHost;
 // Orchestrator.TrialHost [--workloads <assembly.dll>]…: the child process of a worker slot. Reads requests from stdin,
 // writes events to stdout (and nothing else: everything that would print to the console goes to stderr), exits 0 on
 // Shutdown or EOF.
+// "cuda-probe": the silo counts CUDA devices through this process, so that loading libtorch never happens in the silo.
+if (args is [CudaProbe.Command])
+    return CudaProbe.Run();
 if (!WorkloadAssemblies.TryLoad(args, out var workloads, out var problem))
 {
     await Console.Error.WriteLineAsync($"trial-host: {problem}");

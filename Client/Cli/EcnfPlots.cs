@@ -20,16 +20,19 @@ public static class EcnfPlots
         for (var i = 0; i < result.Rows.Count; i++)
         {
             var row = result.Rows[i];
-            bars.Add(new Bar { Position = 3 * i, Value = row.TrainNll, FillColor = Palette[0] });
-            bars.Add(new Bar { Position = 3 * i + 1, Value = row.TestNll, FillColor = Palette[1] });
+            bars.Add(new Bar { Position = 3 * i, Value = SymmetricLog(row.TrainNll), FillColor = Palette[0] });
+            bars.Add(new Bar { Position = 3 * i + 1, Value = SymmetricLog(row.TestNll), FillColor = Palette[1] });
         }
         nll.Add.Bars(bars);
+        // NLLs span −1 … 10³ when a model fails to generalise: a symmetric log axis keeps both visible.
+        double[] ticks = [-100, -10, -1, 0, 1, 10, 100, 1000, 10000];
+        nll.Axes.Left.SetTicks(ticks.Select(SymmetricLog).ToArray(), ticks.Select(t => t.ToString("G")).ToArray());
         nll.Axes.Bottom.SetTicks(result.Rows.Select((_, i) => 3.0 * i + 0.5).ToArray(), result.Rows.Select(r => r.Model).ToArray());
         nll.Legend.ManualItems.Add(new LegendItem { LabelText = "train half", FillColor = Palette[0] });
         nll.Legend.ManualItems.Add(new LegendItem { LabelText = "test half", FillColor = Palette[1] });
         nll.ShowLegend();
         nll.Title("DW4: NLL on the trajectory's halves (unnormalised)");
-        nll.YLabel("NLL");
+        nll.YLabel("mean NLL (symmetric log scale)");
         var nllPath = Path.Combine(folder, "generalisation-nll.png");
         nll.SavePng(nllPath, 640, 420);
 
@@ -84,6 +87,8 @@ public static class EcnfPlots
         plot.SavePng(path, 720, 420);
         return [path];
     }
+
+    private static double SymmetricLog(double value) => Math.Sign(value) * Math.Log10(1 + Math.Abs(value));
 
     private static double[] PairDistances(IParticleSystem system, Tensor x)
     {

@@ -31,16 +31,18 @@ public sealed class SweepCommands(Func<ClientConnectionOptions, CancellationToke
     {
         var spec = new Argument<string>("spec") { Description = "sweep spec file (.yaml, .yml or .json)" };
         var watch = new Option<bool>("--watch") { Description = "follow progress until the sweep ends" };
+        SweepSpec? parsed = null;
         return Connected("submit", "Submit a sweep to a running cluster (idempotent for the same name and spec).", [spec], [watch],
             async (parse, client, ct) =>
             {
-                var parsed = SweepSpecParser.ParseFile(parse.GetValue(spec)!, BuiltInWorkloads.Registry);
-                var status = await client.SubmitAsync(parsed, ct);
+                var status = await client.SubmitAsync(parsed!, ct);
                 AnsiConsole.MarkupLineInterpolated($"Submitted [bold]{status.Name}[/]: {status.Total} trials ({status.Completed} already completed). Follow it with 'orchestrator watch {status.Name}'.");
                 if (parse.GetValue(watch))
                     await SweepProgressView.FollowAsync(client, status.Name, ct);
                 return 0;
-            });
+            },
+            // Parse and validate before connecting: a bad spec is reported without a cluster.
+            before: parse => parsed = SweepSpecParser.ParseFile(parse.GetValue(spec)!, BuiltInWorkloads.Registry));
     }
 
     private Command Watch()
@@ -110,7 +112,7 @@ public sealed class SweepCommands(Func<ClientConnectionOptions, CancellationToke
     }
 
     private Command Connected(string name, string description, Argument[] arguments, Option[] options,
-        Func<ParseResult, IOrchestratorClient, CancellationToken, Task<int>> action)
+        Func<ParseResult, IOrchestratorClient, CancellationToken, Task<int>> action, Action<ParseResult>? before = null)
     {
         var connection = new ConnectionOptions();
         var command = new Command(name, description);
@@ -121,6 +123,7 @@ public sealed class SweepCommands(Func<ClientConnectionOptions, CancellationToke
         connection.AddTo(command);
         command.SetAction((parse, cancellation) => ConsoleErrors.RunAsync(async () =>
         {
+            before?.Invoke(parse);
             await using var client = await connect(connection.Read(parse), cancellation);
             return await action(parse, client, cancellation);
         }));

@@ -9,4 +9,8 @@ public sealed class ClientConnectionOptions
     public string Clustering { get; set; } = "localhost";
     public int GatewayPort { get; set; } = 30000;
     public string? RedisConnection { get; set; }
+    /// <summary>How long connecting may take before the client gives up with one line (no gateway answers).</summary>
+    public TimeSpan ConnectTimeout { get; set; } = TimeSpan.FromSeconds(10);
+    /// <summary>How long <c>WatchAsync</c> keeps reconnecting after it lost its silo (restart, failover).</summary>
+    public TimeSpan WatchReconnectWindow { get; set; } = TimeSpan.FromMinutes(5);
 }

@@ -15,13 +15,16 @@ namespace Orchestrator.Client.Sdk;
 /// </summary>
 public sealed class OrchestratorClient(IClusterClient cluster, IHost? host = null) : IOrchestratorClient
 {
-    /// <summary>Connects to a running cluster; fails with a clear message when none answers.</summary>
+    /// <summary>
+    /// Connects to a running cluster through any gateway; fails within <see cref="ClientConnectionOptions.ConnectTimeout"/>
+    /// with one clear message when none answers (Orleans' own connection logs are not shown).
+    /// </summary>
     /// <param name="services">Adds services to the client's host (e.g. telemetry exporters).</param>
     public static async Task<OrchestratorClient> ConnectAsync(ClientConnectionOptions options, Action<IServiceCollection>? services = null,
         CancellationToken cancellation = default)
     {
         var builder = Host.CreateApplicationBuilder();
-        builder.Logging.SetMinimumLevel(LogLevel.Warning);
+        builder.Logging.ClearProviders();
         services?.Invoke(builder.Services);
         builder.UseOrleansClient(client =>
         {
@@ -33,18 +36,28 @@ public sealed class OrchestratorClient(IClusterClient cluster, IHost? host = nul
                 client.UseLocalhostClustering(options.GatewayPort, options.ServiceId, options.ClusterId);
         });
         var host = builder.Build();
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellation);
+        timeout.CancelAfter(options.ConnectTimeout);
         try
         {
-            await host.StartAsync(cancellation);
+            await host.StartAsync(timeout.Token).WaitAsync(timeout.Token);
         }
-        catch (Exception e) when (e is OrleansException or TimeoutException or System.Net.Sockets.SocketException)
+        catch (Exception e) when (e is not OutOfMemoryException && !cancellation.IsCancellationRequested)
         {
-            host.Dispose();
+            _ = Task.Run(host.Dispose, CancellationToken.None); // a client stuck connecting must not hold the caller
+            var where = options.Clustering == "redis" ? $"redis {options.RedisConnection}" : $"gateway port {options.GatewayPort}";
+            var cause = e is OperationCanceledException or TimeoutException ? "" : $" ({e.Message.Split('\n', 2)[0].Trim()})";
             throw new InvalidOperationException(
-                $"No orchestrator silo answered ({options.Clustering}, gateway port {options.GatewayPort}): start one with 'dotnet run --project Silo' or use 'orchestrator run'. ({e.Message})", e);
+                $"no orchestrator silo answered within {options.ConnectTimeout.TotalSeconds:0} s ({where}, cluster id '{options.ClusterId}'){cause}: " +
+                "start one with 'dotnet run --project Silo', check the port or cluster id, or use 'orchestrator run'.", e);
         }
-        return new OrchestratorClient(host.Services.GetRequiredService<IClusterClient>(), host);
+        return new OrchestratorClient(host.Services.GetRequiredService<IClusterClient>(), host) { _options = options };
     }
+
+    private ClientConnectionOptions _options = new();
+
+    /// <summary>The underlying Orleans client (for tools and tests that call grains directly).</summary>
+    public IClusterClient Cluster => cluster;
 
     public async Task<SweepStatus> SubmitAsync(SweepSpec spec, CancellationToken cancellation = default)
     {
@@ -60,10 +73,58 @@ public sealed class OrchestratorClient(IClusterClient cluster, IHost? host = nul
     public Task<SweepStatus> GetStatusAsync(string sweep, CancellationToken cancellation = default) =>
         Sweep(sweep).GetStatusAsync().WaitAsync(cancellation);
 
+    /// <summary>
+    /// Progress events until the sweep finishes. When the stream breaks (its silo restarted or died) it resubscribes
+    /// every second, for up to <see cref="ClientConnectionOptions.WatchReconnectWindow"/>; the first event after a
+    /// reconnect is the current status.
+    /// </summary>
     public async IAsyncEnumerable<SweepProgress> WatchAsync(string sweep, [EnumeratorCancellation] CancellationToken cancellation = default)
     {
-        await foreach (var progress in Sweep(sweep).WatchAsync(cancellation).WithCancellation(cancellation))
-            yield return progress;
+        DateTime? lostAt = null;
+        while (true)
+        {
+            var stream = Sweep(sweep).WatchAsync(cancellation).GetAsyncEnumerator(cancellation);
+            try
+            {
+                while (true)
+                {
+                    bool moved;
+                    try
+                    {
+                        moved = await stream.MoveNextAsync();
+                    }
+                    catch (Exception e) when (IsConnectionLoss(e, cancellation)
+                        && DateTime.UtcNow - (lostAt ??= DateTime.UtcNow) < _options.WatchReconnectWindow)
+                    {
+                        break;
+                    }
+                    if (!moved)
+                        yield break;
+                    lostAt = null;
+                    yield return stream.Current;
+                }
+            }
+            finally
+            {
+                await DisposeQuietlyAsync(stream);
+            }
+            await Task.Delay(TimeSpan.FromSeconds(1), cancellation);
+        }
+    }
+
+    private static bool IsConnectionLoss(Exception e, CancellationToken cancellation) =>
+        !cancellation.IsCancellationRequested && e is not (ArgumentException or KeyNotFoundException or OperationCanceledException);
+
+    private static async Task DisposeQuietlyAsync(IAsyncEnumerator<SweepProgress> stream)
+    {
+        try
+        {
+            await stream.DisposeAsync();
+        }
+        catch (Exception e) when (e is not OutOfMemoryException)
+        {
+            // The silo it streamed from is gone.
+        }
     }
 
     public Task<SweepResults> GetResultsAsync(string sweep, CancellationToken cancellation = default) =>

@@ -21,5 +21,6 @@ public interface ISchedulerGrain : IGrainWithStringKey
     /// The next item of any active sweep (round-robin over sweeps), or null when none has work. Interleaves with
     /// registration: a sweep activated by this call may register or unregister itself meanwhile.
     /// </summary>
-    [AlwaysInterleave, Alias("lease")] Task<WorkItem?> LeaseAsync(string workerId);
+    /// <param name="device">The worker's device ("cpu", "cuda:0"): only work of that kind is leased to it.</param>
+    [AlwaysInterleave, Alias("lease")] Task<WorkItem?> LeaseAsync(string workerId, string device);
 }

@@ -22,8 +22,11 @@ public interface ISweepGrain : IGrainWithStringKey
     /// <summary>Continues a cancelled or interrupted sweep; with <paramref name="retryFailed"/> failed trials run again from their checkpoints.</summary>
     [Alias("resume")] Task<SweepStatus> ResumeAsync(bool retryFailed);
 
-    /// <summary>Hands the next pending item to a worker, or null when there is none. O(1).</summary>
-    [Alias("lease")] Task<WorkItem?> LeaseAsync(string workerId);
+    /// <summary>
+    /// Hands the next pending item to a worker whose device ("cpu", "cuda:0") is of the sweep's device kind, or null when
+    /// there is none or the kinds differ. O(1).
+    /// </summary>
+    [Alias("lease")] Task<WorkItem?> LeaseAsync(string workerId, string device);
 
     /// <summary>Renews a lease and records progress; false when the lease is no longer valid (the worker must stop that item).</summary>
     [Alias("heartbeat")] Task<bool> HeartbeatAsync(string leaseId, WorkProgress progress);
@@ -33,6 +36,12 @@ public interface ISweepGrain : IGrainWithStringKey
 
     /// <summary>Ends a lease badly: retried from the checkpoint while attempts remain (if <paramref name="retryable"/>), else the trial fails.</summary>
     [Alias("fail")] Task FailAsync(string leaseId, string reason, bool retryable);
+
+    /// <summary>
+    /// Ends a lease because of the infrastructure (storage outage, lost silo, host killed from outside, worker stopping):
+    /// the item is requeued from its checkpoint and the attempt does not count against MaxAttempts.
+    /// </summary>
+    [Alias("requeue")] Task RequeueAsync(string leaseId, string reason);
 
     [Alias("results")] Task<SweepResults> GetResultsAsync();
 

@@ -11,7 +11,8 @@ public interface ITrialGrain : IGrainWithStringKey
     [Alias("get")] Task<TrialState> GetAsync();
 
     /// <summary>A worker took attempt <paramref name="attempt"/>.</summary>
-    [Alias("start")] Task StartAttemptAsync(int attempt, string worker);
+    /// <param name="attemptFloor">Attempts before this one that do not count against MaxAttempts (resumes, infrastructure failures); persisted for recovery.</param>
+    [Alias("start")] Task StartAttemptAsync(int attempt, string worker, int attemptFloor);
 
     [Alias("checkpoint")] Task RecordCheckpointAsync(int attempt, int epoch);
 

@@ -17,6 +17,8 @@ public sealed class TrialState
     [Id(7)] public int Shards { get; set; }
     [Id(8)] public string? Worker { get; set; }
     [Id(9)] public DateTimeOffset? FinishedAt { get; set; }
+    /// <summary>Attempts that do not count against MaxAttempts (before a resume, or lost to the infrastructure).</summary>
+    [Id(11)] public int AttemptFloor { get; set; }
     /// <summary>When the latest attempt started (reports draw trial durations and worker utilisation from it).</summary>
     [Id(10)] public DateTimeOffset? StartedAt { get; set; }
 

@@ -48,6 +48,12 @@ public sealed class OrchestratorOptions
     public int ThreadsPerTrial { get; set; } = 1;
     /// <summary>Where trial hosts keep local checkpoints and outputs before upload.</summary>
     public string WorkPath { get; set; } = Path.Combine(Path.GetTempPath(), "orchestrator-work");
+    /// <summary>Accept specs with the test-only <c>fault</c> parameter (crash-isolation tests); off in real clusters.</summary>
+    public bool EnableTestFaults { get; set; }
+    /// <summary>How long workers retry storage calls and reports through an outage before giving an item back (uncounted).</summary>
+    public TimeSpan StorageOutageWindow { get; set; } = TimeSpan.FromMinutes(5);
+    /// <summary>How long a cancelled trial host may take to save its checkpoint and answer before it is killed.</summary>
+    public TimeSpan HostCancelGrace { get; set; } = TimeSpan.FromSeconds(30);
     /// <summary>Command that starts a trial host (default: this installation's Orchestrator.Silo trial-host).</summary>
     public string? TrialHostCommand { get; set; }
     /// <summary>Exporters of traces, metrics and logs (section Orchestrator:Telemetry).</summary>

@@ -27,13 +27,18 @@ public static class OrchestratorSiloBuilderExtensions
             services.AddSingleton(options);
             services.AddSingleton(workloads);
             services.TryAddSingleton(TimeProvider.System);
-            services.AddOptions<SweepOptions>().Configure(o => sweeps?.Invoke(o));
+            services.AddOptions<SweepOptions>().Configure(o =>
+            {
+                o.AcceptTestFaults = options.EnableTestFaults;
+                sweeps?.Invoke(o);
+            });
             services.AddPlacementDirector<SiloNamePlacementStrategy, SiloNamePlacementDirector>();
             AddStorage(services, options);
             services.AddMetrics();
             services.AddSingleton<OrchestratorMetrics>();
             services.AddSingleton<WorkerSlots>();
             services.AddSingleton<ILifecycleParticipant<ISiloLifecycle>>(sp => sp.GetRequiredService<WorkerSlots>());
+            services.AddSingleton<ILifecycleParticipant<ISiloLifecycle>, SiloNameGuard>();
         });
         return builder;
     }

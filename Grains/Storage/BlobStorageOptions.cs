@@ -42,11 +42,11 @@ public sealed class BlobStorageOptions
             {
                 throw new InvalidOperationException("Blob storage: set either ConnectionString or AccountUri, not both.");
             }
-            service = new BlobServiceClient(ConnectionString);
+            service = new BlobServiceClient(ConnectionString, ClientOptions());
         }
         else if (AccountUri is not null)
         {
-            service = new BlobServiceClient(AccountUri, Credential ?? new DefaultAzureCredential());
+            service = new BlobServiceClient(AccountUri, Credential ?? new DefaultAzureCredential(), ClientOptions());
         }
         else
         {
@@ -54,6 +54,15 @@ public sealed class BlobStorageOptions
         }
         return service.GetBlobContainerClient(ContainerName);
     }
+
+    /// <summary>
+    /// The blob service version every client speaks: pinned to one that Azurite 3.35 (the README's) and Azure both
+    /// accept, so a newer SDK does not ask the emulator for an API version it rejects ("API version … not supported").
+    /// </summary>
+    public const BlobClientOptions.ServiceVersion ServiceVersion = BlobClientOptions.ServiceVersion.V2025_11_05;
+
+    /// <summary>Client options with the pinned <see cref="ServiceVersion"/>.</summary>
+    public static BlobClientOptions ClientOptions() => new(ServiceVersion);
 
     /// <summary>Azure's container naming rule, checked up front so a typo fails at startup, not at first write.</summary>
     public static void ValidateContainerName(string name)

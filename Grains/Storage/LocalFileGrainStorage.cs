@@ -1,3 +1,4 @@
+using System.Text;
 using Microsoft.Extensions.DependencyInjection;
 using Orleans.Storage;
 
@@ -6,76 +7,111 @@ namespace Orchestrator.Grains.Storage;
 /// <summary>
 /// Grain storage in a local folder, with the same semantics as <see cref="BlobGrainStorage"/> (file
 /// "{stateName}-{grainId}.json", ETag concurrency, InconsistentStateException on conflict): the embedded default
-/// that needs no setup and survives a restart of a single-machine silo. The ETag is a write counter kept in a side
-/// file; writes are serialised per process, which is all a single-machine silo needs.
+/// that needs no setup and survives a restart of a single-machine silo. State and ETag live in one file
+/// ("etag:{etag}" line, then the state), replaced by one rename of a fully written temporary file: a crash at any
+/// point leaves either the old or the new state, never a state whose ETag no longer matches. I/O is asynchronous;
+/// writes of one grain are serialised by a lock stripe of its file, never by a process-wide lock.
 /// </summary>
 public sealed class LocalFileGrainStorage(string root, IGrainStorageSerializer serializer) : IGrainStorage
 {
-    private static readonly Lock Gate = new();
+    private const string EtagPrefix = "etag:";
+    private readonly SemaphoreSlim[] _stripes = [.. Enumerable.Range(0, 64).Select(_ => new SemaphoreSlim(1, 1))];
 
     public static LocalFileGrainStorage Create(IServiceProvider services, string root) =>
         new(root, services.GetRequiredService<IGrainStorageSerializer>());
 
-    public Task ReadStateAsync<T>(string stateName, GrainId grainId, IGrainState<T> grainState)
+    public async Task ReadStateAsync<T>(string stateName, GrainId grainId, IGrainState<T> grainState)
     {
-        var (data, etag) = Paths(stateName, grainId);
-        lock (Gate)
-        {
-            if (!File.Exists(data))
-            {
-                grainState.State = Activator.CreateInstance<T>();
-                grainState.ETag = File.Exists(etag) ? File.ReadAllText(etag) : null;
-                grainState.RecordExists = false;
-                return Task.CompletedTask;
-            }
-            grainState.State = serializer.Deserialize<T>(BinaryData.FromBytes(File.ReadAllBytes(data))) ?? Activator.CreateInstance<T>();
-            grainState.ETag = File.ReadAllText(etag);
-            grainState.RecordExists = true;
-        }
-        return Task.CompletedTask;
+        var path = PathOf(stateName, grainId);
+        var stored = await ReadAsync(path);
+        grainState.State = stored is { } s ? serializer.Deserialize<T>(s.State) ?? Activator.CreateInstance<T>() : Activator.CreateInstance<T>();
+        grainState.ETag = stored?.ETag;
+        grainState.RecordExists = stored is not null;
     }
 
-    public Task WriteStateAsync<T>(string stateName, GrainId grainId, IGrainState<T> grainState)
+    public async Task WriteStateAsync<T>(string stateName, GrainId grainId, IGrainState<T> grainState)
     {
-        var (data, etag) = Paths(stateName, grainId);
-        var contents = serializer.Serialize(grainState.State).ToArray();
-        lock (Gate)
+        var path = PathOf(stateName, grainId);
+        var contents = serializer.Serialize(grainState.State);
+        var gate = Stripe(path);
+        await gate.WaitAsync();
+        try
         {
-            var stored = File.Exists(etag) ? File.ReadAllText(etag) : null;
+            var stored = (await ReadAsync(path))?.ETag;
             if (stored != grainState.ETag)
-                throw new InconsistentStateException($"ETag mismatch for {data}: stored {stored ?? "none"}, given {grainState.ETag ?? "none"}.", stored ?? "", grainState.ETag ?? "");
-            var next = ((stored is null ? 0 : long.Parse(stored, System.Globalization.CultureInfo.InvariantCulture)) + 1)
-                .ToString(System.Globalization.CultureInfo.InvariantCulture);
-            Directory.CreateDirectory(Path.GetDirectoryName(data)!);
-            File.WriteAllBytes(data + ".tmp", contents);
-            File.Move(data + ".tmp", data, overwrite: true);
-            File.WriteAllText(etag, next);
+                throw Conflict(path, stored, grainState.ETag);
+            var next = Guid.NewGuid().ToString("N");
+            Directory.CreateDirectory(Path.GetDirectoryName(path)!);
+            // A unique temporary name: a crashed writer's leftover never collides with the next one.
+            var temporary = $"{path}.{Guid.NewGuid():N}.tmp";
+            await using (var file = new FileStream(temporary, FileMode.CreateNew, FileAccess.Write, FileShare.None, 4096, useAsync: true))
+            {
+                await file.WriteAsync(Encoding.ASCII.GetBytes($"{EtagPrefix}{next}\n"));
+                await file.WriteAsync(contents.ToMemory());
+                await file.FlushAsync();
+                file.Flush(flushToDisk: true);
+            }
+            File.Move(temporary, path, overwrite: true);
+            File.Delete(path + ".etag"); // the side file of the earlier two-file layout, if any
             grainState.ETag = next;
             grainState.RecordExists = true;
         }
-        return Task.CompletedTask;
+        finally
+        {
+            gate.Release();
+        }
     }
 
-    public Task ClearStateAsync<T>(string stateName, GrainId grainId, IGrainState<T> grainState)
+    public async Task ClearStateAsync<T>(string stateName, GrainId grainId, IGrainState<T> grainState)
     {
-        var (data, etag) = Paths(stateName, grainId);
-        lock (Gate)
+        var path = PathOf(stateName, grainId);
+        var gate = Stripe(path);
+        await gate.WaitAsync();
+        try
         {
-            var stored = File.Exists(etag) ? File.ReadAllText(etag) : null;
+            var stored = (await ReadAsync(path))?.ETag;
             if (stored != grainState.ETag)
-                throw new InconsistentStateException($"ETag mismatch for {data} on clear.", stored ?? "", grainState.ETag ?? "");
-            File.Delete(data);
-            File.Delete(etag);
+                throw Conflict(path, stored, grainState.ETag);
+            File.Delete(path);
+            File.Delete(path + ".etag");
             grainState.State = Activator.CreateInstance<T>();
             grainState.ETag = null;
             grainState.RecordExists = false;
         }
-        return Task.CompletedTask;
+        finally
+        {
+            gate.Release();
+        }
     }
 
-    private (string Data, string ETag) Paths(string stateName, GrainId grainId)
+    /// <summary>The stored state and its ETag, or null when there is none. Reads the earlier two-file layout too.</summary>
+    private static async Task<(BinaryData State, string ETag)?> ReadAsync(string path)
     {
-        var data = Path.Combine(root, GrainBlobNames.For(stateName, grainId));
-        return (data, data + ".etag");
+        byte[] bytes;
+        try
+        {
+            bytes = await File.ReadAllBytesAsync(path);
+        }
+        catch (FileNotFoundException)
+        {
+            return null;
+        }
+        catch (DirectoryNotFoundException)
+        {
+            return null;
+        }
+        var prefix = Encoding.ASCII.GetBytes(EtagPrefix);
+        var newline = Array.IndexOf(bytes, (byte)'\n');
+        if (bytes.AsSpan().StartsWith(prefix) && newline > 0)
+            return (BinaryData.FromBytes(bytes.AsMemory(newline + 1)), Encoding.ASCII.GetString(bytes, prefix.Length, newline - prefix.Length));
+        var legacy = File.Exists(path + ".etag") ? (await File.ReadAllTextAsync(path + ".etag")).Trim() : "legacy";
+        return (BinaryData.FromBytes(bytes), legacy);
     }
+
+    private static InconsistentStateException Conflict(string path, string? stored, string? given) =>
+        new($"ETag mismatch for {path}: stored {stored ?? "none"}, given {given ?? "none"}.", stored ?? "", given ?? "");
+
+    private SemaphoreSlim Stripe(string path) => _stripes[(StringComparer.Ordinal.GetHashCode(path) & int.MaxValue) % _stripes.Length];
+
+    private string PathOf(string stateName, GrainId grainId) => Path.Combine(root, GrainBlobNames.For(stateName, grainId));
 }

@@ -33,13 +33,13 @@ public sealed class SchedulerGrain([PersistentState("scheduler", GrainStorageNam
 
     public Task<IReadOnlyList<string>> ListAllAsync() => Task.FromResult<IReadOnlyList<string>>([.. state.State.All]);
 
-    public async Task<WorkItem?> LeaseAsync(string workerId)
+    public async Task<WorkItem?> LeaseAsync(string workerId, string device)
     {
         var sweeps = state.State.Sweeps.ToArray(); // the list may change while this call awaits
         for (var i = 0; i < sweeps.Length; i++)
         {
             var sweep = sweeps[(_next + i) % sweeps.Length];
-            if (await GrainFactory.GetGrain<ISweepGrain>(sweep).LeaseAsync(workerId) is { } item)
+            if (await GrainFactory.GetGrain<ISweepGrain>(sweep).LeaseAsync(workerId, device) is { } item)
             {
                 _next = (_next + i + 1) % Math.Max(1, sweeps.Length);
                 return item;

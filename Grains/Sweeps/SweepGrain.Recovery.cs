@@ -26,9 +26,14 @@ public sealed partial class SweepGrain
                 continue;
             switch (state.Status)
             {
-                case TrialStatus.Pending or TrialStatus.Running:
-                    // A trial found Running here lost its worker with the previous activation: requeue it.
-                    _status[hash] = TrialStatus.Pending;
+                case TrialStatus.Running:
+                    // Its lease died with the previous activation (the sweep's silo died, the cluster restarted). Its worker
+                    // may still run it: held back so that the worker's next report adopts it; requeued (uncounted) otherwise.
+                    _attemptFloor[hash] = state.AttemptFloor;
+                    _queue.AddOrphan(TrainWork(hash, state.Attempt));
+                    break;
+                case TrialStatus.Pending:
+                    _attemptFloor[hash] = state.AttemptFloor;
                     _queue.Enqueue(TrainWork(hash, state.Attempt + 1));
                     break;
                 case TrialStatus.Evaluating:
@@ -50,7 +55,8 @@ public sealed partial class SweepGrain
     {
         if (_timer is not null)
             return;
-        var period = TimeSpan.FromTicks(Math.Max(TimeSpan.FromMilliseconds(250).Ticks, _options.LeaseDuration.Ticks / 4));
+        // At most 5 s: the timer also requeues the leases of silos the membership declared dead.
+        var period = TimeSpan.FromTicks(Math.Clamp(_options.LeaseDuration.Ticks / 4, TimeSpan.FromMilliseconds(250).Ticks, TimeSpan.FromSeconds(5).Ticks));
         _timer = this.RegisterGrainTimer(OnTimerAsync, new GrainTimerCreationOptions { DueTime = period, Period = period, KeepAlive = true });
     }
 
@@ -58,11 +64,21 @@ public sealed partial class SweepGrain
     {
         if (phase.State.Phase != SweepPhase.Running)
             return;
+        foreach (var lease in _queue.Leases.Where(l => OnDeadSilo(l.Worker)).ToList())
+        {
+            // Fast path: the membership declared the worker's silo dead; no need to wait for the lease to run out.
+            _queue.Release(lease.Id);
+            LogSiloDead(Name, lease.Work.ConfigHash, lease.Worker, lease.Work.Attempt);
+            RequeueUncounted(lease.Work, $"silo of worker {lease.Worker} died");
+        }
+        foreach (var orphan in _queue.ReleaseOrphans())
+            RequeueUncounted(orphan, "its worker did not report after the sweep moved to another silo");
         foreach (var lease in _queue.Expire())
         {
+            // Its worker or silo is gone (lease expiry is the safety net behind the workers' own reports): not the trial's fault.
             LogLeaseExpired(Name, lease.Work.ConfigHash, lease.Worker, lease.Work.Attempt);
             metrics.LeaseExpired();
-            await RetryOrFailAsync(lease.Work, $"lease lost (worker {lease.Worker} stopped heartbeating)", retryable: true);
+            RequeueUncounted(lease.Work, $"lease lost (worker {lease.Worker} stopped heartbeating)");
         }
         if (Spec.Limits.TimeBudget is { } budget && time.GetUtcNow() - definition.State.SubmittedAt > budget)
         {
@@ -93,9 +109,44 @@ public sealed partial class SweepGrain
         Publish(work.ConfigHash, $"failed: {final}");
     }
 
+    /// <summary>Requeues work lost to the infrastructure; a training attempt so lost raises the floor, so it does not count.</summary>
+    private void RequeueUncounted(PendingWork work, string reason)
+    {
+        metrics.Requeued(work.Kind);
+        if (work.Kind == WorkKind.Train)
+        {
+            _attemptFloor[work.ConfigHash] = _attemptFloor.GetValueOrDefault(work.ConfigHash) + 1;
+            _status[work.ConfigHash] = TrialStatus.Pending;
+            _queue.EnqueueFirst(work with { Attempt = work.Attempt + 1 });
+        }
+        else
+        {
+            _queue.EnqueueFirst(work);
+        }
+        Publish(work.ConfigHash, $"requeued as attempt {work.Attempt + (work.Kind == WorkKind.Train ? 1 : 0)} (not counted): {reason}");
+    }
+
+    /// <summary>True when the worker's silo ("{silo}/cpu0") is known to the membership only as dead.</summary>
+    private bool OnDeadSilo(string worker)
+    {
+        var slash = worker.IndexOf('/');
+        if (slash <= 0)
+            return false;
+        var silo = worker[..slash];
+        var members = membership.CurrentSnapshot.Members.Values.Where(m => m.Name == silo).ToList();
+        return members.Count > 0 && members.All(m => m.Status == SiloStatus.Dead);
+    }
+
+    /// <summary>Work of a CUDA sweep goes only to "cuda:n" workers, of a CPU sweep only to "cpu" workers.</summary>
+    private bool DeviceFits(string device)
+    {
+        var kind = device.Split(':')[0];
+        return string.Equals(kind, Spec.Resources.Device.ToString(), StringComparison.OrdinalIgnoreCase);
+    }
+
     private async Task CheckFinishedAsync()
     {
-        if (phase.State.Phase != SweepPhase.Running || _queue.PendingCount > 0 || _queue.Leases.Count > 0)
+        if (phase.State.Phase != SweepPhase.Running || _queue.PendingCount > 0 || _queue.Leases.Count > 0 || _queue.OrphanCount > 0)
             return;
         if (_status.Count(TrialStatus.Pending) + _status.Count(TrialStatus.Running) + _status.Count(TrialStatus.Evaluating) > 0)
             return;
@@ -180,6 +231,12 @@ public sealed partial class SweepGrain
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Sweep {Sweep}: lease of trial {Trial} on {Worker} (attempt {Attempt}) expired")]
     private partial void LogLeaseExpired(string sweep, string trial, string worker, int attempt);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Sweep {Sweep}: silo of worker {Worker} died; trial {Trial} (attempt {Attempt}) requeued")]
+    private partial void LogSiloDead(string sweep, string trial, string worker, int attempt);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Sweep {Sweep}: checkpoint of trial {Trial} not recorded yet")]
+    private partial void LogCheckpointNotRecorded(Exception exception, string sweep, string trial);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Sweep {Sweep}: could not write the summary")]
     private partial void LogSummaryFailed(Exception exception, string sweep);

@@ -22,7 +22,7 @@ public sealed partial class SweepGrain(
     [PersistentState("sweep", GrainStorageNames.State)] IPersistentState<SweepDefinitionState> definition,
     [PersistentState("sweep-phase", GrainStorageNames.State)] IPersistentState<SweepPhaseState> phase,
     IResultStore store, WorkloadRegistry workloads, IOptions<SweepOptions> options, TimeProvider time, OrchestratorMetrics metrics,
-    ILogger<SweepGrain> logger) : Grain, ISweepGrain
+    IClusterMembershipService membership, ILogger<SweepGrain> logger) : Grain, ISweepGrain
 {
     private readonly SweepOptions _options = options.Value;
     private readonly Dictionary<string, TrialSpec> _trials = new(StringComparer.Ordinal);
@@ -63,6 +63,8 @@ public sealed partial class SweepGrain(
         }
         if (spec.Name != Name)
             throw new ArgumentException($"Spec name '{spec.Name}' does not match the sweep grain '{Name}'.");
+        if (!_options.AcceptTestFaults && (spec.Fixed.ContainsKey(Workers.WorkRequests.FaultParameter) || spec.Search.ContainsKey(Workers.WorkRequests.FaultParameter)))
+            throw new ArgumentException($"'{Workers.WorkRequests.FaultParameter}' is a test-only parameter; this silo does not enable test faults (Orchestrator:EnableTestFaults).");
         // The sweep's span: every trial attempt's span hangs below it, so one trace shows the sweep end to end.
         using var activity = OrchestratorTelemetry.Source.StartActivity(OrchestratorTelemetry.Spans.Sweep);
         activity?.SetTag(OrchestratorTelemetry.Attributes.Sweep, Name);
@@ -120,9 +122,9 @@ public sealed partial class SweepGrain(
         return Status();
     }
 
-    public async Task<WorkItem?> LeaseAsync(string workerId)
+    public async Task<WorkItem?> LeaseAsync(string workerId, string device)
     {
-        if (definition.State.Spec is null || phase.State.Phase != SweepPhase.Running)
+        if (definition.State.Spec is null || phase.State.Phase != SweepPhase.Running || !DeviceFits(device))
             return null;
         if (_queue.TryLease(workerId) is not { } lease)
             return null;
@@ -130,24 +132,41 @@ public sealed partial class SweepGrain(
         metrics.AttemptStarted(Spec.Workload, work.Kind);
         if (work.Kind == WorkKind.Train)
         {
-            await Trial(work.ConfigHash).StartAttemptAsync(work.Attempt, workerId);
+            try
+            {
+                await Trial(work.ConfigHash).StartAttemptAsync(work.Attempt, workerId, _attemptFloor.GetValueOrDefault(work.ConfigHash));
+            }
+            catch
+            {
+                // Storage or the trial's silo is down: the work goes back to the front of the queue, no attempt used.
+                _queue.Release(lease.Id);
+                _queue.EnqueueFirst(work);
+                throw;
+            }
             _status[work.ConfigHash] = TrialStatus.Running;
         }
         Publish(work.ConfigHash, $"{work.Kind.ToString().ToLowerInvariant()} attempt {work.Attempt} on {workerId}");
         return new WorkItem(Name, lease.Id, work.Kind, _trials[work.ConfigHash], Spec.Workload, work.Attempt, work.Shard,
-            work.Observations, Spec.Resources.Device.ToString().ToLowerInvariant(), _options.CheckpointEvery, _options.LeaseDuration.TotalSeconds,
-            definition.State.TraceParent);
+            work.Observations, device, _options.CheckpointEvery, _options.LeaseDuration.TotalSeconds, definition.State.TraceParent);
     }
 
     public async Task<bool> HeartbeatAsync(string leaseId, WorkProgress progress)
     {
-        if (!_queue.Renew(leaseId))
+        if (!_queue.Renew(leaseId) && _queue.TryAdopt(leaseId) is null)
             return false;
         var work = _queue.Get(leaseId)!.Work;
         if (progress.CheckpointEpoch > _checkpointEpoch.GetValueOrDefault(work.ConfigHash))
         {
-            _checkpointEpoch[work.ConfigHash] = progress.CheckpointEpoch;
-            await Trial(work.ConfigHash).RecordCheckpointAsync(work.Attempt, progress.CheckpointEpoch);
+            try
+            {
+                await Trial(work.ConfigHash).RecordCheckpointAsync(work.Attempt, progress.CheckpointEpoch);
+                _checkpointEpoch[work.ConfigHash] = progress.CheckpointEpoch;
+            }
+            catch (Exception e) when (e is not OutOfMemoryException)
+            {
+                // The lease is renewed all the same; the next heartbeat records the checkpoint.
+                LogCheckpointNotRecorded(e, Name, work.ConfigHash);
+            }
         }
         if (progress.Epoch > 0)
             Publish(work.ConfigHash, $"epoch {progress.Epoch}/{progress.Epochs} loss {progress.TrainLoss:F3} val NLL {progress.ValidationNll:F3}", progress);
@@ -156,13 +175,15 @@ public sealed partial class SweepGrain(
 
     public async Task CompleteAsync(string leaseId, WorkOutcome outcome)
     {
-        if (_queue.Release(leaseId) is not { } lease || phase.State.Phase != SweepPhase.Running)
+        // The lease is released only once the outcome is stored: a report that fails half-way can be sent again.
+        if ((_queue.Get(leaseId) ?? _queue.TryAdopt(leaseId)) is not { } lease || phase.State.Phase != SweepPhase.Running)
             return;
         var work = lease.Work;
         if (work.Kind == WorkKind.Train)
         {
             var shards = Spec.Evaluation.Shards > 1 ? Spec.Evaluation.Shards : 0;
             await Trial(work.ConfigHash).TrainedAsync(work.Attempt, outcome, shards);
+            _queue.Release(leaseId);
             metrics.Objectives(_trials[work.ConfigHash], null, outcome.ValidationNll);
             if (shards > 0)
             {
@@ -183,6 +204,7 @@ public sealed partial class SweepGrain(
         {
             var shard = GrainFactory.GetGrain<IEvaluationShardGrain>($"{Name}/{work.ConfigHash}/{work.Shard}");
             var state = await shard.CompleteAsync(outcome.Scores);
+            _queue.Release(leaseId);
             if (state.Status == TrialStatus.Completed && _status[work.ConfigHash] != TrialStatus.Completed)
             {
                 _status[work.ConfigHash] = TrialStatus.Completed;
@@ -196,10 +218,18 @@ public sealed partial class SweepGrain(
 
     public async Task FailAsync(string leaseId, string reason, bool retryable)
     {
-        if (_queue.Release(leaseId) is not { } lease || phase.State.Phase != SweepPhase.Running)
+        if ((_queue.Get(leaseId) ?? _queue.TryAdopt(leaseId)) is not { } lease || phase.State.Phase != SweepPhase.Running)
             return;
         await RetryOrFailAsync(lease.Work, reason, retryable);
+        _queue.Release(leaseId);
         await CheckFinishedAsync();
+    }
+
+    public Task RequeueAsync(string leaseId, string reason)
+    {
+        if ((_queue.Get(leaseId) ?? _queue.TryAdopt(leaseId)) is not null && _queue.Release(leaseId) is { } lease && phase.State.Phase == SweepPhase.Running)
+            RequeueUncounted(lease.Work, reason);
+        return Task.CompletedTask;
     }
 
     public async Task<SweepResults> GetResultsAsync()

@@ -9,6 +9,9 @@ public sealed class SweepOptions
     /// <summary>Attempts per trial (crashes, lost leases, retryable failures) before it ends Failed.</summary>
     public int MaxAttempts { get; set; } = 3;
 
+    /// <summary>Accept specs that set the test-only <c>fault</c> parameter (from OrchestratorOptions.EnableTestFaults).</summary>
+    public bool AcceptTestFaults { get; set; }
+
     /// <summary>Epochs between the checkpoints workers save to the result store.</summary>
     public int CheckpointEvery { get; set; } = 5;
 }

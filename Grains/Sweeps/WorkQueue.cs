@@ -18,7 +18,8 @@ public sealed class WorkQueue(TimeProvider time, TimeSpan leaseDuration)
 {
     private readonly LinkedList<PendingWork> _pending = new();
     private readonly Dictionary<string, Lease> _leases = new(StringComparer.Ordinal);
-    private long _nextLease;
+    // Work that was running when this queue was rebuilt, by "{hash}.{attempt}": its worker may still be at it.
+    private readonly Dictionary<string, (PendingWork Work, DateTimeOffset Since)> _orphans = new(StringComparer.Ordinal);
 
     public TimeSpan LeaseDuration { get; } = leaseDuration;
 
@@ -36,7 +37,8 @@ public sealed class WorkQueue(TimeProvider time, TimeSpan leaseDuration)
         if (_pending.First is not { } first)
             return null;
         _pending.RemoveFirst();
-        var lease = new Lease($"{worker}#{++_nextLease}#{Guid.NewGuid():N}", first.Value, worker, time.GetUtcNow() + LeaseDuration);
+        // The id names the work, so that a rebuilt queue can recognise (adopt) a lease of its previous activation.
+        var lease = new Lease($"{worker}#{Tag(first.Value)}#{Guid.NewGuid():N}", first.Value, worker, time.GetUtcNow() + LeaseDuration);
         _leases[lease.Id] = lease;
         return lease;
     }
@@ -65,12 +67,45 @@ public sealed class WorkQueue(TimeProvider time, TimeSpan leaseDuration)
         return expired;
     }
 
+    public int OrphanCount => _orphans.Count;
+
+    /// <summary>
+    /// Training work found running when the queue was rebuilt (the sweep moved to another silo): held back for one lease
+    /// duration so that its worker, if alive, can adopt it with its next report instead of starting it over.
+    /// </summary>
+    public void AddOrphan(PendingWork running) => _orphans[Tag(running)] = (running, time.GetUtcNow());
+
+    /// <summary>A lease of the previous activation whose work is an orphan: taken over under the same id; else null.</summary>
+    public Lease? TryAdopt(string leaseId)
+    {
+        var parts = leaseId.Split('#');
+        if (parts.Length != 3 || !_orphans.Remove(parts[1], out var orphan))
+            return null;
+        var lease = new Lease(leaseId, orphan.Work, parts[0], time.GetUtcNow() + LeaseDuration);
+        _leases[leaseId] = lease;
+        return lease;
+    }
+
+    /// <summary>Removes and returns the orphans nobody adopted within a lease duration (to requeue).</summary>
+    public IReadOnlyList<PendingWork> ReleaseOrphans()
+    {
+        var due = time.GetUtcNow() - LeaseDuration;
+        var released = _orphans.Where(o => o.Value.Since <= due).ToList();
+        foreach (var (tag, _) in released)
+            _orphans.Remove(tag);
+        return [.. released.Select(o => o.Value.Work)];
+    }
+
+    private static string Tag(PendingWork work) => $"{work.Kind}.{work.ConfigHash}.{work.Shard}.{work.Attempt}";
+
     /// <summary>Drops all pending work and leases (cancel); returns the config hashes that were affected.</summary>
     public IReadOnlySet<string> Clear()
     {
         var hashes = _pending.Select(p => p.ConfigHash).Concat(_leases.Values.Select(l => l.Work.ConfigHash)).ToHashSet(StringComparer.Ordinal);
+        hashes.UnionWith(_orphans.Values.Select(o => o.Work.ConfigHash));
         _pending.Clear();
         _leases.Clear();
+        _orphans.Clear();
         return hashes;
     }
 

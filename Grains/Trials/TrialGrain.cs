@@ -9,12 +9,13 @@ public sealed class TrialGrain([PersistentState("trial", GrainStorageNames.State
 
     public Task<TrialState> GetAsync() => Task.FromResult(State);
 
-    public async Task StartAttemptAsync(int attempt, string worker)
+    public async Task StartAttemptAsync(int attempt, string worker, int attemptFloor)
     {
         if (IsFinal || attempt < State.Attempt)
             return;
         State.Status = TrialStatus.Running;
         State.Attempt = attempt;
+        State.AttemptFloor = Math.Max(State.AttemptFloor, attemptFloor);
         State.Worker = worker;
         State.StartedAt = DateTimeOffset.UtcNow;
         await state.WriteStateAsync();
@@ -79,8 +80,9 @@ public sealed class TrialGrain([PersistentState("trial", GrainStorageNames.State
     {
         if (State.Status is TrialStatus.Completed or TrialStatus.Pending)
             return false;
-        // Keep the attempt counter and checkpoint: a retry resumes where the last attempt stopped.
+        // Keep the attempt counter and checkpoint: a retry resumes where the last attempt stopped, with fresh attempts.
         State.Status = TrialStatus.Pending;
+        State.AttemptFloor = State.Attempt;
         State.Reason = null;
         State.FinishedAt = null;
         State.ShardsDone.Clear();

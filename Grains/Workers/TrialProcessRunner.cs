@@ -7,8 +7,11 @@ namespace Orchestrator.Grains.Workers;
 /// Runs one Train or Evaluate request on a <see cref="TrialProcess"/> to its terminal event. If the child dies, it is
 /// restarted and the same request sent again (training resumes from its checkpoint file), up to
 /// <see cref="MaxAttempts"/> times; then the outcome is <see cref="Failed"/> of kind <see cref="FailureKinds.HostDied"/>.
-/// Cancelling the token sends Cancel and waits for the child's answer (at most <see cref="CancelGrace"/>, then kills it).
-/// Runs one request at a time per process: it is the process's only event reader meanwhile.
+/// Cancelling the token sends Cancel and waits for the child's answer (at most <see cref="CancelGrace"/>, then kills it);
+/// so does an exception thrown by the event handler, which is rethrown once the request has ended: no exit path leaves
+/// the child running a request nobody reads. Events of other requests and deaths of earlier children are skipped.
+/// Runs one request at a time per process: it is the process's only event reader meanwhile. This is the one execution
+/// loop of a work item (<see cref="WorkItemRun"/> drives it).
 /// </summary>
 public sealed class TrialProcessRunner(TrialProcess process)
 {
@@ -112,9 +115,44 @@ public sealed class TrialProcessRunner(TrialProcess process)
             }
             if (hostEvent.RequestOf != requestId)
                 continue; // Ready, or leftovers of an earlier request
-            await onEvent(hostEvent);
+            try
+            {
+                await onEvent(hostEvent);
+            }
+            catch (Exception) when (!hostEvent.IsTerminal && !cancelSent)
+            {
+                await CancelAndDrainAsync(requestId, generation);
+                throw;
+            }
             if (hostEvent.IsTerminal)
                 return (hostEvent, null);
+        }
+    }
+
+    // The handler failed mid-request: stop the request and wait for its end (or kill the child after the grace period),
+    // so the next request does not queue behind it.
+    private async Task CancelAndDrainAsync(string requestId, int generation)
+    {
+        using var grace = new CancellationTokenSource(CancelGrace);
+        try
+        {
+            await process.SendAsync(new CancelRequest(requestId), CancellationToken.None);
+            while (true)
+            {
+                var hostEvent = await process.Events.ReadAsync(grace.Token);
+                if (hostEvent is TrialProcessDied died && died.Generation == generation)
+                    return;
+                if (hostEvent.RequestOf == requestId && hostEvent.IsTerminal)
+                    return;
+            }
+        }
+        catch (Exception e) when (e is TrialProcessDiedException or ChannelClosedException)
+        {
+            // Already gone (or disposed).
+        }
+        catch (OperationCanceledException)
+        {
+            await process.KillAsync();
         }
     }
 }

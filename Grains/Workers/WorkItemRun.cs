@@ -11,135 +11,174 @@ using Orchestrator.Workloads;
 namespace Orchestrator.Grains.Workers;
 
 /// <summary>
-/// Runs one leased work item in a trial host: fetches its checkpoint from the result store, sends the request, then
-/// follows the host's events — heartbeats the lease, appends metrics, uploads checkpoints, samples and the result —
-/// until the item ends. A lease the sweep no longer honours cancels the item. Returns how the item ended
-/// ("completed", "failed", "cancelled", "lost", "died") and records it on the current (attempt) span.
+/// Runs one leased work item in a trial host through <see cref="TrialProcessRunner"/> (the one execution loop): fetches
+/// the checkpoint, sends the request, appends metrics and uploads checkpoints, samples and the result as events come,
+/// and reports the end to the sweep. A heartbeat loop renews the lease from lease to report, also while the item winds
+/// down or waits out a storage outage; a lease the sweep no longer honours cancels the request (the host is killed
+/// when it does not answer within the grace period). Every storage call and every report is retried through
+/// <see cref="OutageRetry"/>. Failures of the trial itself are reported with <see cref="ISweepGrain.FailAsync"/>
+/// (they count against MaxAttempts); failures of the infrastructure (storage, the host killed from outside, this
+/// worker stopping) with <see cref="ISweepGrain.RequeueAsync"/>, which does not. Returns how the item ended
+/// ("completed", "failed", "cancelled", "lost", "died", "requeued") and records failures on the current (attempt) span.
 /// </summary>
-public sealed class WorkItemRun(
-    WorkItem item, TrialProcess process, ISweepGrain sweep, IResultStore store, string workRoot, int threads, OrchestratorMetrics metrics)
+public sealed class WorkItemRun(WorkItem item, TrialProcess process, ISweepGrain sweep, IResultStore store, WorkItemRunOptions options)
 {
+    private volatile WorkProgress _progress = new(0, 0, double.NaN, double.NaN, 0);
+    private volatile bool _leaseLost;
     private int _skippedBatches;
-
-    private WorkProgress _progress = new(0, 0, double.NaN, double.NaN, 0);
-    private DateTimeOffset _lastHeartbeat = DateTimeOffset.UtcNow;
-    private bool _leaseLost;
 
     private TimeSpan HeartbeatEvery => TimeSpan.FromSeconds(Math.Max(0.2, item.LeaseSeconds / 4));
 
+    /// <summary>True when the sweep took the item back (requeued or cancelled) while it ran.</summary>
+    public bool LeaseLost => _leaseLost;
+
+    /// <summary>Runs the item and reports its end; <paramref name="stop"/> (worker shutting down) requeues it from its checkpoint.</summary>
     public async Task<string> ExecuteAsync(CancellationToken stop)
     {
-        var trialDirectory = Path.Combine(workRoot, item.Sweep, item.Trial.ConfigHash);
-        var output = Path.Combine(trialDirectory, item.Kind == WorkKind.Train ? $"train-{item.Attempt}" : $"shard-{item.Shard}-{item.Attempt}");
-        Directory.CreateDirectory(output);
-        var checkpoint = Path.Combine(trialDirectory, "checkpoint.bin");
-        await DownloadCheckpointAsync(checkpoint, stop);
-        var requestId = item.LeaseId;
-        // The trial host continues this trace: its training and evaluation spans are children of the attempt span.
-        await process.SendAsync(WorkRequests.For(item, requestId, checkpoint, output, threads, Activity.Current?.Id), stop);
-        var cancelSent = false;
-        while (true)
-        {
-            if ((stop.IsCancellationRequested || _leaseLost) && !cancelSent)
-            {
-                cancelSent = true;
-                await process.SendAsync(new CancelRequest(requestId), CancellationToken.None);
-            }
-            var next = await NextEventAsync();
-            if (next is null)
-            {
-                await HeartbeatAsync();
-                continue;
-            }
-            if (next.RequestOf is { } of && of != requestId)
-                continue; // a late event of an earlier request
-            switch (next)
-            {
-                case Epoch e:
-                    _progress = _progress with { Epoch = e.EpochNumber, Epochs = e.Epochs, TrainLoss = e.TrainLoss, ValidationNll = e.ValNll };
-                    await store.AppendMetricsAsync(item.Sweep, item.Trial.ConfigHash, [MetricLine(e)]);
-                    metrics.Epoch(item.Trial, item.Workload, item.Device, e.StepSeconds, BatchSize / e.StepSeconds, e.SkippedBatches - _skippedBatches);
-                    _skippedBatches = e.SkippedBatches;
-                    await HeartbeatAsync(force: true);
-                    break;
-                case CheckpointSaved c:
-                    await using (var file = File.OpenRead(c.Path))
-                        await store.PutCheckpointAsync(item.Sweep, item.Trial.ConfigHash, file);
-                    _progress = _progress with { CheckpointEpoch = c.EpochNumber };
-                    await HeartbeatAsync(force: true);
-                    break;
-                case Evaluated v:
-                    await using (var samples = File.OpenRead(v.SamplesPath))
-                        await store.PutSamplesAsync(item.Sweep, item.Trial.ConfigHash, v.Observation, samples);
-                    await HeartbeatAsync();
-                    break;
-                case Completed done:
-                    await CompleteAsync(done);
-                    return _leaseLost ? "lost" : "completed";
-                case Failed f:
-                    OrchestratorTelemetry.Fail(Activity.Current, f.Reason);
-                    if (!_leaseLost)
-                        await sweep.FailAsync(item.LeaseId, f.Reason, retryable: f.Kind == FailureKinds.Error);
-                    return "failed";
-                case Cancelled:
-                    if (!_leaseLost)
-                        await sweep.FailAsync(item.LeaseId, "stopped before the end (worker shutting down)", retryable: true);
-                    return _leaseLost ? "lost" : "cancelled";
-                case TrialProcessDied died:
-                    var tail = string.Join(" | ", died.StderrTail.TakeLast(3));
-                    var reason = $"trial host died ({died.ExitDescription}); last stderr: {tail}";
-                    OrchestratorTelemetry.Fail(Activity.Current, reason);
-                    await sweep.FailAsync(item.LeaseId, reason, retryable: true);
-                    return "died";
-            }
-        }
-    }
-
-    /// <summary>The next event, or null when none came within a heartbeat period (the host is busy).</summary>
-    private async Task<TrialHostEvent?> NextEventAsync()
-    {
-        if (process.Events.TryRead(out var ready))
-            return ready;
-        using var timeout = new CancellationTokenSource(HeartbeatEvery);
+        using var cancel = CancellationTokenSource.CreateLinkedTokenSource(stop);
+        using var finished = new CancellationTokenSource();
+        var heartbeats = HeartbeatLoopAsync(cancel, finished.Token);
         try
         {
-            // WaitToReadAsync consumes nothing when cancelled, so no event is lost to the timeout.
-            if (await process.Events.WaitToReadAsync(timeout.Token) && process.Events.TryRead(out var next))
-                return next;
-            throw new InvalidOperationException("The trial host's event stream ended.");
+            return await RunAndReportAsync(cancel.Token, stop);
         }
-        catch (OperationCanceledException) when (timeout.IsCancellationRequested)
+        finally
         {
-            return null;
+            await finished.CancelAsync();
+            await heartbeats;
         }
     }
 
-    private async Task HeartbeatAsync(bool force = false)
+    private async Task<string> RunAndReportAsync(CancellationToken cancel, CancellationToken stop)
     {
-        if (_leaseLost || (!force && DateTimeOffset.UtcNow - _lastHeartbeat < HeartbeatEvery))
-            return;
-        _lastHeartbeat = DateTimeOffset.UtcNow;
-        if (!await sweep.HeartbeatAsync(item.LeaseId, _progress))
-            _leaseLost = true; // the sweep requeued or cancelled this item: stop it
+        TrialProcessOutcome outcome;
+        try
+        {
+            var trialDirectory = Path.Combine(options.WorkRoot, item.Sweep, item.Trial.ConfigHash);
+            var output = Path.Combine(trialDirectory, item.Kind == WorkKind.Train ? $"train-{item.Attempt}" : $"shard-{item.Shard}-{item.Attempt}");
+            Directory.CreateDirectory(output);
+            var checkpoint = Path.Combine(trialDirectory, "checkpoint.bin");
+            await options.Retry.RunAsync(() => DownloadCheckpointAsync(checkpoint, cancel), cancel);
+            var runner = new TrialProcessRunner(process) { MaxAttempts = 1, CancelGrace = options.CancelGrace };
+            // The trial host continues this trace: its training and evaluation spans are children of the attempt span.
+            var request = WorkRequests.For(item, item.LeaseId, checkpoint, output, options.Threads, Activity.Current?.Id);
+            outcome = await runner.RunAsync(request, OnEventAsync, cancel);
+        }
+        catch (Exception e) when (e is not OutOfMemoryException && !_leaseLost)
+        {
+            // Storage stayed down past the outage window, the host could not start, or this worker is stopping.
+            var reason = stop.IsCancellationRequested ? "worker stopped" : $"infrastructure: {e.GetType().Name}: {e.Message}";
+            Activity.Current?.AddException(e);
+            await ReportAsync(() => sweep.RequeueAsync(item.LeaseId, reason));
+            return stop.IsCancellationRequested ? "cancelled" : "requeued";
+        }
+        if (_leaseLost)
+            return "lost"; // the sweep already took the item back
+        switch (outcome.Terminal)
+        {
+            case Completed done:
+                await CompleteAsync(done);
+                return "completed";
+            case Failed { Kind: FailureKinds.HostDied } when outcome.Deaths is [.., { Signal: "SIGKILL" }]:
+                // Killed from outside (OOM killer, an operator): not the trial's doing.
+                OrchestratorTelemetry.Fail(Activity.Current, outcome.Failed!.Reason);
+                await ReportAsync(() => sweep.RequeueAsync(item.LeaseId, outcome.Failed!.Reason));
+                return "died";
+            case Failed f:
+                OrchestratorTelemetry.Fail(Activity.Current, f.Reason);
+                await ReportAsync(() => sweep.FailAsync(item.LeaseId, f.Reason, retryable: f.Kind is FailureKinds.Error or FailureKinds.HostDied));
+                return f.Kind == FailureKinds.HostDied ? "died" : "failed";
+            default:
+                await ReportAsync(() => sweep.RequeueAsync(item.LeaseId, stop.IsCancellationRequested
+                    ? "stopped at a checkpoint (worker shutting down)" : "cancelled"));
+                return "cancelled";
+        }
+    }
+
+    private async ValueTask OnEventAsync(TrialHostEvent hostEvent)
+    {
+        switch (hostEvent)
+        {
+            case Epoch e:
+                _progress = _progress with { Epoch = e.EpochNumber, Epochs = e.Epochs, TrainLoss = e.TrainLoss, ValidationNll = e.ValNll };
+                options.Metrics?.Epoch(item.Trial, item.Workload, item.Device, e.StepSeconds, BatchSize / e.StepSeconds, e.SkippedBatches - _skippedBatches);
+                _skippedBatches = e.SkippedBatches;
+                await options.Retry.RunAsync(() => store.AppendMetricsAsync(item.Sweep, item.Trial.ConfigHash, [MetricLine(e)]));
+                break;
+            case CheckpointSaved c:
+                await options.Retry.RunAsync(async () =>
+                {
+                    await using var file = File.OpenRead(c.Path);
+                    await store.PutCheckpointAsync(item.Sweep, item.Trial.ConfigHash, file);
+                });
+                _progress = _progress with { CheckpointEpoch = c.EpochNumber };
+                break;
+            case Evaluated v:
+                await options.Retry.RunAsync(async () =>
+                {
+                    await using var samples = File.OpenRead(v.SamplesPath);
+                    await store.PutSamplesAsync(item.Sweep, item.Trial.ConfigHash, v.Observation, samples);
+                });
+                break;
+        }
+    }
+
+    // Renews the lease every HeartbeatEvery until the item is reported; a refused renewal cancels the request.
+    private async Task HeartbeatLoopAsync(CancellationTokenSource cancel, CancellationToken finished)
+    {
+        while (!finished.IsCancellationRequested)
+        {
+            try
+            {
+                await Task.Delay(HeartbeatEvery, finished);
+                if (!await sweep.HeartbeatAsync(item.LeaseId, _progress))
+                {
+                    _leaseLost = true;
+                    await cancel.CancelAsync();
+                    return;
+                }
+            }
+            catch (OperationCanceledException) when (finished.IsCancellationRequested)
+            {
+                return;
+            }
+            catch (Exception e) when (e is not OutOfMemoryException)
+            {
+                // The sweep's silo is unreachable for now: keep trying; lease expiry is the safety net.
+                options.OnTransientError?.Invoke(e);
+            }
+        }
     }
 
     private async Task CompleteAsync(Completed done)
     {
-        if (_leaseLost)
-            return;
         var summary = done.Summary;
         if (summary.Observations.Count > 0)
-            metrics.Evaluated(item.Trial, item.Workload, summary.Timings.SamplingSeconds + summary.Timings.C2stSeconds);
+            options.Metrics?.Evaluated(item.Trial, item.Workload, summary.Timings.SamplingSeconds + summary.Timings.C2stSeconds);
         Activity.Current?.SetTag(OrchestratorTelemetry.Attributes.ValidationNll, summary.ValNll);
         if (summary.MeanC2st is { } c2st)
             Activity.Current?.SetTag(OrchestratorTelemetry.Attributes.C2st, c2st);
         if (item.Kind == WorkKind.Train && File.Exists(done.ResultPath))
         {
             // Write-once per attempt: a duplicate report of the same attempt keeps the first result.
-            await store.TryPutResultAsync(item.Sweep, item.Trial.ConfigHash, item.Attempt, await File.ReadAllBytesAsync(done.ResultPath));
+            var bytes = await File.ReadAllBytesAsync(done.ResultPath);
+            await options.Retry.RunAsync(() => store.TryPutResultAsync(item.Sweep, item.Trial.ConfigHash, item.Attempt, bytes));
         }
-        var scores = summary.Observations.Select(o => new ObservationScore(o.Observation, o.C2st)).ToList();
-        await sweep.CompleteAsync(item.LeaseId, new WorkOutcome(scores, summary.ValNll, summary.Timings.TotalSeconds));
+        var scores = summary.Observations.Select(o => new Contracts.Trials.ObservationScore(o.Observation, o.C2st)).ToList();
+        await ReportAsync(() => sweep.CompleteAsync(item.LeaseId, new WorkOutcome(scores, summary.ValNll, summary.Timings.TotalSeconds)));
+    }
+
+    // Reports go through the outage window too; past it the lease expires and the sweep requeues the item.
+    private async Task ReportAsync(Func<Task> report)
+    {
+        try
+        {
+            await options.Retry.RunAsync(report);
+        }
+        catch (Exception e) when (e is not OutOfMemoryException)
+        {
+            options.OnTransientError?.Invoke(e);
+        }
     }
 
     private async Task DownloadCheckpointAsync(string path, CancellationToken cancellation)
@@ -173,3 +212,13 @@ public sealed class WorkItemRun(
     private double BatchSize => item.Trial.Parameters.TryGetValue("batchSize", out var b) && b.Kind == ParamKind.Integer
         ? b.Integer : double.NaN;
 }
+
+/// <summary>How a worker slot runs its items.</summary>
+/// <param name="WorkRoot">Local folder of checkpoints and outputs before upload.</param>
+/// <param name="Threads">Intra-op threads of each trial.</param>
+/// <param name="Retry">Retries storage calls and reports through outages.</param>
+/// <param name="CancelGrace">How long a cancelled host may take to answer before it is killed.</param>
+/// <param name="OnTransientError">Sees errors that were retried or given up on (for the log).</param>
+/// <param name="Metrics">Epoch and evaluation metrics (null: none).</param>
+public sealed record WorkItemRunOptions(
+    string WorkRoot, int Threads, OutageRetry Retry, TimeSpan CancelGrace, Action<Exception>? OnTransientError = null, OrchestratorMetrics? Metrics = null);

@@ -1,3 +1,4 @@
+using Orchestrator.Training.Boltzmann;
 using Orchestrator.Training.EquivariantFlows;
 using static TorchSharp.torch;
 
@@ -11,7 +12,7 @@ public sealed class EquivariantFlowTests
     public void Integrated_flow_is_equivariant_and_its_log_density_invariant(bool adaptive)
     {
         using var rng = new Generator(21);
-        using var model = new EquivariantCnf(4, 2, new EcnfOptions(), rng);
+        using var model = new EquivariantCnf(new DoubleWell4(), new EcnfOptions(), rng);
         using (no_grad())
             model.Field.Bias.copy_(randn(model.Field.Bias.shape, dtype: float64, generator: rng) * 0.3);
         var z = model.SamplePrior(6, rng);
@@ -41,7 +42,7 @@ public sealed class EquivariantFlowTests
     public void RealNvp_likelihood_matches_the_jacobian_of_the_subspace_map_and_inverts()
     {
         using var rng = new Generator(5);
-        using var model = new RealNvpGenerator(4, 2, couplings: 3, hidden: 8, rng);
+        using var model = new RealNvpGenerator(new DoubleWell4(), couplings: 3, hidden: 8, rng);
         using (no_grad())
             foreach (var p in model.parameters())
                 p.add_(randn(p.shape, dtype: float64, generator: rng) * 0.3);

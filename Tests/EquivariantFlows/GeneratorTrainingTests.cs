@@ -11,7 +11,7 @@ public sealed class TrainedEcnfFixture : IDisposable
     {
         var system = new DoubleWell4();
         using var rng = new Generator(1);
-        Model = new EquivariantCnf(4, 2, new EcnfOptions(), rng);
+        Model = new EquivariantCnf(new DoubleWell4(), new EcnfOptions(), rng);
         using var train = BoltzmannData.Load(system, "train", limit: 1000).to(float64);
         Test = BoltzmannData.Load(system, "test", limit: 500).to(float64);
         using (var trainer = new GeneratorTrainer(Model, system, train, new GeneratorTrainingOptions { MlEpochs = 3, MixEpochs = 0 }, rng))
@@ -84,10 +84,10 @@ public sealed class GeneratorTrainingTests(TrainedEcnfFixture trained) : IClassF
         GeneratorTrainingOptions options, string? checkpoint, int? stopAfter)
     {
         using var rng = new Generator(3);
-        using var model = new RealNvpGenerator(4, 2, couplings: 2, hidden: 8, rng);
+        using var model = new RealNvpGenerator(new DoubleWell4(), couplings: 2, hidden: 8, rng);
         using var trainer = new GeneratorTrainer(model, system, data, options, rng);
         using var cancellation = new CancellationTokenSource();
-        CheckpointedTraining.Run(trainer, checkpoint, every: 1, e =>
+        CheckpointedTraining.Run(trainer, CheckpointedTraining.File(checkpoint), every: 1, e =>
         {
             if (e.Epoch == stopAfter)
                 cancellation.Cancel();

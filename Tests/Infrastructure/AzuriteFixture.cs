@@ -29,7 +29,7 @@ public sealed class AzuriteFixture : IAsyncLifetime
     /// <summary>A container name no other test uses (lowercase, Azure-valid).</summary>
     public static string NewContainerName(string prefix) => $"{prefix}-{Guid.NewGuid():N}"[..Math.Min(63, prefix.Length + 33)];
 
-    public BlobContainerClient Container(string name) => new BlobServiceClient(ConnectionString).GetBlobContainerClient(name);
+    public BlobContainerClient Container(string name) => new BlobServiceClient(ConnectionString, Orchestrator.Grains.Storage.BlobStorageOptions.ClientOptions()).GetBlobContainerClient(name);
 
     public async Task InitializeAsync()
     {
@@ -53,6 +53,17 @@ public sealed class AzuriteFixture : IAsyncLifetime
                 throw new InvalidOperationException($"Azurite ({executable}) did not answer on port {Port}. Its output:\n{OutputText()}");
             }
         }
+    }
+
+    /// <summary>Stops the server (an outage); <see cref="RestartAsync"/> brings it back on the same port with the same data.</summary>
+    public void Stop() => Kill();
+
+    public async Task RestartAsync()
+    {
+        var executable = FindAzurite()!;
+        _process = Start(executable);
+        if (!await WaitUntilAnsweringAsync(_process))
+            throw new InvalidOperationException($"Azurite did not come back on port {Port}. Its output:\n{OutputText()}");
     }
 
     public Task DisposeAsync()
@@ -83,7 +94,7 @@ public sealed class AzuriteFixture : IAsyncLifetime
         foreach (var argument in new[]
         {
             "--silent", "--location", _location!, "--blobHost", "127.0.0.1", "--blobPort", Port.ToString(System.Globalization.CultureInfo.InvariantCulture),
-            "--skipApiVersionCheck", "--disableTelemetry",
+            "--disableTelemetry", // no --skipApiVersionCheck: the pinned service version must be one Azurite accepts
         })
         {
             info.ArgumentList.Add(argument);

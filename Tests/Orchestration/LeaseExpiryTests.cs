@@ -22,9 +22,9 @@ public sealed class LeaseExpiryTests
         var sweep = cluster.Grains.GetGrain<ISweepGrain>("lease");
 
         // A "ghost" worker takes the trial, trains 3 epochs, saves its checkpoint to the store, then goes silent.
-        // (The training is done before the lease: on a loaded machine it can take longer than the 2 s lease.)
+        // (The checkpoint is computed before the lease: on a loaded machine training could outlast the 2 s lease.)
         var checkpoint = CheckpointAfter(epochs: 3);
-        var item = await sweep.LeaseAsync("ghost/cpu0");
+        var item = await sweep.LeaseAsync("ghost/cpu0", "cpu");
         Assert.NotNull(item);
         Assert.Equal(1, item.Attempt);
         var store = new LocalDirectoryResultStore(Path.Combine(storePath, "results"));

@@ -45,6 +45,7 @@ public sealed class OrchestratorTestCluster : IAsyncDisposable
                 SiloName = silo.SiloName,
                 CpuSlots = slotsPerSilo,
                 CudaSlots = 0,
+                EnableTestFaults = true,
                 WorkPath = Path.Combine(work, silo.SiloName),
             };
             storage(options);

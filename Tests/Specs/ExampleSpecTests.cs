@@ -19,6 +19,7 @@ public class ExampleSpecTests
     [Theory]
     [InlineData("two-moons-beta.yaml", 10, 5)]
     [InlineData("sbi-grid.yaml", 96, 32)]
+    [InlineData("ecnf-bg.yaml", 4, 2)]
     [InlineData("fff-bg-dw4-paper.yaml", 1, 1)]
     [InlineData("fff-bg-lj13-paper.yaml", 1, 1)]
     [InlineData("fff-bg-dw4-beta.yaml", 6, 3)]

@@ -15,7 +15,7 @@ public class SpecValidationTests
         { $"name: {new string('a', 65)}\nworkload: fff-sbi", "name", "1 to 64 characters" },
         { "name: ../up\nworkload: fff-sbi", "name", "starting with a letter or digit" },
         { "name: t", "workload", "is required|fff-sbi" },
-        { "name: t\nworkload: nope", "workload", "unknown workload 'nope'|known workloads: fff-bg, fff-sbi" },
+        { "name: t\nworkload: nope", "workload", "unknown workload 'nope'|known workloads: ecnf-bg, fff-bg, fff-sbi" },
         { Header + "sede: [1]", "sede", "unknown key 'sede'|did you mean 'seeds'" },
         { Header + "evaluation: { shard: 2 }", "evaluation.shard", "unknown key 'shard'|did you mean 'shards'" },
         { Header + "fixed: { budget: 100 }\nfixed: { epochs: 5 }", "fixed", "duplicate key 'fixed'|line 3" },

@@ -17,7 +17,7 @@ public class WorkloadRegistryTests
         Assert.Equal("workload", only.Path);
         Assert.Contains("unknown workload 'fff-sbj'", only.Message, StringComparison.Ordinal);
         Assert.Contains("did you mean 'fff-sbi'", only.Message, StringComparison.Ordinal);
-        Assert.Contains("known workloads: fff-bg, fff-sbi", only.Message, StringComparison.Ordinal);
+        Assert.Contains("known workloads: ecnf-bg, fff-bg, fff-sbi", only.Message, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -67,7 +67,7 @@ public class WorkloadRegistryTests
             [new ParameterDefinition("width", ParamKind.Integer, "layer width") { Min = 1, Default = ParamValue.Of(8L) }],
             [new MetricDefinition("loss", "loss", MetricGoal.Minimize, MetricScope.Final)]);
         var registry = Workloads.With(toy);
-        Assert.Equal(["fff-bg", "fff-sbi", "toy"], registry.Names);
+        Assert.Equal(["ecnf-bg", "fff-bg", "fff-sbi", "toy"], registry.Names);
         var spec = SweepSpecParser.Parse("name: toy\nworkload: toy\nsearch: { width: [4, 8, 16] }", registry);
         Assert.Equal(3, SweepExpander.Expand(spec, registry).Trials.Count);
         Assert.Throws<SpecValidationException>(() => SweepSpecParser.Parse("name: toy\nworkload: toy", Workloads));

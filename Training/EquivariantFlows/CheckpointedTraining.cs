@@ -1,34 +1,43 @@
+using Orchestrator.Training.Trials;
+
 namespace Orchestrator.Training.EquivariantFlows;
 
 /// <summary>
-/// Runs a <see cref="GeneratorTrainer"/> with a checkpoint file: resumes from it when present, rewrites it every
-/// <c>every</c> epochs and at the end (write to a temporary file, then rename, so a crash never leaves half a file).
+/// Runs a <see cref="GeneratorTrainer"/> with a checkpoint store: resumes from its latest checkpoint when there is one,
+/// saves every <c>every</c> epochs and at the end.
 /// </summary>
 public static class CheckpointedTraining
 {
-    public static void Run(GeneratorTrainer trainer, string? path, int every, Action<GeneratorEpoch>? afterEpoch = null, CancellationToken cancellation = default)
+    /// <summary>Returns the epochs the checkpoint held when training started (0: a fresh run).</summary>
+    /// <param name="resumed">Called with the checkpoint's epochs when training continues from one.</param>
+    public static int Run(GeneratorTrainer trainer, ICheckpointStore? store, int every, Action<GeneratorEpoch>? afterEpoch = null,
+        CancellationToken cancellation = default, Action<int>? resumed = null)
     {
-        if (path is not null && File.Exists(path))
+        using (var latest = store?.OpenLatest())
         {
-            using var stream = File.OpenRead(path);
-            trainer.LoadCheckpoint(stream);
+            if (latest is not null)
+            {
+                trainer.LoadCheckpoint(latest);
+                resumed?.Invoke(trainer.EpochsDone);
+            }
         }
+        var resumedFrom = trainer.EpochsDone;
+        var saved = resumedFrom;
         trainer.Run(epoch =>
         {
+            // Saved before the callback, so a callback that reports "checkpoint saved" (or cancels) sees it on disk.
+            if (store is not null && (epoch.Epoch % Math.Max(1, every) == 0 || epoch.Epoch == trainer.TotalEpochs))
+            {
+                store.Save(trainer.SaveCheckpoint);
+                saved = epoch.Epoch;
+            }
             afterEpoch?.Invoke(epoch);
-            if (path is not null && epoch.Epoch % Math.Max(1, every) == 0)
-                Save(trainer, path);
         }, cancellation);
-        if (path is not null)
-            Save(trainer, path);
+        if (store is not null && saved != trainer.EpochsDone)
+            store.Save(trainer.SaveCheckpoint);
+        return resumedFrom;
     }
 
-    private static void Save(GeneratorTrainer trainer, string path)
-    {
-        Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(path))!);
-        var temporary = path + ".tmp";
-        using (var stream = File.Create(temporary))
-            trainer.SaveCheckpoint(stream);
-        File.Move(temporary, path, overwrite: true);
-    }
+    /// <summary>A file store at <paramref name="path"/>, or none.</summary>
+    public static ICheckpointStore? File(string? path) => path is null ? null : new FileCheckpointStore(path);
 }

@@ -1,3 +1,4 @@
+using Orchestrator.Training.Boltzmann;
 using TorchSharp;
 using static TorchSharp.torch;
 
@@ -8,17 +9,16 @@ namespace Orchestrator.Training.EquivariantFlows;
 /// prior at t = 0 to configurations at t = 1. Training integrates with fixed-step RK4 (backpropagated through the
 /// steps); evaluation with adaptive Dormand–Prince.
 /// </summary>
-public sealed class EquivariantCnf : BoltzmannGenerator
+public sealed class EquivariantCnf : BoltzmannFlow
 {
     private readonly RadialVelocityField _field;
-    private readonly Scalar _half = 0.5.ToScalar();
 
-    public EquivariantCnf(int particles, int dimensions, EcnfOptions options, Generator rng)
-        : base("equivariant_cnf", particles, dimensions)
+    public EquivariantCnf(IParticleSystem system, EcnfOptions options, Generator rng)
+        : base("equivariant_cnf", system)
     {
         options.Validate();
         Options = options;
-        _field = new RadialVelocityField(particles, dimensions, options, float64, rng);
+        _field = new RadialVelocityField(system.ParticleCount, system.Dimensions, options, float64, rng);
         register_module("field", _field);
     }
 
@@ -32,7 +32,7 @@ public sealed class EquivariantCnf : BoltzmannGenerator
         using var scope = NewDisposeScope();
         var (z, integral) = Integrate(x, 1, 0, adaptive);
         // integral = ∫_1^0 div v dt = −log|det ∂x/∂z| = log|det ∂z/∂x|.
-        return (HalfSquaredNorm(z, _half) - integral).MoveToOuterDisposeScope();
+        return (MeanFreeGaussian.UnnormalisedNll(z) - integral).MoveToOuterDisposeScope();
     }
 
     public override (Tensor X, Tensor LogDetJacobian) Generate(Tensor z, bool adaptive) => Integrate(z, 0, 1, adaptive);
@@ -49,11 +49,4 @@ public sealed class EquivariantCnf : BoltzmannGenerator
 
     /// <summary>Accepted Dormand–Prince steps of the last adaptive integration (for cost reports).</summary>
     public int LastAdaptiveSteps { get; private set; }
-
-    protected override void Dispose(bool disposing)
-    {
-        if (disposing)
-            _half.Dispose();
-        base.Dispose(disposing);
-    }
 }

@@ -1,3 +1,4 @@
+using Orchestrator.Training.Boltzmann;
 using static TorchSharp.torch;
 
 namespace Orchestrator.Training.EquivariantFlows;
@@ -8,7 +9,7 @@ public static class GeneratorEvaluation
     public const int DefaultChunk = 500;
 
     /// <summary>Unnormalised NLL per row of x (mean-free, model dtype): [rows].</summary>
-    public static Tensor NegativeLogLikelihoods(BoltzmannGenerator model, Tensor x, bool adaptive = true, int chunk = DefaultChunk)
+    public static Tensor NegativeLogLikelihoods(BoltzmannFlow model, Tensor x, bool adaptive = true, int chunk = DefaultChunk)
     {
         using var _ = no_grad();
         var parts = new List<Tensor>();
@@ -19,21 +20,20 @@ public static class GeneratorEvaluation
         return all;
     }
 
-    /// <summary><paramref name="count"/> samples x = g(z) with log|det ∂x/∂z| per row.</summary>
-    public static (Tensor X, Tensor LogDetJacobian) Sample(BoltzmannGenerator model, long count, Generator rng, bool adaptive = true, int chunk = DefaultChunk)
+    /// <summary><paramref name="count"/> samples x = g(z) with their normalised log density log q(x) = log N(z) − log|det ∂x/∂z|.</summary>
+    public static (Tensor X, Tensor LogQ) Sample(BoltzmannFlow model, long count, Generator rng, bool adaptive = true, int chunk = DefaultChunk)
     {
         using var _ = no_grad();
+        using var scope = NewDisposeScope();
         var xs = new List<Tensor>();
-        var logDets = new List<Tensor>();
+        var logQs = new List<Tensor>();
         for (long start = 0; start < count; start += chunk)
         {
-            using var z = model.SamplePrior(Math.Min(chunk, count - start), rng);
+            var z = model.SamplePrior(Math.Min(chunk, count - start), rng);
             var (x, logDet) = model.Generate(z, adaptive);
             xs.Add(x);
-            logDets.Add(logDet);
+            logQs.Add(MeanFreeGaussian.LogProb(model.System, z) - logDet);
         }
-        var result = (cat(xs, 0), cat(logDets, 0));
-        xs.Concat(logDets).ToList().ForEach(t => t.Dispose());
-        return result;
+        return (cat(xs, 0).MoveToOuterDisposeScope(), cat(logQs, 0).MoveToOuterDisposeScope());
     }
 }

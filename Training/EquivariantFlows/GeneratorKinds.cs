@@ -12,10 +12,10 @@ public static class GeneratorKinds
     public static IReadOnlyList<string> Names { get; } = [Equivariant, RealNvp];
 
     /// <summary>A freshly initialised generator for the system, its initialisation drawn from <paramref name="rng"/>.</summary>
-    public static BoltzmannGenerator Create(string kind, IParticleSystem system, GeneratorArchitecture architecture, Generator rng) => kind switch
+    public static BoltzmannFlow Create(string kind, IParticleSystem system, GeneratorArchitecture architecture, Generator rng) => kind switch
     {
-        Equivariant => new EquivariantCnf(system.ParticleCount, system.Dimensions, architecture.Ecnf, rng),
-        RealNvp => new RealNvpGenerator(system.ParticleCount, system.Dimensions, architecture.Couplings, architecture.Hidden, rng),
+        Equivariant => new EquivariantCnf(system, architecture.Ecnf, rng),
+        RealNvp => new RealNvpGenerator(system, architecture.Couplings, architecture.Hidden, rng),
         _ => throw new ArgumentException($"Unknown generator '{kind}'; known: {string.Join(", ", Names)}."),
     };
 }

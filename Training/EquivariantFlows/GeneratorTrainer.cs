@@ -7,7 +7,7 @@ using static TorchSharp.torch;
 namespace Orchestrator.Training.EquivariantFlows;
 
 /// <summary>
-/// Trains a <see cref="BoltzmannGenerator"/>: per batch λ·NLL(data) + (1 − λ)·KL with KL = mean over prior samples of
+/// Trains a <see cref="BoltzmannFlow"/>: per batch λ·NLL(data) + (1 − λ)·KL with KL = mean over prior samples of
 /// U(g(z)) − log|det ∂g/∂z| (both unnormalised; the constants do not move the gradient). All randomness after
 /// construction (shuffling, prior samples) comes from one generator saved in the checkpoint, so a resumed run
 /// continues exactly as an uninterrupted one. Not thread-safe; run it on one dedicated thread.
@@ -17,7 +17,7 @@ public sealed class GeneratorTrainer : IDisposable
     private const string Magic = "BG-CKPT";
     private const int Version = 1;
 
-    private readonly BoltzmannGenerator _model;
+    private readonly BoltzmannFlow _model;
     private readonly IParticleSystem _system;
     private readonly Tensor _data;
     private readonly GeneratorTrainingOptions _options;
@@ -27,7 +27,7 @@ public sealed class GeneratorTrainer : IDisposable
     private int _consecutiveNonFinite;
 
     /// <param name="data">Mean-free training configurations [n, N·D] in the model's dtype.</param>
-    public GeneratorTrainer(BoltzmannGenerator model, IParticleSystem system, Tensor data, GeneratorTrainingOptions options, Generator rng)
+    public GeneratorTrainer(BoltzmannFlow model, IParticleSystem system, Tensor data, GeneratorTrainingOptions options, Generator rng)
     {
         options.Validate();
         (_model, _system, _data, _options, _rng) = (model, system, data, options, rng);
@@ -35,6 +35,8 @@ public sealed class GeneratorTrainer : IDisposable
     }
 
     public int EpochsDone => _history.Count;
+
+    public int TotalEpochs => _options.TotalEpochs;
 
     public IReadOnlyList<GeneratorEpoch> History => _history;
 

@@ -1,3 +1,4 @@
+using Orchestrator.Training.Boltzmann;
 using TorchSharp;
 using static TorchSharp.torch;
 
@@ -8,15 +9,15 @@ namespace Orchestrator.Training.EquivariantFlows;
 /// mean-free subspace (<see cref="MeanFreeBasis"/>), prior N(0, I). Translation-invariant by construction, but
 /// neither rotation- nor permutation-equivariant.
 /// </summary>
-public sealed class RealNvpGenerator : BoltzmannGenerator
+public sealed class RealNvpGenerator : BoltzmannFlow
 {
     private readonly TorchSharp.Modules.ModuleList<AffineCoupling> _couplings;
     private readonly Tensor _basis;
-    private readonly Scalar _half = 0.5.ToScalar();
 
-    public RealNvpGenerator(int particles, int dimensions, int couplings, int hidden, Generator rng)
-        : base("realnvp_generator", particles, dimensions)
+    public RealNvpGenerator(IParticleSystem system, int couplings, int hidden, Generator rng)
+        : base("realnvp_generator", system)
     {
+        var (particles, dimensions) = (system.ParticleCount, system.Dimensions);
         if (couplings < 1 || hidden < 1)
             throw new ArgumentException("RealNVP needs at least one coupling and one hidden unit.");
         var subspace = (particles - 1) * dimensions;
@@ -38,7 +39,7 @@ public sealed class RealNvpGenerator : BoltzmannGenerator
             y = next;
             logDet = logDet + term;
         }
-        return (HalfSquaredNorm(y, _half) - logDet).MoveToOuterDisposeScope();
+        return (MeanFreeGaussian.UnnormalisedNll(y) - logDet).MoveToOuterDisposeScope();
     }
 
     public override (Tensor X, Tensor LogDetJacobian) Generate(Tensor z, bool adaptive)
@@ -54,12 +55,5 @@ public sealed class RealNvpGenerator : BoltzmannGenerator
             logDet = logDet + term;
         }
         return (y.matmul(_basis.t()).MoveToOuterDisposeScope(), logDet.MoveToOuterDisposeScope());
-    }
-
-    protected override void Dispose(bool disposing)
-    {
-        if (disposing)
-            _half.Dispose();
-        base.Dispose(disposing);
     }
 }

@@ -56,6 +56,10 @@ public sealed class FlowTrainer : IDisposable
         while (EpochsDone < _options.Epochs)
         {
             var (trainLoss, stepSeconds) = RunEpoch(cancellation);
+            // The consecutive-batch guard needs MaxConsecutiveNonFinite batches: a short run could end without tripping it.
+            if (double.IsNaN(trainLoss))
+                throw new TrainingFailedException(
+                    $"Every batch of epoch {EpochsDone + 1} had a non-finite loss or gradient; try a larger β or a smaller learning rate.");
             EpochsDone++;
             var (valNll, valReconstruction) = Validate();
             var progress = new EpochProgress(EpochsDone, _options.Epochs, trainLoss, valNll, valReconstruction,

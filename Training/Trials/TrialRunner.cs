@@ -106,7 +106,21 @@ public static class TrialRunner
             -ExactLikelihood.EncoderLogProb(flow, valTheta, valX).mean().ToDouble() + thetaScale.LogScale,
             ExactLikelihood.Reconstruction(flow, valTheta, valX).mean().ToDouble(),
             trainer.SkippedBatches, data.Dropped, simulationSeconds, trainingSeconds, trainingSeconds / steps, trainer.History.ToList());
+        // A diverged model must fail with its reason, never be scored: its samples would make any C2ST meaningless.
+        if (!double.IsFinite(summary.ValidationNll))
+            throw new TrainingFailedException(
+                $"The validation NLL is {summary.ValidationNll} (the model diverged); try a larger β or a smaller learning rate.");
         return new TrainedTrial(config, task, flow, thetaScale, xScale, device, summary);
+    }
+
+    /// <summary>Below this fraction of in-support posterior samples a model is judged diverged (the trial fails).</summary>
+    public const double MinAcceptance = 0.01;
+
+    private static double LargestMagnitude(Tensor samples)
+    {
+        using var scope = NewDisposeScope();
+        var finite = samples[isfinite(samples).all(1)];
+        return finite.shape[0] == 0 ? double.NaN : finite.abs().max().ToDouble();
     }
 
     /// <summary>Samples each observation's posterior and scores it by C2ST against the reference samples.</summary>
@@ -129,6 +143,10 @@ public static class TrialRunner
             var (samples, acceptance) = PosteriorSampler.Sample(trained.Flow, trained.Task, SbiReferenceData.Observation(config.Task, number),
                 trained.ThetaScale, trained.XScale, config.PosteriorSamples, trained.Device, rng);
             samplingSeconds += clock.Elapsed.TotalSeconds;
+            if (acceptance < MinAcceptance)
+                throw new TrainingFailedException(
+                    $"Only {acceptance:P1} of the posterior samples of observation {number} lie inside the prior's support " +
+                    $"(largest |θ| {LargestMagnitude(samples):G3}): the model diverged, its C2ST would be meaningless.");
             clock.Restart();
             // Equal class sizes, as sbibm: with fewer posterior samples, compare against as many reference samples.
             var reference = SbiReferenceData.ReferencePosterior(config.Task, number);

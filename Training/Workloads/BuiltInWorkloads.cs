@@ -1,3 +1,4 @@
+using Orchestrator.Training.Workloads.EcnfBg;
 using Orchestrator.Training.Workloads.FffBg;
 using Orchestrator.Training.Workloads.FffSbi;
 using Orchestrator.Workloads;
@@ -10,6 +11,7 @@ public static class BuiltInWorkloads
     public static IReadOnlyList<IWorkload> All { get; } =
     [
         new FffSbiWorkload(),
+        new EcnfBgWorkload(),
         new FffBgWorkload(),
     ];
 

@@ -8,7 +8,9 @@ namespace Orchestrator.Training.EquivariantFlows.Experiments;
 /// <summary>
 /// Cost of both generators on DW4 after a short ML training (the CNF's adaptive step count depends on the trained
 /// field): milliseconds per sample and per NLL evaluation with fixed-step RK4 and with adaptive Dormand–Prince, the
-/// accepted DP steps, and how far the RK4 NLL is from the DP one.
+/// accepted DP steps, and how far the RK4 NLL is from the DP one. With <see cref="Options.IncludeFff"/>, the E(n)-FFF
+/// Boltzmann generator of the same system at the FFF paper's size (untrained: its cost does not depend on the weights)
+/// is timed beside them: raw generation (one decoder pass) and the exact NLL (N·D reverse passes).
 /// </summary>
 public static class CostExperiment
 {
@@ -26,7 +28,12 @@ public static class CostExperiment
         public IReadOnlyList<string> Models { get; init; } = GeneratorKinds.Names;
 
         public ulong Seed { get; init; } = 1;
+
+        /// <summary>Also time the E(n)-FFF generator (spec §4 size for DW4: 20 blocks, hidden 64).</summary>
+        public bool IncludeFff { get; init; } = true;
     }
+
+    public const string Fff = "fff";
 
     /// <summary>Wall and CPU milliseconds per configuration (CPU time is the fairer number on a shared machine).</summary>
     public sealed record Timing(double WallMs, double CpuMs)
@@ -61,17 +68,14 @@ public static class CostExperiment
             }
             Timing Time(string name, Func<(Tensor, Tensor)> run)
             {
-                var process = Process.GetCurrentProcess();
-                var cpu = process.TotalProcessorTime;
-                var clock = Stopwatch.StartNew();
-                var (a, b) = run();
-                var wall = clock.Elapsed.TotalMilliseconds / options.Count;
-                process.Refresh();
-                var cpuMs = (process.TotalProcessorTime - cpu).TotalMilliseconds / options.Count;
-                a.Dispose();
-                b.Dispose();
+                var timing = Measure(() =>
+                {
+                    var (a, b) = run();
+                    a.Dispose();
+                    b.Dispose();
+                }, options.Count);
                 steps[name] = (model as EquivariantCnf)?.LastAdaptiveSteps ?? double.NaN;
-                return new Timing(wall, cpuMs);
+                return timing;
             }
             Tensor nllRk4 = null!, nllAdaptive = null!;
             var sampleRk4 = Time("sample-rk4", () => model.Generate(z, adaptive: false));
@@ -84,6 +88,34 @@ public static class CostExperiment
             rows.Add(new Row(kind, model.ParameterCount, sampleRk4, sampleAdaptive, nllMsRk4, nllMsAdaptive, steps["sample"], steps["nll"], difference));
             log?.Invoke($"{kind}: sample {sampleRk4} | {sampleAdaptive} ms, NLL {nllMsRk4} | {nllMsAdaptive} ms (RK4 | DP; wall / CPU)");
         }
+        if (options.IncludeFff)
+            rows.Add(TimeFff(system, test, options, log));
         return rows;
+    }
+
+    private static Row TimeFff(IParticleSystem system, Tensor test, Options options, Action<string>? log)
+    {
+        var paper = BoltzmannConfig.Paper(system.Name);
+        using var rng = new Generator(options.Seed);
+        using var generator = new BoltzmannGenerator(system, paper.Blocks, paper.Hidden);
+        using var x = test.to(ScalarType.Float32);
+        generator.Sample(8, rng).Dispose();
+        generator.UnnormalisedNll(x[..8]).Dispose();
+        var sample = Measure(() => generator.Sample(options.Count, rng).Dispose(), options.Count);
+        var nll = Measure(() => generator.UnnormalisedNll(x).Dispose(), options.Count);
+        var none = new Timing(double.NaN, double.NaN);
+        log?.Invoke($"{Fff}: sample {sample} ms, NLL {nll} ms (wall / CPU)");
+        return new Row(Fff, generator.Flow.parameters().Sum(p => p.numel()), sample, none, nll, none, double.NaN, double.NaN, double.NaN);
+    }
+
+    private static Timing Measure(Action run, int count)
+    {
+        var process = Process.GetCurrentProcess();
+        var cpu = process.TotalProcessorTime;
+        var clock = Stopwatch.StartNew();
+        run();
+        var wall = clock.Elapsed.TotalMilliseconds / count;
+        process.Refresh();
+        return new Timing(wall, (process.TotalProcessorTime - cpu).TotalMilliseconds / count);
     }
 }

@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using TorchSharp;
 using Orchestrator.Training.Boltzmann;
 using static TorchSharp.torch;
@@ -69,15 +68,9 @@ public static class DiscoveryExperiment
         var signatures = new Dictionary<string, double[][]>();
         foreach (var kind in options.Models)
         {
-            using var modelRng = new Generator(options.Seed);
-            using var model = GeneratorKinds.Create(kind, system, options.Architecture, modelRng);
-            using var trainer = new GeneratorTrainer(model, system, train, options.Training, modelRng);
-            var clock = Stopwatch.StartNew();
-            var checkpoint = options.CheckpointFolder is null ? null : Path.Combine(options.CheckpointFolder, $"discovery-{kind}.ckpt");
-            CheckpointedTraining.Run(trainer, checkpoint, every: 1,
-                e => log?.Invoke($"{kind} epoch {e.Epoch}/{options.Training.TotalEpochs} λ {e.Lambda:F2} NLL {e.Nll:F3} KL {e.Kl:F3} ({e.Seconds:F1} s)"));
-            var seconds = clock.Elapsed.TotalSeconds;
-            var (samples, _) = GeneratorEvaluation.Sample(model, options.Samples, modelRng);
+            using var trained = TrainedGenerator.Train(kind, system, train, options.Training, options.Architecture, options.Seed,
+                options.CheckpointFolder, "discovery", log);
+            var (samples, _) = GeneratorEvaluation.Sample(trained.Model, options.Samples, trained.Rng);
             using (samples)
             {
                 var (found, converged, sampleSignatures) = Classify(system, samples, options);
@@ -85,7 +78,7 @@ public static class DiscoveryExperiment
                 var trainingSignature = reference.Signatures[trainingState];
                 var trainingIndex = found.Find(trainingSignature);
                 var share = trainingIndex < 0 ? 0 : (double)found.Counts[trainingIndex] / Math.Max(1, converged);
-                rows.Add(new Row(kind, found.Count, inReference, found.Count - inReference, share, converged, seconds, found.Counts.ToList()));
+                rows.Add(new Row(kind, found.Count, inReference, found.Count - inReference, share, converged, trained.Seconds, found.Counts.ToList()));
                 signatures[kind] = sampleSignatures;
                 log?.Invoke($"{kind}: {found.Count} distinct states, {inReference} of the {reference.Count} reference states");
             }

@@ -1,0 +1,163 @@
+using System.Diagnostics;
+using Microsoft.Extensions.Logging;
+using Orchestrator.Contracts.Storage;
+using Orchestrator.Contracts.Sweeps;
+using Orchestrator.Protocol;
+using Orchestrator.Contracts.Trials;
+using Orchestrator.Contracts.Workers;
+using Orchestrator.Grains.Hosting;
+using Orchestrator.Grains.Sweeps;
+using Orchestrator.Grains.Telemetry;
+
+namespace Orchestrator.Grains.Workers;
+
+/// <summary>
+/// One device slot of this silo ("{silo}/cpu{n}"): a loop that leases work from the scheduler while idle and runs each
+/// item in the slot's long-lived trial-host child process (<see cref="WorkItemRun"/>), so a native abort costs one
+/// attempt of one trial, never the silo. It is a silo service, not a grain, on purpose: when a silo dies, Orleans
+/// deactivates the grains whose directory entries that silo held — a worker grain would be deactivated with its trial
+/// host and never leased again (the stall of a two-silo Redis cluster after <c>kill -9</c>). The slot lives exactly as
+/// long as its silo; <see cref="WorkerGrain"/> only exposes it.
+/// </summary>
+public sealed partial class WorkerSlot(
+    string id, OrchestratorOptions options, IGrainFactory grains, IResultStore store, OrchestratorMetrics metrics, ILogger logger) : IAsyncDisposable
+{
+    private static readonly TimeSpan IdlePoll = TimeSpan.FromSeconds(1);
+    private readonly CancellationTokenSource _stop = new();
+    private readonly object _gate = new();
+    private TrialProcess? _process;
+    private Task? _loop;
+    private WorkItem? _item;
+    private int _itemsDone;
+    private int _restarts;
+    private volatile bool _busy;
+    private IDisposable? _gauge;
+
+    public string Id => id;
+
+    /// <summary>The device the slot's trials run on: "cpu" or "cuda:{n}" for "{silo}/gpu{n}".</summary>
+    public string Device => WorkerSlots.DeviceOf(id);
+
+    private string DeviceKind => Device.Split(':')[0];
+
+    public WorkerStatus Status => new(id, _loop is { IsCompleted: false }, _item?.Sweep, _item?.Trial.ConfigHash, _itemsDone, _restarts);
+
+    /// <summary>Starts the lease loop (idempotent).</summary>
+    public void Start()
+    {
+        lock (_gate)
+        {
+            if (_loop is not null || _stop.IsCancellationRequested)
+                return;
+            _gauge = metrics.TrackWorker(id, () => new WorkerGauge(DeviceKind, _busy));
+            _loop = Task.Run(() => LoopAsync(_stop.Token));
+        }
+        LogStarted(id);
+    }
+
+    /// <summary>Stops at a checkpoint: the running item is cancelled (the host saves its checkpoint) and requeued.</summary>
+    public async Task StopAsync()
+    {
+        await _stop.CancelAsync();
+        if (_loop is { } loop)
+            await loop;
+        _gauge?.Dispose();
+        if (_process is not null)
+            await _process.ShutdownAsync();
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await StopAsync();
+        if (_process is not null)
+            await _process.DisposeAsync();
+    }
+
+    private async Task LoopAsync(CancellationToken stop)
+    {
+        var scheduler = grains.GetGrain<ISchedulerGrain>(SchedulerKey.Default);
+        while (!stop.IsCancellationRequested)
+        {
+            try
+            {
+                var item = await scheduler.LeaseAsync(id, Device);
+                if (item is null)
+                {
+                    await Task.Delay(IdlePoll, stop);
+                    continue;
+                }
+                _item = item;
+                await RunAsync(item, stop);
+            }
+            catch (OperationCanceledException) when (stop.IsCancellationRequested)
+            {
+                return;
+            }
+            catch (Exception e) when (e is not OutOfMemoryException)
+            {
+                // The scheduler or a sweep is unreachable (a silo just died, storage is down): try again shortly.
+                LogLoopError(e, id);
+                await Task.Delay(IdlePoll, CancellationToken.None);
+            }
+            finally
+            {
+                _item = null;
+            }
+        }
+    }
+
+    private async Task RunAsync(WorkItem item, CancellationToken stop)
+    {
+        // The attempt's span hangs below the sweep's (its traceparent came with the lease); the trial host continues it.
+        ActivityContext.TryParse(item.TraceParent, null, out var parent);
+        using var activity = OrchestratorTelemetry.Source.StartActivity(OrchestratorTelemetry.Spans.TrialAttempt, ActivityKind.Consumer, parent);
+        TrialSpanTags.Tag(activity, item.Sweep, item.Trial, item.Workload, item.Attempt);
+        activity?.SetTag(OrchestratorTelemetry.Attributes.Kind, item.Kind == WorkKind.Train ? "train" : "evaluate");
+        activity?.SetTag(OrchestratorTelemetry.Attributes.Shard, item.Shard);
+        activity?.SetTag(OrchestratorTelemetry.Attributes.Device, item.Device);
+        activity?.SetTag(OrchestratorTelemetry.Attributes.Silo, options.SiloName);
+        activity?.SetTag(OrchestratorTelemetry.Attributes.Worker, id);
+        var clock = Stopwatch.StartNew();
+        var outcome = "failed";
+        _busy = true;
+        _process ??= new TrialProcess(TrialHostLaunch.Options(options) with { StderrLine = line => LogHostOutput(id, line) });
+        var generation = _process.Generation;
+        var retry = new OutageRetry(options.StorageOutageWindow, (e, delay) => LogRetry(id, e.GetType().Name, FirstLine(e.Message), delay.TotalSeconds));
+        var run = new WorkItemRun(item, _process, grains.GetGrain<ISweepGrain>(item.Sweep), store,
+            new WorkItemRunOptions(Path.Combine(options.WorkPath, id.Replace('/', '_')), options.ThreadsPerTrial, retry,
+                options.HostCancelGrace, e => LogTransient(id, e.GetType().Name, FirstLine(e.Message)), metrics));
+        try
+        {
+            outcome = await run.ExecuteAsync(stop);
+        }
+        finally
+        {
+            _busy = false;
+            if (generation > 0 && _process.Generation != generation)
+            {
+                _restarts++;
+                metrics.TrialHostRestarted(DeviceKind);
+            }
+            _itemsDone++;
+            activity?.SetTag(OrchestratorTelemetry.Attributes.Outcome, outcome);
+            metrics.AttemptEnded(item.Workload, item.Kind, outcome, clock.Elapsed.TotalSeconds);
+        }
+    }
+
+    private static string FirstLine(string message) => message.Split('\n', 2)[0].TrimEnd();
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Worker {Worker} started")]
+    private partial void LogStarted(string worker);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Worker {Worker} trial host: {Line}")]
+    private partial void LogHostOutput(string worker, string line);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Worker {Worker}: lease loop error (retrying)")]
+    private partial void LogLoopError(Exception exception, string worker);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Worker {Worker}: {Error}: {Message}; retrying in {Seconds:F1} s")]
+    private partial void LogRetry(string worker, string error, string message, double seconds);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Worker {Worker}: {Error}: {Message}")]
+    private partial void LogTransient(string worker, string error, string message);
+}
