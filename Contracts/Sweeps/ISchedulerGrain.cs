@@ -17,6 +17,9 @@ public interface ISchedulerGrain : IGrainWithStringKey
     /// <summary>Every sweep ever registered (for listings).</summary>
     [AlwaysInterleave, Alias("all-sweeps")] Task<IReadOnlyList<string>> ListAllAsync();
 
+    /// <summary>True when a worker slot of that device kind ("cpu", "cuda") ever asked this cluster for work.</summary>
+    [AlwaysInterleave, Alias("has-workers-of")] Task<bool> HasWorkersOfAsync(string deviceKind);
+
     /// <summary>
     /// The next item of any active sweep (round-robin over sweeps), or null when none has work. Interleaves with
     /// registration: a sweep activated by this call may register or unregister itself meanwhile.

@@ -33,8 +33,17 @@ public sealed class SchedulerGrain([PersistentState("scheduler", GrainStorageNam
 
     public Task<IReadOnlyList<string>> ListAllAsync() => Task.FromResult<IReadOnlyList<string>>([.. state.State.All]);
 
+    public Task<bool> HasWorkersOfAsync(string deviceKind) => Task.FromResult(state.State.DeviceKinds.Contains(deviceKind));
+
     public async Task<WorkItem?> LeaseAsync(string workerId, string device)
     {
+        var kind = device.Split(':')[0];
+        if (!state.State.DeviceKinds.Contains(kind))
+        {
+            // Remembered (persisted) so that a sweep asking for a device kind no slot has is refused at submit.
+            state.State.DeviceKinds.Add(kind);
+            await state.WriteStateAsync();
+        }
         var sweeps = state.State.Sweeps.ToArray(); // the list may change while this call awaits
         for (var i = 0; i < sweeps.Length; i++)
         {
@@ -57,4 +66,6 @@ public sealed class SchedulerState
     [Id(0)] public List<string> Sweeps { get; set; } = [];
     /// <summary>Every sweep ever registered.</summary>
     [Id(1)] public List<string> All { get; set; } = [];
+    /// <summary>Device kinds ("cpu", "cuda") of the worker slots that ever asked for work.</summary>
+    [Id(2)] public List<string> DeviceKinds { get; set; } = [];
 }

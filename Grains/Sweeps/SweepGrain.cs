@@ -69,6 +69,9 @@ public sealed partial class SweepGrain(
         using var activity = OrchestratorTelemetry.Source.StartActivity(OrchestratorTelemetry.Spans.Sweep);
         activity?.SetTag(OrchestratorTelemetry.Attributes.Sweep, Name);
         activity?.SetTag(OrchestratorTelemetry.Attributes.Workload, spec.Workload);
+        var device = spec.Resources.Device.ToString().ToLowerInvariant();
+        if (device != "cpu" && !await GrainFactory.GetGrain<ISchedulerGrain>(SchedulerKey.Default).HasWorkersOfAsync(device))
+            throw new ArgumentException($"resources.device is {device}, but no silo of this cluster has a {device} worker slot (Orchestrator:CudaSlots); submit with device: cpu or start a silo with a GPU.");
         var expansion = SweepExpander.Expand(spec, workloads);
         activity?.SetTag(OrchestratorTelemetry.Attributes.Trials, expansion.Trials.Count);
         await store.PutSpecAsync(Name, System.Text.Encoding.UTF8.GetBytes(spec.ToCanonicalJson()));
