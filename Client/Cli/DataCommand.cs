@@ -65,9 +65,10 @@ public static class DataCommand
         var seed = new Option<ulong>("--seed") { Description = "seed (use different seeds for different splits)", DefaultValueFactory = _ => 1 };
         var folder = new Option<string?>("--folder") { Description = "output folder (default: data/boltzmann)" };
         var threads = new Option<int>("--threads") { Description = "intra-op threads", DefaultValueFactory = _ => 1 };
+        var start = new Option<string?>("--start") { Description = "start one chain at each row of this .npy instead of the compact lattice" };
         var command = new Command("generate", "Sample a split with vectorised Metropolis MCMC, write it as .npy (mean-free, float32) and check it.")
         {
-            system, split, count, chains, burnIn, thin, seed, folder, threads,
+            system, split, count, chains, burnIn, thin, seed, folder, threads, start,
         };
         command.SetAction(parse => ConsoleErrors.Run(() =>
         {
@@ -78,7 +79,8 @@ public static class DataCommand
                 Chains = parse.GetValue(chains), BurnIn = parse.GetValue(burnIn), Thin = parse.GetValue(thin), Seed = parse.GetValue(seed),
             };
             var path = BoltzmannData.PathOf(particles, parse.GetValue(split)!, parse.GetValue(folder) ?? BoltzmannData.Root());
-            var (samples, run) = MetropolisSampler.Sample(particles, parse.GetValue(count), options, Console.WriteLine);
+            using var initial = parse.GetValue(start) is { } startFile ? NpyFile.Read(startFile) : null;
+            var (samples, run) = MetropolisSampler.Sample(particles, parse.GetValue(count), options, Console.WriteLine, initial);
             using (samples)
             {
                 NpyFile.Write(path, samples);

@@ -36,6 +36,19 @@ public sealed class MetropolisSamplerTests
     }
 
     [Fact]
+    public void Chains_started_from_data_run_one_per_row_and_stay_at_the_data_energy()
+    {
+        using var scope = NewDisposeScope();
+        var system = new DoubleWell4();
+        var start = BoltzmannData.Load(system, "test", limit: 2_000) + 5.0; // off-centre: the sampler re-centres
+        var (samples, run) = MetropolisSampler.Sample(system, 2_000, Short with { BurnIn = 200 }, start: start);
+        Assert.Equal(new long[] { 2_000, 8 }, samples.shape);
+        Assert.Equal(200 + 10, run.Steps);
+        Assert.True(ParticleGeometry.CentreOfMass(samples, 4, 2).abs().max().ToDouble() < 1e-5);
+        Assert.Equal(-22.50, DatasetStatistics.Of(system, samples).EnergyMean, 0.3);
+    }
+
+    [Fact]
     public void Shipped_test_splits_pass_the_check_and_a_stretched_copy_fails()
     {
         using var scope = NewDisposeScope();

@@ -14,14 +14,21 @@ public static class MetropolisSampler
     /// <summary>What a run did: the frozen step size, its acceptance rate while sampling, and the cost.</summary>
     public sealed record Run(double StepSize, double AcceptanceRate, long Steps, double Seconds);
 
-    /// <summary><paramref name="count"/> mean-free float32 samples [count, N·D] and the run's record.</summary>
-    public static (Tensor Samples, Run Run) Sample(IParticleSystem system, long count, MetropolisOptions options, Action<string>? log = null)
+    /// <summary>
+    /// <paramref name="count"/> mean-free float32 samples [count, N·D] and the run's record. The chains start on a compact
+    /// lattice, or at the rows of <paramref name="start"/> (one chain per row; options.Chains is then ignored).
+    /// </summary>
+    public static (Tensor Samples, Run Run) Sample(IParticleSystem system, long count, MetropolisOptions options, Action<string>? log = null,
+        Tensor? start = null)
     {
         options.Validate();
         var clock = Stopwatch.StartNew();
         using var rng = new Generator(options.Seed);
         using var scope = NewDisposeScope();
-        var x = CompactStart(system, options.Chains, rng);
+        var x = start is null
+            ? CompactStart(system, options.Chains, rng)
+            : ParticleGeometry.RemoveMean(start.to(ScalarType.Float64), system.ParticleCount, system.Dimensions);
+        var chains = (int)x.shape[0];
         var energy = system.Energy(x);
         var stepSize = options.InitialStepSize;
         long accepted = 0;
@@ -30,14 +37,14 @@ public static class MetropolisSampler
             accepted = 0;
             for (var i = 0; i < options.TuneEvery; i++)
                 accepted += Step(system, ref x, ref energy, stepSize, rng);
-            var rate = accepted / (double)(options.TuneEvery * options.Chains);
+            var rate = accepted / (double)(options.TuneEvery * chains);
             // Multiplicative tuning towards the middle of the target band; frozen after burn-in.
             if (rate < options.TargetLow || rate > options.TargetHigh)
                 stepSize *= Math.Exp(Math.Clamp(rate - 0.5 * (options.TargetLow + options.TargetHigh), -0.5, 0.5) * 2);
             if (window % 50 == 0)
                 log?.Invoke($"burn-in {(window + 1) * options.TuneEvery}/{options.BurnIn}: acceptance {rate:F3}, step size {stepSize:G4}, mean U {energy.mean().ToDouble():F3}");
         }
-        var rounds = (count + options.Chains - 1) / options.Chains;
+        var rounds = (count + chains - 1) / chains;
         var kept = new List<Tensor>();
         accepted = 0;
         for (long round = 0; round < rounds; round++)
@@ -47,10 +54,10 @@ public static class MetropolisSampler
             kept.Add(x.to(ScalarType.Float32));
         }
         var steps = rounds * options.Thin;
-        var acceptance = accepted / (double)(steps * options.Chains);
+        var acceptance = accepted / (double)(steps * chains);
         // Chain-major order: consecutive rows come from different chains.
         var samples = stack(kept, 0).reshape(-1, x.shape[1])[..(int)count];
-        log?.Invoke($"sampled {count} states: {steps} steps × {options.Chains} chains, acceptance {acceptance:F3}, step size {stepSize:G4}");
+        log?.Invoke($"sampled {count} states: {steps} steps × {chains} chains, acceptance {acceptance:F3}, step size {stepSize:G4}");
         return (samples.MoveToOuterDisposeScope(), new Run(stepSize, acceptance, options.BurnIn + steps, clock.Elapsed.TotalSeconds));
     }
 

@@ -91,7 +91,8 @@ public static class TrainerCheckpoint
         return history;
     }
 
-    private static void WriteFloats(BinaryWriter writer, Tensor t)
+    /// <summary>A tensor as float32 values with its shape (also used by other trainers' checkpoints).</summary>
+    internal static void WriteFloats(BinaryWriter writer, Tensor t)
     {
         writer.Write(t.shape.Length);
         foreach (var d in t.shape)
@@ -101,7 +102,7 @@ public static class TrainerCheckpoint
             writer.Write(v);
     }
 
-    private static Tensor ReadFloats(BinaryReader reader)
+    internal static Tensor ReadFloats(BinaryReader reader)
     {
         var shape = new long[reader.ReadInt32()];
         for (var i = 0; i < shape.Length; i++)

@@ -1,6 +1,7 @@
 using Orchestrator.Training.Workloads.EcnfBg;
 using Orchestrator.Training.Workloads.FffBg;
 using Orchestrator.Training.Workloads.FffSbi;
+using Orchestrator.Training.Workloads.SmoothFlow;
 using Orchestrator.Workloads;
 
 namespace Orchestrator.Training.Workloads;
@@ -13,6 +14,7 @@ public static class BuiltInWorkloads
         new FffSbiWorkload(),
         new EcnfBgWorkload(),
         new FffBgWorkload(),
+        new SmoothFlowWorkload(),
     ];
 
     /// <summary>Their descriptors, for spec validation and expansion.</summary>

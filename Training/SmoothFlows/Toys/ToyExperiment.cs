@@ -16,10 +16,16 @@ public sealed record ToyExperimentConfig(
     ToyDataOptions? Data = null,
     NveOptions? Nve = null)
 {
+    public int RampPower { get; init; } = 1;
+
+    public bool FixedCircleWidths { get; init; }
+
+    public InversionOptions Inversion { get; init; } = new();
+
     public ToyTrainingOptions TrainingOptions => Training ?? new ToyTrainingOptions();
 
     public CouplingFlowOptions FlowOptions => new(Dimensions: 2, Circular: Periodic, Kind: Kind, Components: Components,
-        Couplings: Couplings, HiddenWidth: HiddenWidth);
+        Couplings: Couplings, HiddenWidth: HiddenWidth, RampPower: RampPower, FixedCircleWidths: FixedCircleWidths) { Inversion = Inversion };
 }
 
 /// <summary>Everything a toy run measures.</summary>
@@ -39,9 +45,7 @@ public static class ToyExperiment
             var (flow, seconds) = Train(config, data, energy, report, cancellation);
             using (flow)
             {
-                flow.to(float64);
-                var metrics = ToyMetricsEvaluator.Evaluate(flow, data);
-                var nve = config.Nve is null ? null : NveDynamics.Run(flow, data.HeldOut, config.Nve, new Generator((ulong)config.Seed + 17));
+                var (metrics, nve) = Measure(config, flow, data);
                 return new ToyExperimentResult(config, metrics, nve, seconds, withFields ? ToyFields.OfFlow(flow) : null);
             }
         }
@@ -52,6 +56,15 @@ public static class ToyExperiment
         }
     }
 
+    /// <summary>The metrics and (when configured) the NVE drift of a trained flow, in float64 (the flow is converted).</summary>
+    public static (ToyMetrics Metrics, NveResult? Nve) Measure(ToyExperimentConfig config, CouplingFlow flow, ToyData data)
+    {
+        flow.to(float64);
+        var metrics = ToyMetricsEvaluator.Evaluate(flow, data);
+        var nve = config.Nve is null ? null : NveDynamics.Run(flow, data.HeldOut, config.Nve, new Generator((ulong)config.Seed + 17));
+        return (metrics, nve);
+    }
+
     /// <summary>A freshly seeded flow trained on the data (float32).</summary>
     public static (CouplingFlow Flow, double Seconds) Train(ToyExperimentConfig config, ToyData data, RingEnergy energy,
         Action<int, LossTerms>? report = null, CancellationToken cancellation = default)
@@ -59,7 +72,8 @@ public static class ToyExperiment
         manual_seed(config.Seed);
         var flow = new CouplingFlow(config.FlowOptions);
         var clock = Stopwatch.StartNew();
-        ToyTraining.Train(flow, data, energy, config.TrainingOptions, new Generator((ulong)config.Seed), report, cancellation: cancellation);
+        using var trainer = new ToyTrainer(flow, data, energy, config.TrainingOptions, new Generator((ulong)config.Seed));
+        trainer.Run(config.TrainingOptions.Iterations, report, cancellation: cancellation);
         return (flow, clock.Elapsed.TotalSeconds);
     }
 }

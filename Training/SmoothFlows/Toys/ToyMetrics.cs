@@ -22,7 +22,7 @@ public static class ToyMetricsEvaluator
         return stack([linspace(0.02, 0.98, points, dtype: dtype), linspace(0.3, 0.7, points, dtype: dtype)], 1);
     }
 
-    public static ToyMetrics Evaluate(CouplingFlow flow, ToyData data, int linePoints = 20001, int roundTripSamples = 5000)
+    public static ToyMetrics Evaluate(CouplingFlow flow, ToyData data, int linePoints = 20001, int roundTripSamples = 2000)
     {
         using var scope = NewDisposeScope();
         var dtype = flow.parameters().First().dtype;
