@@ -4,8 +4,6 @@ using Orchestrator.Training.Output;
 using Orchestrator.Training.Sbi;
 using Orchestrator.Training.Trials;
 using Orchestrator.Workloads;
-using TrainingEpoch = Orchestrator.Training.Trials.TrialProgress.Epoch;
-using TrainingResumed = Orchestrator.Training.Trials.TrialProgress.Resumed;
 
 namespace Orchestrator.Training.Workloads.FffSbi;
 
@@ -31,11 +29,11 @@ public sealed class FffSbiWorkload : IWorkload
         {
             switch (progress)
             {
-                case TrainingResumed r:
+                case TrialProgress.Resumed r:
                     resumedFrom = r.EpochsDone;
                     events(new Resumed(request.RequestId, r.EpochsDone));
                     break;
-                case TrainingEpoch { Progress: var p }:
+                case TrialProgress.Epoch { Progress: var p }:
                     events(new Epoch(request.RequestId, p.Epoch, p.Epochs, p.TrainLoss, p.ValidationNll, p.ValidationReconstruction,
                         p.LearningRate, p.StepSeconds, p.SkippedBatches));
                     if (store.TakeSaved())
@@ -59,7 +57,7 @@ public sealed class FffSbiWorkload : IWorkload
         // Reloads the model (and re-simulates the data for its z-scoring); an unfinished checkpoint would train: refuse it.
         using var trained = TrialRunner.Train(config, progress =>
         {
-            if (progress is not TrainingResumed r)
+            if (progress is not TrialProgress.Resumed r)
                 return;
             epochsDone = r.EpochsDone;
             if (epochsDone < config.Training.Epochs)
