@@ -63,13 +63,23 @@ public sealed record ParameterDefinition(string Name, ParamKind Kind, string Hel
             ParamKind.String => Allowed is not { Count: > 0 } || Allowed.Contains(typed.AsString(), StringComparer.Ordinal),
             _ => true,
         };
+        if (ok && Kind == ParamKind.Integer && Math.Abs(typed!.AsDouble()) > int.MaxValue)
+            return $"expected {Expected} (at most {int.MaxValue}: workloads read 32-bit integers), got {Show(value)}";
         return ok ? null : $"expected {Expected}, got {Show(value)}";
     }
 
     /// <summary>A value as messages quote it: strings in quotes, numbers canonical.</summary>
     public static string Show(ParamValue value) => value.Kind == ParamKind.String
-        ? $"'{value.Text}'"
+        ? $"'{Printable(value.Text ?? "")}'"
         : value.ToCanonical();
+
+    /// <summary>User text as messages may quote it: control characters escaped, at most 80 characters.</summary>
+    public static string Printable(string text)
+    {
+        var shown = text.Length <= 80 ? text : text[..80];
+        var escaped = string.Concat(shown.Select(c => char.IsControl(c) ? $"\\u{(int)c:x4}" : c.ToString()));
+        return text.Length <= 80 ? escaped : $"{escaped}… ({text.Length} characters)";
+    }
 
     /// <summary>A number as messages quote it.</summary>
     public static string Show(double value) => double.IsFinite(value)

@@ -9,7 +9,7 @@ public static partial class Durations
 {
     public const string Expected = "a duration like 90s, 30m, 2h or 1h30m";
 
-    [GeneratedRegex(@"\G(\d+(?:\.\d+)?)(ms|d|h|m|s)")]
+    [GeneratedRegex(@"\G([0-9]+(?:\.[0-9]+)?)(ms|d|h|m|s)")] // ASCII digits only: \d also matches e.g. Arabic-Indic digits
     private static partial Regex Part();
 
     /// <summary>Parses the text; false for anything else, including a zero or empty duration.</summary>

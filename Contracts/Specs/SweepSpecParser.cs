@@ -31,7 +31,21 @@ public static class SweepSpecParser
 
     /// <summary>Parses the file at <paramref name="path"/>; the format follows its extension.</summary>
     public static SweepSpec ParseFile(string path, WorkloadRegistry? workloads) =>
-        Parse(File.ReadAllText(path), workloads, path);
+        Parse(ReadBounded(path), workloads, path);
+
+    /// <summary>Largest spec file read (a spec is a few hundred bytes; /dev/zero must not exhaust memory).</summary>
+    public const int MaxBytes = 1 << 20;
+
+    // Reads at most MaxBytes characters (files like /dev/zero report no length, so the length cannot be trusted).
+    private static string ReadBounded(string path)
+    {
+        using var reader = new StreamReader(path);
+        var buffer = new char[MaxBytes + 1];
+        var read = reader.ReadBlock(buffer, 0, buffer.Length);
+        if (read > MaxBytes)
+            throw new SpecValidationException([new SpecError("", $"the spec file is larger than {MaxBytes / 1024} KiB")]);
+        return new string(buffer, 0, read);
+    }
 
     private static SpecNode? ReadTree(string text, string? fileName)
     {

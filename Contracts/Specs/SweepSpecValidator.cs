@@ -11,7 +11,7 @@ public static partial class SweepSpecValidator
     /// <summary>Most trials one spec may expand to (before <see cref="LimitsSpec.MaxTrials"/>).</summary>
     public const long MaxPlannedTrials = 1_000_000;
 
-    public const string NameRule = "1 to 64 characters from a-z, 0-9, '-', '_', '.', starting with a letter or digit";
+    public const string NameRule = "1 to 64 characters from a-z, 0-9, '-', '_', '.', starting with a letter or digit, without '..'";
 
     [GeneratedRegex(@"^[a-z0-9][a-z0-9\-_.]{0,63}$")]
     private static partial Regex NamePattern();
@@ -34,7 +34,7 @@ public static partial class SweepSpecValidator
 
         if (string.IsNullOrEmpty(spec.Name))
             Add("name", $"is required: {NameRule}");
-        else if (!NamePattern().IsMatch(spec.Name))
+        else if (!NamePattern().IsMatch(spec.Name) || spec.Name.Contains("..", StringComparison.Ordinal))
             Add("name", $"expected {NameRule}, got '{spec.Name}'");
 
         WorkloadDescriptor? workload = null;

@@ -11,6 +11,9 @@ internal static partial class YamlNodeReader
     [GeneratedRegex(@"^\(Line: \d+, Col: \d+, Idx: \d+\) - \(Line: \d+, Col: \d+, Idx: \d+\): ")]
     private static partial Regex PositionPrefix();
 
+    /// <summary>Deepest nesting of lists and maps a spec may have (a hostile spec must not overflow the stack).</summary>
+    public const int MaxDepth = 64;
+
     /// <summary>The document's root node, or null for an empty document; syntax errors throw with line and column.</summary>
     public static SpecNode? Read(string text)
     {
@@ -22,7 +25,7 @@ internal static partial class YamlNodeReader
             if (parser.TryConsume<StreamEnd>(out _))
                 return null;
             parser.Consume<DocumentStart>();
-            var root = ReadNode(parser, last);
+            var root = ReadNode(parser, last, 0);
             parser.Consume<DocumentEnd>();
             if (parser.TryConsume<DocumentStart>(out var next))
                 throw Error("a spec is one YAML document; found a second one", next.Start);
@@ -40,10 +43,12 @@ internal static partial class YamlNodeReader
         }
     }
 
-    private static SpecNode ReadNode(IParser parser, StrongBox<Mark> last)
+    private static SpecNode ReadNode(IParser parser, StrongBox<Mark> last, int depth)
     {
         if (parser.Current is { } current)
             last.Value = current.Start;
+        if (depth > MaxDepth)
+            throw Error($"lists and maps nest deeper than {MaxDepth} levels", last.Value);
         if (parser.TryConsume<Scalar>(out var scalar))
         {
             // Quoted and block scalars are always strings; only plain ones are typed.
@@ -54,7 +59,7 @@ internal static partial class YamlNodeReader
         {
             var items = new List<SpecNode>();
             while (!parser.TryConsume<SequenceEnd>(out _))
-                items.Add(ReadNode(parser, last));
+                items.Add(ReadNode(parser, last, depth + 1));
             return new ListNode(items, Line(sequence.Start), Column(sequence.Start));
         }
         if (parser.TryConsume<MappingStart>(out var mapping))
@@ -62,8 +67,8 @@ internal static partial class YamlNodeReader
             var entries = new List<MapEntry>();
             while (!parser.TryConsume<MappingEnd>(out _))
             {
-                var key = ReadNode(parser, last);
-                var value = ReadNode(parser, last);
+                var key = ReadNode(parser, last, depth + 1);
+                var value = ReadNode(parser, last, depth + 1);
                 if (key is not ScalarNode { Value: { } keyValue })
                     throw Error("map keys must be plain names", MarkOf(key));
                 entries.Add(new MapEntry(keyValue.ToString(), key.Line, key.Column, value));
