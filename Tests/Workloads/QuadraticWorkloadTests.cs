@@ -49,7 +49,7 @@ public sealed class QuadraticWorkloadTests
     [Fact]
     public void The_test_workload_is_registered_beside_the_built_in_ones()
     {
-        Assert.Equal(["ecnf-bg", "fff-bg", "fff-sbi", "quadratic"], OrchestratorTestCluster.Workloads.Names);
+        Assert.Equal(["ecnf-bg", "fff-bg", "fff-sbi", "quadratic", "smooth-flow"], OrchestratorTestCluster.Workloads.Names);
         Assert.Equal("loss", QuadraticWorkload.Definition.PrimaryMetric.Name);
     }
 }
