@@ -5,8 +5,16 @@ using Orchestrator.Grains.Hosting;
 
 namespace Orchestrator.Silo;
 
-/// <summary>A silo configuration problem, reported as one line at startup.</summary>
-public sealed class SiloConfigurationException(string message) : Exception(message);
+/// <summary>Silo configuration problems, each reported as one line at startup.</summary>
+public sealed class SiloConfigurationException(IReadOnlyList<string> problems) : Exception(string.Join(" ", problems))
+{
+    public SiloConfigurationException(string problem)
+        : this([problem])
+    {
+    }
+
+    public IReadOnlyList<string> Problems { get; } = problems;
+}
 
 /// <summary>Reads and checks the silo's settings before anything starts.</summary>
 public static class SiloConfiguration
@@ -24,21 +32,9 @@ public static class SiloConfiguration
             throw new SiloConfigurationException($"invalid setting: {OneLine(e.InnerException ?? e)}");
         }
         options.ConnectionString ??= Secret("ORCHESTRATOR_STORAGE_CONNECTION_STRING", "ORCHESTRATOR_STORAGE_CONNECTION_STRING_FILE");
-        if (options.Clustering is not ("localhost" or "redis"))
-            throw new SiloConfigurationException($"Orchestrator:Clustering must be 'localhost' or 'redis', not '{options.Clustering}'.");
-        if (options.Clustering == "redis" && string.IsNullOrWhiteSpace(options.RedisConnection))
-            throw new SiloConfigurationException("Orchestrator:Clustering=redis needs Orchestrator:RedisConnection (e.g. 127.0.0.1:6379).");
-        if (!IPAddress.TryParse(options.AdvertisedAddress, out _))
-            throw new SiloConfigurationException($"Orchestrator:AdvertisedAddress must be an IP address, not '{options.AdvertisedAddress}'.");
-        foreach (var (name, port) in new[] { ("SiloPort", options.SiloPort), ("GatewayPort", options.GatewayPort) })
-            if (port is < 1 or > 65535)
-                throw new SiloConfigurationException($"Orchestrator:{name} must be a port 1-65535, not {port}.");
-        if (options.SiloPort == options.GatewayPort)
-            throw new SiloConfigurationException($"Orchestrator:SiloPort and GatewayPort must differ (both {options.SiloPort}).");
-        if (string.IsNullOrWhiteSpace(options.SiloName) || options.SiloName.Contains('/'))
-            throw new SiloConfigurationException($"Orchestrator:SiloName must be non-empty without '/', not '{options.SiloName}'.");
-        if (options.Storage == StorageKind.Azure && options.ConnectionString is { } connection && !connection.Contains('='))
-            throw new SiloConfigurationException("Orchestrator:ConnectionString is not an Azure Storage connection string (expected Key=Value;… pairs).");
+        // Every problem at once, one line each (the same checks AddOrchestrator makes for embedded and test silos).
+        if (new OrchestratorOptionsValidator().Validate(null, options) is { Failed: true } invalid)
+            throw new SiloConfigurationException([.. invalid.Failures]);
         return options;
     }
 

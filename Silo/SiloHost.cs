@@ -51,7 +51,13 @@ public static class SiloHost
             builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = TimeSpan.FromSeconds(60));
             host = builder.Build();
         }
-        catch (Exception e) when (e is ArgumentException or InvalidOperationException or FormatException or SiloConfigurationException)
+        catch (SiloConfigurationException e)
+        {
+            foreach (var problem in e.Problems)
+                Console.Error.WriteLine($"error: {problem}");
+            return 2;
+        }
+        catch (Exception e) when (e is ArgumentException or InvalidOperationException or FormatException)
         {
             Console.Error.WriteLine($"error: {SiloConfiguration.OneLine(e)}");
             return 2;

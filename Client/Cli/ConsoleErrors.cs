@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Options;
 using Orchestrator.Contracts.Specs;
 using Spectre.Console;
 
@@ -41,6 +42,10 @@ public static class ConsoleErrors
                 AnsiConsole.MarkupLineInterpolated($"[red]error:[/] the sweep spec is invalid ({invalid.Errors.Count} problem(s)):");
                 foreach (var error in invalid.Errors)
                     AnsiConsole.MarkupLineInterpolated($"  {error}");
+                return 2;
+            case OptionsValidationException invalidOptions:
+                foreach (var failure in invalidOptions.Failures)
+                    AnsiConsole.MarkupLineInterpolated($"[red]error:[/] {failure}");
                 return 2;
             case ArgumentException or InvalidOperationException or IOException or InvalidDataException or KeyNotFoundException
                 or UnauthorizedAccessException or Training.Optimization.TrainingFailedException or OrleansException or TimeoutException:

@@ -54,7 +54,7 @@ public sealed class OrchestratorOptions
     public TimeSpan StorageOutageWindow { get; set; } = TimeSpan.FromMinutes(5);
     /// <summary>How long a cancelled trial host may take to save its checkpoint and answer before it is killed.</summary>
     public TimeSpan HostCancelGrace { get; set; } = TimeSpan.FromSeconds(30);
-    /// <summary>Command that starts a trial host (default: this installation's Orchestrator.Silo trial-host).</summary>
+    /// <summary>Command that starts a trial host (default: this installation's Orchestrator.TrialHost).</summary>
     public string? TrialHostCommand { get; set; }
     /// <summary>Exporters of traces, metrics and logs (section Orchestrator:Telemetry).</summary>
     public Telemetry.TelemetryOptions Telemetry { get; set; } = new();

@@ -19,6 +19,8 @@ public static class OrchestratorSiloBuilderExtensions
     public static ISiloBuilder AddOrchestrator(this ISiloBuilder builder, OrchestratorOptions options, WorkloadRegistry workloads,
         Action<SweepOptions>? sweeps = null)
     {
+        // Every problem at start-up, one line each, rather than at first use.
+        OrchestratorOptionsValidator.EnsureValid(options);
         builder.Configure<SiloOptions>(o => o.SiloName = options.SiloName);
         // Trace context flows with every grain call (client → sweep → worker); the trial host gets it in its requests.
         builder.AddActivityPropagation();

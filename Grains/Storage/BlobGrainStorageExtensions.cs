@@ -1,6 +1,5 @@
 using Microsoft.Extensions.DependencyInjection;
 using Orleans.Hosting;
-using Orleans.Providers;
 using Orleans.Runtime.Hosting;
 
 namespace Orchestrator.Grains.Storage;
@@ -17,8 +16,4 @@ public static class BlobGrainStorageExtensions
 
     public static ISiloBuilder AddBlobGrainStorage(this ISiloBuilder builder, string name, Action<BlobStorageOptions> configure) =>
         builder.ConfigureServices(services => services.AddBlobGrainStorage(name, configure));
-
-    /// <summary>Registers the provider under Orleans' default name, used by <c>[PersistentState]</c> without a storage name.</summary>
-    public static ISiloBuilder AddBlobGrainStorageAsDefault(this ISiloBuilder builder, Action<BlobStorageOptions> configure) =>
-        builder.AddBlobGrainStorage(ProviderConstants.DEFAULT_STORAGE_PROVIDER_NAME, configure);
 }

@@ -205,8 +205,8 @@ public sealed partial class SweepGrain(
         }
         else
         {
-            var shard = GrainFactory.GetGrain<IEvaluationShardGrain>($"{Name}/{work.ConfigHash}/{work.Shard}");
-            var state = await shard.CompleteAsync(outcome.Scores);
+            // The trial keeps the shards' scores (first report of a shard wins), so a retried report is harmless.
+            var state = await GrainFactory.GetGrain<ITrialGrain>($"{Name}/{work.ConfigHash}").ShardDoneAsync(work.Shard, outcome.Scores);
             _queue.Release(leaseId);
             if (state.Status == TrialStatus.Completed && _status[work.ConfigHash] != TrialStatus.Completed)
             {

@@ -108,7 +108,4 @@ public sealed class WorkQueue(TimeProvider time, TimeSpan leaseDuration)
         _orphans.Clear();
         return hashes;
     }
-
-    public bool IsQueuedOrLeased(string configHash) =>
-        _pending.Any(p => p.ConfigHash == configHash) || _leases.Values.Any(l => l.Work.ConfigHash == configHash);
 }

@@ -4,7 +4,6 @@ using Orchestrator.Training.Output;
 using Orchestrator.Training.Sbi;
 using Orchestrator.Training.Trials;
 using Orchestrator.Workloads;
-using TrainingResumed = Orchestrator.Training.Trials.TrialProgress.Resumed;
 
 namespace Orchestrator.Training.Workloads.FffSbi;
 
@@ -43,7 +42,7 @@ public sealed class FffSbiWorkload : IWorkload
         // Reloads the model (and re-simulates the data for its z-scoring); an unfinished checkpoint would train: refuse it.
         using var trained = TrialRunner.Train(config, progress =>
         {
-            if (progress is not TrainingResumed r)
+            if (progress is not TrialProgress.Resumed r)
                 return;
             epochsDone = r.EpochsDone;
             if (epochsDone < config.Training.Epochs)
