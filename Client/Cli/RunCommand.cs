@@ -20,9 +20,10 @@ public static class RunCommand
         var store = new Option<string>("--store") { Description = "folder of the local store (grain state, results, checkpoints)", DefaultValueFactory = _ => defaults.LocalPath };
         var slots = new Option<int>("--slots") { Description = "trials run at once (worker slots)", DefaultValueFactory = _ => Environment.ProcessorCount };
         var threads = new Option<int>("--threads") { Description = "intra-op threads per trial", DefaultValueFactory = _ => 1 };
+        var retryFailed = new Option<bool>("--retry-failed") { Description = "run the failed trials of an earlier run again, from their checkpoints" };
         var command = new Command("run", "Run a sweep to the end on an in-process silo (no setup needed) and print its results.")
         {
-            spec, store, slots, threads,
+            spec, store, slots, threads, retryFailed,
         };
         command.SetAction((parse, cancellation) => ConsoleErrors.RunAsync(async () =>
         {
@@ -43,7 +44,9 @@ public static class RunCommand
             var clock = System.Diagnostics.Stopwatch.StartNew();
             await using var cluster = await EmbeddedCluster.StartAsync(options, cancellation);
             var status = await cluster.Client.SubmitAsync(parsed, cancellation);
-            AnsiConsole.MarkupLineInterpolated($"Sweep [bold]{status.Name}[/]: {status.Total} trials, {status.Completed} already completed.");
+            if (parse.GetValue(retryFailed) && status.Failed > 0)
+                status = await cluster.Client.ResumeAsync(status.Name, retryFailed: true, cancellation);
+            AnsiConsole.MarkupLineInterpolated($"Sweep [bold]{status.Name}[/]: {Plural(status.Total, "trial")}, {status.Completed} already completed{(status.Failed > 0 ? $", {status.Failed} failed before (--retry-failed runs them again)" : "")}.");
             await SweepProgressView.FollowAsync(cluster.Client, status.Name, cancellation);
             var results = await cluster.Client.GetResultsAsync(status.Name);
             ResultsView.Print(results, perTrial: true);
@@ -54,4 +57,6 @@ public static class RunCommand
         }));
         return command;
     }
+
+    private static string Plural(int count, string noun) => $"{count} {noun}{(count == 1 ? "" : "s")}";
 }

@@ -17,12 +17,13 @@ public static class SweepProgressView
             await foreach (var p in client.WatchAsync(sweep, cancellation))
             {
                 var s = p.Status;
-                Console.WriteLine($"[{s.Completed + s.Failed + s.Cancelled}/{s.Total}] {(p.Trial is null ? "" : p.Trial + ": ")}{p.Message}");
+                Console.WriteLine($"{DateTime.Now:HH:mm:ss} [{s.Completed + s.Failed + s.Cancelled}/{s.Total}] {(p.Trial is null ? "" : (p.Label ?? p.Trial) + ": ")}{p.Message}");
             }
             return;
         }
         await AnsiConsole.Progress()
-            .Columns(new TaskDescriptionColumn { Alignment = Justify.Left }, new ProgressBarColumn(), new PercentageColumn(), new ElapsedTimeColumn())
+            .Columns(new TaskDescriptionColumn { Alignment = Justify.Left }, new ProgressBarColumn(), new PercentageColumn(), new ElapsedTimeColumn(),
+                new RemainingTimeColumn())
             .StartAsync(async ctx =>
             {
                 var overall = ctx.AddTask($"[bold]{sweep}[/]", maxValue: 1);
@@ -36,13 +37,13 @@ public static class SweepProgressView
                     if (p.Trial is not { } trial)
                         continue;
                     if (!trials.TryGetValue(trial, out var bar))
-                        trials[trial] = bar = ctx.AddTask(trial, maxValue: 1);
+                        trials[trial] = bar = ctx.AddTask(Markup.Escape(p.Label ?? trial), maxValue: 1);
                     if (p.Work is { Epochs: > 0 } w)
                     {
                         bar.MaxValue = w.Epochs;
                         bar.Value = w.Epoch;
                     }
-                    bar.Description = $"{trial} {Markup.Escape(p.Message)}";
+                    bar.Description = $"{Markup.Escape(p.Label ?? trial)} {Markup.Escape(p.Message)}";
                     if (p.TrialStatus is Contracts.Trials.TrialStatus.Completed or Contracts.Trials.TrialStatus.Failed or Contracts.Trials.TrialStatus.Cancelled)
                     {
                         bar.Value = bar.MaxValue;

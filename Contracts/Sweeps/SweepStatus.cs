@@ -7,6 +7,8 @@ public enum SweepPhase
     Running,
     Completed,
     Cancelled,
+    /// <summary>Ended with every trial failed: nothing to report as completed.</summary>
+    Failed,
 }
 
 /// <summary>Counts of a sweep's trials by state, and its phase.</summary>

@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Logging;
+using Orchestrator.Contracts.Specs;
 using Orchestrator.Contracts.Sweeps;
 using Orchestrator.Contracts.Trials;
 
@@ -149,7 +150,8 @@ public sealed partial class SweepGrain
             return;
         if (_status.Count(TrialStatus.Pending) + _status.Count(TrialStatus.Running) + _status.Count(TrialStatus.Evaluating) > 0)
             return;
-        await SetPhaseAsync(SweepPhase.Completed, "completed");
+        var allFailed = _status.Count(TrialStatus.Failed) > 0 && _status.Count(TrialStatus.Completed) == 0;
+        await SetPhaseAsync(allFailed ? SweepPhase.Failed : SweepPhase.Completed, allFailed ? "failed: every trial failed" : "completed");
     }
 
     private async Task SetPhaseAsync(SweepPhase next, string message)
@@ -205,10 +207,16 @@ public sealed partial class SweepGrain
     {
         if (_watchers.Count == 0)
             return;
-        var progress = new SweepProgress(Status(), trial, trial is null ? null : _status.GetValueOrDefault(trial), work, message);
+        var progress = new SweepProgress(Status(), trial, trial is null ? null : _status.GetValueOrDefault(trial), work, message,
+            trial is null ? null : Label(_trials[trial]));
         foreach (var watcher in _watchers)
             watcher.Writer.TryWrite(progress);
     }
+
+    /// <summary>What a user searched over, so progress reads "beta=25 seed=2" rather than a hash.</summary>
+    private string Label(TrialSpec trial) =>
+        string.Join(' ', Spec.Search.Keys.Order(StringComparer.Ordinal).Where(trial.Parameters.ContainsKey)
+            .Select(k => $"{k}={trial.Parameters[k]}").Append($"seed={trial.Seed}"));
 
     private ITrialGrain Trial(string hash) => GrainFactory.GetGrain<ITrialGrain>($"{Name}/{hash}");
 

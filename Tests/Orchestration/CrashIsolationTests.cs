@@ -1,3 +1,4 @@
+using Orchestrator.Contracts.Sweeps;
 using Orchestrator.Contracts.Trials;
 using Orchestrator.Contracts.Workers;
 
@@ -26,6 +27,9 @@ public sealed class CrashIsolationTests
         Assert.Contains("gave up after 2 attempts", failed.Reason);
         Assert.Contains("SIGABRT", failed.Reason);
         Assert.All(fine.Trials, t => Assert.Equal(TrialStatus.Completed, t.Status));
+        // A sweep whose every trial failed ended Failed, not Completed.
+        Assert.Equal(SweepPhase.Failed, crashed.Status.Phase);
+        Assert.Equal(SweepPhase.Completed, fine.Status.Phase);
         var worker = await cluster.Grains.GetGrain<IWorkerGrain>($"{cluster.Cluster.Silos[0].Name}/cpu0").GetStatusAsync();
         Assert.True(worker.Running);
     }

@@ -1,6 +1,6 @@
 using System.Collections.Concurrent;
 using System.Net;
-using System.Net.Sockets;
+using Orchestrator.Tests.Infrastructure;
 
 namespace Orchestrator.Tests.Telemetry;
 
@@ -25,7 +25,7 @@ public sealed class OtlpHttpReceiver : IDisposable
 
     public OtlpHttpReceiver()
     {
-        Port = FreePort();
+        Port = LoopbackPorts.Free();
         _listener.Prefixes.Add($"http://127.0.0.1:{Port}/");
         _listener.Start();
         _loop = Task.Run(LoopAsync);
@@ -120,12 +120,6 @@ public sealed class OtlpHttpReceiver : IDisposable
         return attributes;
     }
 
-    private static int FreePort()
-    {
-        using var socket = new TcpListener(IPAddress.Loopback, 0);
-        socket.Start();
-        return ((IPEndPoint)socket.LocalEndpoint).Port;
-    }
 
     public void Dispose()
     {

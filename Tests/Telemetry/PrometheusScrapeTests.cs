@@ -1,7 +1,6 @@
-using System.Net;
-using System.Net.Sockets;
 using Orchestrator.Grains.Telemetry;
 using Orchestrator.Tests.Orchestration;
+using Orchestrator.Tests.Infrastructure;
 
 namespace Orchestrator.Tests.Telemetry;
 
@@ -12,7 +11,7 @@ public sealed class PrometheusScrapeTests
     [Fact]
     public async Task Prometheus_scraping_a_silo_finds_the_completed_trials()
     {
-        var metricsPort = FreePort();
+        var metricsPort = LoopbackPorts.Free();
         var store = Directory.CreateTempSubdirectory("orchestrator-scrape-").FullName;
         await using var cluster = await OrchestratorTestCluster.StartAsync(1, o =>
         {
@@ -46,10 +45,4 @@ public sealed class PrometheusScrapeTests
         Assert.Contains("orleans", page);
     }
 
-    private static int FreePort()
-    {
-        using var socket = new TcpListener(IPAddress.Loopback, 0);
-        socket.Start();
-        return ((IPEndPoint)socket.LocalEndpoint).Port;
-    }
 }

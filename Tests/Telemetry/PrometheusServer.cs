@@ -1,8 +1,7 @@
 using System.ComponentModel;
 using System.Diagnostics;
-using System.Net;
-using System.Net.Sockets;
 using System.Text.Json;
+using Orchestrator.Tests.Infrastructure;
 
 namespace Orchestrator.Tests.Telemetry;
 
@@ -16,7 +15,7 @@ public sealed class PrometheusServer : IDisposable
     public PrometheusServer(params string[] targets)
     {
         _directory = Directory.CreateTempSubdirectory("orchestrator-prometheus-").FullName;
-        Port = FreePort();
+        Port = LoopbackPorts.Free();
         var config = Path.Combine(_directory, "prometheus.yml");
         File.WriteAllText(config, $$"""
             global: { scrape_interval: 1s }
@@ -66,12 +65,6 @@ public sealed class PrometheusServer : IDisposable
         }
     }
 
-    private static int FreePort()
-    {
-        using var socket = new TcpListener(IPAddress.Loopback, 0);
-        socket.Start();
-        return ((IPEndPoint)socket.LocalEndpoint).Port;
-    }
 
     public void Dispose()
     {

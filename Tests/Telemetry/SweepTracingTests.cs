@@ -28,6 +28,13 @@ public sealed class SweepTracingTests
         {
             var spec = OrchestratorTestCluster.TinySpec("traced", search: "beta: [5, 25]", seeds: "[1]");
             await cluster.Client.SubmitAsync(spec);
+            // Progress events name trials by their searched values and seed, as the CLI's bars show them.
+            var labels = new HashSet<string>();
+            using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(3));
+            await foreach (var progress in cluster.Client.WatchAsync("traced", timeout.Token))
+                if (progress.Label is { } label)
+                    labels.Add(label);
+            Assert.Equal(["beta=25 seed=1", "beta=5 seed=1"], labels.Order(StringComparer.Ordinal));
             var results = await cluster.RunToEndAsync("traced", TimeSpan.FromMinutes(3));
             Assert.Equal(2, results.Status.Completed);
             meters.ForceFlush();
