@@ -67,7 +67,8 @@ public class WorkloadRegistryTests
             [new ParameterDefinition("width", ParamKind.Integer, "layer width") { Min = 1, Default = ParamValue.Of(8L) }],
             [new MetricDefinition("loss", "loss", MetricGoal.Minimize, MetricScope.Final)]);
         var registry = Workloads.With(toy);
-        Assert.Equal(["ecnf-bg", "fff-bg", "fff-sbi", "smooth-flow", "toy"], registry.Names);
+        Assert.Equal(Workloads.Names.Append("toy").Order(StringComparer.Ordinal), registry.Names);
+        Assert.Contains("fff-sbi", registry.Names);
         var spec = SweepSpecParser.Parse("name: toy\nworkload: toy\nsearch: { width: [4, 8, 16] }", registry);
         Assert.Equal(3, SweepExpander.Expand(spec, registry).Trials.Count);
         Assert.Throws<SpecValidationException>(() => SweepSpecParser.Parse("name: toy\nworkload: toy", Workloads));

@@ -4,7 +4,6 @@ using Orchestrator.Protocol;
 using Orchestrator.Training.Boltzmann;
 using Orchestrator.Training.Data;
 using Orchestrator.Workloads;
-using TrainingEpoch = Orchestrator.Training.Trials.TrialProgress.Epoch;
 using TrainingResumed = Orchestrator.Training.Trials.TrialProgress.Resumed;
 
 namespace Orchestrator.Training.Workloads.FffBg;
@@ -38,24 +37,9 @@ public sealed class FffBgWorkload : IWorkload
             throw new InvalidTrialRequestException($"checkpointEvery must be ≥ 1 (got {request.CheckpointEvery}).");
         var config = FffBgDescriptor.Config(new WorkloadParameters(Descriptor, request.Parameters), request.Seed, request.Device, request.Threads);
         var store = new NotifyingCheckpointStore(request.CheckpointPath);
-        var resumedFrom = 0;
-        using var trained = BoltzmannTrialRunner.Train(config, progress =>
-        {
-            switch (progress)
-            {
-                case TrainingResumed r:
-                    resumedFrom = r.EpochsDone;
-                    events(new Resumed(request.RequestId, r.EpochsDone));
-                    break;
-                case TrainingEpoch { Progress: var p }:
-                    events(new Epoch(request.RequestId, p.Epoch, p.Epochs, p.TrainLoss, p.ValidationNll, p.ValidationReconstruction,
-                        p.LearningRate, p.StepSeconds, p.SkippedBatches));
-                    if (store.TakeSaved())
-                        events(new CheckpointSaved(request.RequestId, p.Epoch, store.Path));
-                    break;
-            }
-        }, store, request.CheckpointEvery, cancellation);
-        return Finish(request.RequestId, request.TrialId, trained, config, request.Observations, request.OutputDirectory, resumedFrom, total, events);
+        var progress = new TrainingEvents(request.RequestId, store, events);
+        using var trained = BoltzmannTrialRunner.Train(config, progress.Report, store, request.CheckpointEvery, cancellation);
+        return Finish(request.RequestId, request.TrialId, trained, config, request.Observations, request.OutputDirectory, progress.ResumedFrom, total, events);
     }
 
     public Completed Evaluate(EvaluateRequest request, Action<TrialHostEvent> events, CancellationToken cancellation)

@@ -24,24 +24,9 @@ public sealed class FffSbiWorkload : IWorkload
         var observations = request.Observations.Count > 0 ? request.Observations : [1];
         var config = FffSbiConfig.From(new WorkloadParameters(Descriptor, request.Parameters), request.Seed, request.Device, request.Threads, observations);
         var store = new NotifyingCheckpointStore(request.CheckpointPath);
-        var resumedFrom = 0;
-        using var trained = TrialRunner.Train(config, progress =>
-        {
-            switch (progress)
-            {
-                case TrialProgress.Resumed r:
-                    resumedFrom = r.EpochsDone;
-                    events(new Resumed(request.RequestId, r.EpochsDone));
-                    break;
-                case TrialProgress.Epoch { Progress: var p }:
-                    events(new Epoch(request.RequestId, p.Epoch, p.Epochs, p.TrainLoss, p.ValidationNll, p.ValidationReconstruction,
-                        p.LearningRate, p.StepSeconds, p.SkippedBatches));
-                    if (store.TakeSaved())
-                        events(new CheckpointSaved(request.RequestId, p.Epoch, store.Path));
-                    break;
-            }
-        }, store, request.CheckpointEvery, cancellation);
-        return Finish(request.RequestId, request.TrialId, trained, request.Observations, request.OutputDirectory, resumedFrom, total, events, cancellation);
+        var progress = new TrainingEvents(request.RequestId, store, events);
+        using var trained = TrialRunner.Train(config, progress.Report, store, request.CheckpointEvery, cancellation);
+        return Finish(request.RequestId, request.TrialId, trained, request.Observations, request.OutputDirectory, progress.ResumedFrom, total, events, cancellation);
     }
 
     public Completed Evaluate(EvaluateRequest request, Action<TrialHostEvent> events, CancellationToken cancellation)
