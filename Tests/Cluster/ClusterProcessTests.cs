@@ -53,9 +53,18 @@ public sealed class ClusterProcessTests(ITestOutputHelper output) : IAsyncLifeti
         var killedAt = DateTime.UtcNow;
         victim.KillHard();
 
-        var survivor = _silos.First(s => s != victim);
-        var detectedAt = await survivor.WaitForLineAsync(l => l.Contains("Evicting", StringComparison.Ordinal) && l.Contains($":{victim.SiloPort}", StringComparison.Ordinal)
-            || l.Contains($"silo of worker {victim.Name}/", StringComparison.Ordinal), TimeSpan.FromSeconds(60));
+        // Detection is the cluster's: whichever survivor evicts the dead silo or requeues its work logs it first.
+        var survivors = _silos.Where(s => s != victim).ToList();
+        bool Detection(string l) => l.Contains("Evicting", StringComparison.Ordinal) && l.Contains($":{victim.SiloPort}", StringComparison.Ordinal)
+            || l.Contains($"silo of worker {victim.Name}/", StringComparison.Ordinal);
+        DateTime detectedAt = default;
+        await WaitAsync(() =>
+        {
+            var seen = survivors.Select(s => s.FirstLine(Detection)).Where(at => at is not null).Select(at => at!.Value).ToList();
+            if (seen.Count > 0)
+                detectedAt = seen.Min();
+            return Task.FromResult(seen.Count > 0);
+        }, TimeSpan.FromSeconds(60));
         var requeuedAt = await WaitAsync(() =>
         {
             lock (events)

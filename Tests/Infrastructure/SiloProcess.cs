@@ -62,18 +62,26 @@ public sealed class SiloProcess : IAsyncDisposable
     /// <summary>Waits until the silo's workers run (it is a member of the cluster then).</summary>
     public Task WaitUntilReadyAsync(TimeSpan timeout) => WaitForLineAsync(l => l.Contains("Worker slots started", StringComparison.Ordinal), timeout);
 
+    /// <summary>The arrival time of the first output line so far that matches, or null.</summary>
+    public DateTime? FirstLine(Func<string, bool> match)
+    {
+        lock (_lines)
+        {
+            foreach (var (at, line) in _lines)
+                if (match(line))
+                    return at;
+        }
+        return null;
+    }
+
     /// <summary>The arrival time of the first output line that matches, waiting up to <paramref name="timeout"/>.</summary>
     public async Task<DateTime> WaitForLineAsync(Func<string, bool> match, TimeSpan timeout)
     {
         var deadline = DateTime.UtcNow + timeout;
         while (true)
         {
-            lock (_lines)
-            {
-                foreach (var (at, line) in _lines)
-                    if (match(line))
-                        return at;
-            }
+            if (FirstLine(match) is { } at)
+                return at;
             if (DateTime.UtcNow > deadline)
                 throw new TimeoutException($"silo {Name}: no matching output within {timeout}. Output:\n{Output}");
             if (_process.HasExited)

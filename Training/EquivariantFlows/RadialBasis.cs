@@ -13,13 +13,15 @@ public sealed class RadialBasis : nn.Module
     private readonly Tensor _centres;
     // log γ: widths stay positive whatever step the optimiser takes.
     private readonly TorchSharp.Modules.Parameter _logWidths;
-    private readonly Scalar _epsilon = 1e-6.ToScalar();
-    private readonly Scalar _minusTwo = (-2.0).ToScalar();
+    // ε as a 0-d tensor, not a Scalar: a Scalar's native memory was seen corrupted here mid-run (libtorch's
+    // "toDouble" check failed); tensors are reference-counted by libtorch. Not a buffer: the state dict stays as it was.
+    private readonly Tensor _epsilon;
 
     /// <param name="count">Number of centres K, evenly spaced on [low, high] (both ends included).</param>
     public RadialBasis(int count, double low, double high, double width, ScalarType dtype) : base("radial_basis")
     {
         _centres = linspace(low, high, count, dtype: dtype);
+        _epsilon = tensor(1e-6, dtype: dtype);
         _logWidths = nn.Parameter(tensor(Enumerable.Repeat(Math.Log(width), count).ToArray(), dtype: dtype));
         register_buffer("centres", _centres);
         register_parameter("log_widths", _logWidths);
@@ -38,11 +40,12 @@ public sealed class RadialBasis : nn.Module
     public (Tensor Rho, Tensor RhoPrime) Evaluate(Tensor d)
     {
         using var scope = NewDisposeScope();
-        var inverseWidthSquared = _logWidths.mul(_minusTwo).exp();          // 1/γ²
+        var inverseWidthSquared = (_logWidths + _logWidths).neg().exp();   // 1/γ² = exp(−2 log γ), exact doubling
         var offset = d.unsqueeze(-1) - _centres;                            // d − μ
         var slope = offset * inverseWidthSquared;                           // (d − μ)/γ²
         var g = (offset * slope).neg().exp();                               // exp(−(d − μ)²/γ²)
-        var gPrime = g * slope * _minusTwo;                                 // g' = −2 (d − μ)/γ² g
+        var gSlope = g * slope;
+        var gPrime = (gSlope + gSlope).neg();                               // g' = −2 (d − μ)/γ² g
         var normaliser = g.sum(-1, keepdim: true).add(_epsilon);            // ε + Σ g
         var rho = g / normaliser;
         // (g/S)' = g'/S − g S'/S², S' = Σ g'.
@@ -55,7 +58,6 @@ public sealed class RadialBasis : nn.Module
         if (disposing)
         {
             _epsilon.Dispose();
-            _minusTwo.Dispose();
         }
         base.Dispose(disposing);
     }

@@ -20,15 +20,17 @@ public sealed class RadialVelocityField : nn.Module, IVelocityField
     private readonly TorchSharp.Modules.Parameter _weights;   // W [K, M]
     private readonly TorchSharp.Modules.Parameter _bias;      // b [M]
     private readonly Tensor _offDiagonal;                     // [N, N], 1 where i ≠ j
-    private readonly Scalar _distanceEpsilon = 1e-6.ToScalar();
-    private readonly Scalar _dimension;
+    // Constants as 0-d tensors, not Scalars (see RadialBasis); not buffers, so the state dict is unchanged.
+    private readonly Tensor _distanceEpsilon;
+    private readonly Tensor _dimension;
 
     public RadialVelocityField(int particles, int spatialDimension, EcnfOptions options, ScalarType dtype, Generator rng)
         : base("radial_velocity_field")
     {
         Particles = particles;
         SpatialDimension = spatialDimension;
-        _dimension = ((double)spatialDimension).ToScalar();
+        _distanceEpsilon = tensor(1e-6, dtype: dtype);
+        _dimension = tensor((double)spatialDimension, dtype: dtype);
         _space = new RadialBasis(options.DistanceBasis, 0, options.MaxDistance, options.DistanceWidth, dtype);
         _time = new RadialBasis(options.TimeBasis, 0, 1, options.TimeWidth, dtype);
         using (var scale = (1.0 / Math.Sqrt(options.DistanceBasis)).ToScalar())
