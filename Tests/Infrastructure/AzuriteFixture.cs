@@ -55,8 +55,22 @@ public sealed class AzuriteFixture : IAsyncLifetime
         }
     }
 
-    /// <summary>Stops the server (an outage); <see cref="RestartAsync"/> brings it back on the same port with the same data.</summary>
-    public void Stop() => Kill();
+    /// <summary>
+    /// Stops the server (an outage); <see cref="RestartAsync"/> brings it back on the same port with the same data.
+    /// SIGTERM, not SIGKILL: Azurite saves its blob metadata on a timer, so a hard kill loses writes it had already
+    /// acknowledged — an outage that loses acknowledged data is not one real storage has.
+    /// </summary>
+    public void Stop()
+    {
+        if (_process is { HasExited: false } process)
+        {
+            using (var term = Process.Start("kill", ["-TERM", process.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)]))
+                term.WaitForExit();
+            if (process.WaitForExit(15_000))
+                return;
+        }
+        Kill();
+    }
 
     public async Task RestartAsync()
     {
