@@ -16,6 +16,7 @@ namespace Orchestrator.Tests.Cluster;
 /// per trial and no attempt counted against a trial for the infrastructure's faults.
 /// </summary>
 [Trait("Category", "Cluster")]
+[Collection(ClusterProcessCollection.Name)]
 public sealed class ClusterProcessTests(ITestOutputHelper output) : IAsyncLifetime
 {
     private static readonly TimeSpan StartTimeout = TimeSpan.FromSeconds(90);
@@ -181,7 +182,8 @@ public sealed class ClusterProcessTests(ITestOutputHelper output) : IAsyncLifeti
             }
             await Task.Delay(200);
         }
-        throw new TimeoutException("no trial with a checkpoint was running");
+        var tails = string.Join("\n", _silos.Select(s => $"--- {s.Name}:\n{string.Join('\n', s.Output.Split('\n').TakeLast(15))}"));
+        throw new TimeoutException($"no trial with a checkpoint was running; the silos' last lines:\n{tails}");
     }
 
     private async Task<SweepResults> RunToEndAsync(string sweep, TimeSpan timeout)
