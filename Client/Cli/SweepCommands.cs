@@ -1,5 +1,6 @@
 using System.CommandLine;
 using Orchestrator.Client.Sdk;
+using Orchestrator.Contracts;
 using Orchestrator.Contracts.Specs;
 using Orchestrator.Contracts.Sweeps;
 using Orchestrator.Training.Workloads;
@@ -36,7 +37,7 @@ public sealed class SweepCommands(Func<ClientConnectionOptions, CancellationToke
             async (parse, client, ct) =>
             {
                 var status = await client.SubmitAsync(parsed!, ct);
-                AnsiConsole.MarkupLineInterpolated($"Submitted [bold]{status.Name}[/]: {status.Total} trials ({status.Completed} already completed). Follow it with 'orchestrator watch {status.Name}'.");
+                AnsiConsole.MarkupLineInterpolated($"Submitted [bold]{status.Name}[/]: {Counted.Of(status.Total, "trial")} ({status.Completed} already completed). Follow it with 'orchestrator watch {status.Name}'.");
                 if (parse.GetValue(watch))
                     await SweepProgressView.FollowAsync(client, status.Name, ct);
                 return 0;

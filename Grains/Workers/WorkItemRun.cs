@@ -165,7 +165,7 @@ public sealed class WorkItemRun(WorkItem item, TrialProcess process, ISweepGrain
             await options.Retry.RunAsync(() => store.TryPutResultAsync(item.Sweep, item.Trial.ConfigHash, item.Attempt, bytes));
         }
         var scores = summary.Observations.Select(o => new Contracts.Trials.ObservationScore(o.Observation, o.C2st)).ToList();
-        await ReportAsync(() => sweep.CompleteAsync(item.LeaseId, new WorkOutcome(scores, summary.ValNll, summary.Timings.TotalSeconds)));
+        await ReportAsync(() => sweep.CompleteAsync(item.LeaseId, new WorkOutcome(scores, summary.ValNll, summary.Timings.TotalSeconds, Activity.Current?.Id)));
     }
 
     // Reports go through the outage window too; past it the lease expires and the sweep requeues the item.
