@@ -93,13 +93,24 @@ public sealed partial class SweepGrain
         return counts;
     }
 
+    /// <summary>
+    /// Tells the watchers; a lifecycle event (everything but an epoch's progress) is also one log line, so the silo's log
+    /// reads as the sweep's history.
+    /// </summary>
     private void Publish(PendingWork? work, string message, WorkProgress? progress = null)
     {
+        var label = work?.Trial is { } spec ? Label(spec) : null;
+        if (progress is null)
+        {
+            if (work is null)
+                LogSweepEvent(Name, message);
+            else
+                LogTrialEvent(Name, work.ConfigHash, label ?? $"trial {work.Index}", message);
+        }
         if (_watchers.Count == 0)
             return;
         var trial = work is null ? null : _ledger.Find(work.Index);
-        var update = new SweepProgress(Status(), work?.ConfigHash, trial?.Status ?? (work is null ? null : TrialStatus.Pending), progress, message,
-            work?.Trial is { } spec ? Label(spec) : null);
+        var update = new SweepProgress(Status(), work?.ConfigHash, trial?.Status ?? (work is null ? null : TrialStatus.Pending), progress, message, label);
         foreach (var watcher in _watchers)
             watcher.Writer.TryWrite(update);
     }

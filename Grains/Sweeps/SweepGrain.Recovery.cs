@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Logging;
+using Orchestrator.Contracts;
 using Orchestrator.Contracts.Specs;
 using Orchestrator.Contracts.Sweeps;
 using Orchestrator.Contracts.Trials;
@@ -139,7 +140,7 @@ public sealed partial class SweepGrain
             Publish(work, $"requeued as attempt {work.Attempt + 1}: {reason}");
             return;
         }
-        await EndAsync(work, TrialStatus.Failed, retryable ? $"gave up after {work.Attempt - floor} attempts: {reason}" : reason);
+        await EndAsync(work, TrialStatus.Failed, retryable ? $"gave up after {Counted.Of(work.Attempt - floor, "attempt")}: {reason}" : reason);
     }
 
     /// <summary>Ends a trial that did not complete (failed, or stopped early), in its state and in the ledger.</summary>
@@ -220,6 +221,12 @@ public sealed partial class SweepGrain
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Sweep {Sweep}: migrated its {Trials}-trial definition to the ledger ({Started} trials had started)")]
     private partial void LogMigrated(string sweep, int trials, int started);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Sweep {Sweep}: {Event}")]
+    private partial void LogSweepEvent(string sweep, string @event);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Sweep {Sweep}: trial {Trial} ({Label}) {Event}")]
+    private partial void LogTrialEvent(string sweep, string trial, string label, string @event);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Sweep {Sweep}: lease of trial {Trial} on {Worker} (attempt {Attempt}) expired")]
     private partial void LogLeaseExpired(string sweep, string trial, string worker, int attempt);

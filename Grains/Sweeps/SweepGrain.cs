@@ -152,7 +152,7 @@ public sealed partial class SweepGrain(
         metrics.AttemptStarted(Spec.Workload, work.Kind);
         Publish(work, $"{work.Kind.ToString().ToLowerInvariant()} attempt {work.Attempt} on {workerId}");
         return new WorkItem(Name, lease.Id, work.Kind, work.Trial!, Spec.Workload, work.Attempt, work.Shard,
-            work.Observations, device, _options.CheckpointEvery, _options.LeaseDuration.TotalSeconds, definition.State.TraceParent);
+            work.Observations, device, _options.CheckpointEvery, _options.LeaseDuration.TotalSeconds, work.TraceParent ?? definition.State.TraceParent);
     }
 
     public async Task<bool> HeartbeatAsync(string leaseId, WorkProgress progress)
@@ -201,7 +201,7 @@ public sealed partial class SweepGrain(
                 await AppendAsync([Entry(work, TrialStatus.Evaluating) with { ValidationNll = outcome.ValidationNll }]);
                 _queue.Release(leaseId);
                 for (var shard = 0; shard < shards; shard++)
-                    _queue.Enqueue(new PendingWork(WorkKind.Evaluate, work.Index, work.ConfigHash, shard, ShardObservations(shard), 1, 0, work.Trial));
+                    _queue.Enqueue(new PendingWork(WorkKind.Evaluate, work.Index, work.ConfigHash, shard, ShardObservations(shard), 1, 0, work.Trial, TraceParent: outcome.TraceParent));
                 Publish(work, $"trained (val NLL {outcome.ValidationNll:F3}); {shards} evaluation shards queued");
             }
             else

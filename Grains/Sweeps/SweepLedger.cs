@@ -70,6 +70,9 @@ public sealed class SweepLedger
         return true;
     }
 
+    /// <summary>Every started trial, in start order.</summary>
+    public IEnumerable<LedgerTrial> All => Enumerable.Range(0, _trials.Count).Select(View);
+
     /// <summary>Trials with <paramref name="status"/>, in start order (the bounded sets a restart or resume acts on).</summary>
     public IEnumerable<LedgerTrial> WithStatus(TrialStatus status) =>
         Enumerable.Range(0, _trials.Count).Where(p => _trials[p].Status == status).Select(View);

@@ -9,8 +9,9 @@ namespace Orchestrator.Grains.Sweeps;
 /// <param name="Floor">Attempts before this one that do not count against MaxAttempts (resumes, infrastructure failures).</param>
 /// <param name="Trial">The trial's configuration when known; else looked up when leased (requeued after a restart).</param>
 /// <param name="Reopen">A resumed trial that ended cancelled or failed: its state is reopened when it starts.</param>
+/// <param name="TraceParent">Span the item's attempt span hangs below: the training attempt's for evaluation shards; null = the sweep's.</param>
 public sealed record PendingWork(WorkKind Kind, long Index, string ConfigHash, int Shard, IReadOnlyList<int> Observations, int Attempt,
-    int Floor = 0, TrialSpec? Trial = null, bool Reopen = false);
+    int Floor = 0, TrialSpec? Trial = null, bool Reopen = false, string? TraceParent = null);
 
 /// <summary>Work handed to a worker until <see cref="ExpiresAt"/>, unless renewed.</summary>
 public sealed record Lease(string Id, PendingWork Work, string Worker, DateTimeOffset ExpiresAt);
