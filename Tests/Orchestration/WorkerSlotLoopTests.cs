@@ -84,6 +84,7 @@ public sealed class WorkerSlotLoopTests
 
         public Task RegisterAsync(string sweep) => throw new NotSupportedException();
         public Task UnregisterAsync(string sweep) => throw new NotSupportedException();
+        public Task ForgetAsync(string sweep) => throw new NotSupportedException();
         public Task<IReadOnlyList<string>> ListAsync() => throw new NotSupportedException();
         public Task<IReadOnlyList<string>> ListAllAsync() => throw new NotSupportedException();
         public Task<bool> HasWorkersOfAsync(string deviceKind) => throw new NotSupportedException();
