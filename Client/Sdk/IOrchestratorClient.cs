@@ -21,8 +21,18 @@ public interface IOrchestratorClient : IAsyncDisposable
     /// <summary>Progress events until the sweep finishes (or the token is cancelled).</summary>
     IAsyncEnumerable<SweepProgress> WatchAsync(string sweep, CancellationToken cancellation = default);
 
-    /// <summary>Per-trial rows and per-configuration groups (mean ± SEM over seeds); write them with <see cref="SummaryCsv"/> or <see cref="SweepResultsJson"/>.</summary>
+    /// <summary>
+    /// Every started trial's row and every configuration group (mean ± SEM over seeds), read page by page (O(trials):
+    /// for large sweeps use <see cref="GetResultsPageAsync"/> or <see cref="ExportAsync"/>); write them with
+    /// <see cref="SummaryCsv"/> or <see cref="SweepResultsJson"/>.
+    /// </summary>
     Task<SweepResults> GetResultsAsync(string sweep, CancellationToken cancellation = default);
+
+    /// <summary>One bounded page: the top trials by the objective (or start order), filtered, plus the top groups.</summary>
+    Task<ResultsPage> GetResultsPageAsync(string sweep, ResultsQuery query, CancellationToken cancellation = default);
+
+    /// <summary>Every started trial (optionally only those in <paramref name="status"/>), streamed in start order one page at a time.</summary>
+    IAsyncEnumerable<TrialRow> ExportAsync(string sweep, Contracts.Trials.TrialStatus? status = null, CancellationToken cancellation = default);
 
     /// <summary>Seed-averaged, down-sampled learning curves of up to <paramref name="maxGroups"/> config groups.</summary>
     Task<IReadOnlyList<LearningCurve>> GetLearningCurvesAsync(string sweep, int maxGroups = 24, int maxPoints = 200, CancellationToken cancellation = default);
@@ -32,6 +42,17 @@ public interface IOrchestratorClient : IAsyncDisposable
 
     /// <summary>Continues unfinished (cancelled or interrupted) trials from their checkpoints; with <paramref name="retryFailed"/> also failed ones.</summary>
     Task<SweepStatus> ResumeAsync(string sweep, bool retryFailed = false, CancellationToken cancellation = default);
+
+    /// <summary>Deletes the sweep with all its results (running work is cancelled first); its name can be used again.</summary>
+    /// <exception cref="KeyNotFoundException">No sweep of that name exists.</exception>
+    Task DeleteAsync(string sweep, CancellationToken cancellation = default);
+
+    /// <summary>The trial's per-epoch metric lines (JSON, one object per epoch, as stored), oldest first; empty when none.</summary>
+    /// <param name="trial">The trial's config hash (the <c>trial</c> column of the results).</param>
+    Task<IReadOnlyList<string>> GetTrialMetricsAsync(string sweep, string trial, CancellationToken cancellation = default);
+
+    /// <summary>The trial's log: per attempt, what its worker and trial host did and printed, timestamped; empty when none.</summary>
+    Task<IReadOnlyList<string>> GetTrialLogAsync(string sweep, string trial, CancellationToken cancellation = default);
 
     /// <summary>Every sweep the cluster knows, newest first.</summary>
     Task<IReadOnlyList<SweepStatus>> ListAsync(CancellationToken cancellation = default);

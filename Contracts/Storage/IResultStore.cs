@@ -32,6 +32,12 @@ public interface IResultStore
     /// <summary>All metric lines in append order; empty when none.</summary>
     Task<IReadOnlyList<string>> ReadMetricsAsync(string sweep, string configHash, CancellationToken cancellationToken = default);
 
+    /// <summary>Appends lines (no line breaks inside) to the trial's log.txt, in order, as one append.</summary>
+    Task AppendLogAsync(string sweep, string configHash, IEnumerable<string> lines, CancellationToken cancellationToken = default);
+
+    /// <summary>All log lines in append order; empty when none.</summary>
+    Task<IReadOnlyList<string>> ReadLogAsync(string sweep, string configHash, CancellationToken cancellationToken = default);
+
     /// <summary>Replaces the trial's checkpoint.bin (readers see the old or the new one whole, never a mix).</summary>
     Task PutCheckpointAsync(string sweep, string configHash, Stream content, CancellationToken cancellationToken = default);
 
@@ -49,6 +55,18 @@ public interface IResultStore
 
     /// <summary>The sweep's summary.csv, or null.</summary>
     Task<byte[]?> GetSummaryAsync(string sweep, CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// Appends lines (no line breaks inside) to segment <paramref name="segment"/> of the sweep's ledger, as one append:
+    /// the sweep's own record of its trials' transitions, read back whole only when a sweep activates.
+    /// </summary>
+    Task AppendLedgerAsync(string sweep, int segment, IEnumerable<string> lines, CancellationToken cancellationToken = default);
+
+    /// <summary>Every ledger line of the sweep, segments in order, lines in append order; empty when none.</summary>
+    IAsyncEnumerable<(int Segment, string Line)> ReadLedgerAsync(string sweep, CancellationToken cancellationToken = default);
+
+    /// <summary>Deletes every stored object of the sweep (spec, summary, results, metrics, logs, checkpoints, samples); false when there was none.</summary>
+    Task<bool> DeleteSweepAsync(string sweep, CancellationToken cancellationToken = default);
 
     /// <summary>Names of all sweeps that have any stored object, sorted ordinally.</summary>
     Task<IReadOnlyList<string>> ListSweepsAsync(CancellationToken cancellationToken = default);

@@ -13,6 +13,7 @@ public static class ResultStoreLayout
     public const string SummaryFile = "summary.csv";
     public const string ResultFile = "result.json";
     public const string MetricsFile = "metrics.jsonl";
+    public const string LogFile = "log.txt";
     public const string CheckpointFile = "checkpoint.bin";
     public const string AttemptPrefix = "attempt-";
     private const int MaxNameLength = 128;
@@ -23,6 +24,17 @@ public static class ResultStoreLayout
 
     public static string Summary(string sweep) => SweepPrefix(sweep) + SummaryFile;
 
+    public static string LedgerPrefix(string sweep) => SweepPrefix(sweep) + "ledger/";
+
+    public static string Ledger(string sweep, int segment) =>
+        $"{LedgerPrefix(sweep)}{ValidateAttempt(segment).ToString("D6", CultureInfo.InvariantCulture)}.log";
+
+    /// <summary>The segment number of a ledger file name ("000012.log"), or null.</summary>
+    public static int? LedgerSegment(string fileName) =>
+        fileName.EndsWith(".log", StringComparison.Ordinal)
+        && int.TryParse(fileName.AsSpan(0, fileName.Length - 4), NumberStyles.None, CultureInfo.InvariantCulture, out var segment)
+            ? segment : null;
+
     public static string TrialsPrefix(string sweep) => SweepPrefix(sweep) + "trials/";
 
     public static string TrialPrefix(string sweep, string configHash) =>
@@ -32,6 +44,8 @@ public static class ResultStoreLayout
         $"{TrialPrefix(sweep, configHash)}{AttemptPrefix}{ValidateAttempt(attempt).ToString(CultureInfo.InvariantCulture)}/{ResultFile}";
 
     public static string Metrics(string sweep, string configHash) => TrialPrefix(sweep, configHash) + MetricsFile;
+
+    public static string Log(string sweep, string configHash) => TrialPrefix(sweep, configHash) + LogFile;
 
     public static string Checkpoint(string sweep, string configHash) => TrialPrefix(sweep, configHash) + CheckpointFile;
 

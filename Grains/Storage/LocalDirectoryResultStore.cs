@@ -62,9 +62,21 @@ public sealed class LocalDirectoryResultStore : IResultStore
         return Task.FromResult(AttemptsIn(trial, configHash));
     }
 
-    public async Task AppendMetricsAsync(string sweep, string configHash, IEnumerable<string> lines, CancellationToken cancellationToken = default)
+    public Task AppendMetricsAsync(string sweep, string configHash, IEnumerable<string> lines, CancellationToken cancellationToken = default) =>
+        AppendLinesAsync(ResultStoreLayout.Metrics(sweep, configHash), lines, cancellationToken);
+
+    public Task AppendLogAsync(string sweep, string configHash, IEnumerable<string> lines, CancellationToken cancellationToken = default) =>
+        AppendLinesAsync(ResultStoreLayout.Log(sweep, configHash), lines, cancellationToken);
+
+    public async Task<IReadOnlyList<string>> ReadLogAsync(string sweep, string configHash, CancellationToken cancellationToken = default)
     {
-        var path = FullPath(ResultStoreLayout.Metrics(sweep, configHash));
+        var content = await ReadAllOrNullAsync(ResultStoreLayout.Log(sweep, configHash), cancellationToken);
+        return content is null ? [] : MetricLines.Decode(content);
+    }
+
+    private async Task AppendLinesAsync(string relative, IEnumerable<string> lines, CancellationToken cancellationToken)
+    {
+        var path = FullPath(relative);
         var payload = MetricLines.Encode(lines);
         if (payload.Length == 0)
         {
@@ -81,6 +93,45 @@ public sealed class LocalDirectoryResultStore : IResultStore
         finally
         {
             gate.Release();
+        }
+    }
+
+    public async Task AppendLedgerAsync(string sweep, int segment, IEnumerable<string> lines, CancellationToken cancellationToken = default)
+    {
+        var path = FullPath(ResultStoreLayout.Ledger(sweep, segment));
+        var payload = MetricLines.Encode(lines);
+        if (payload.Length == 0)
+            return;
+        Directory.CreateDirectory(Path.GetDirectoryName(path)!);
+        var gate = _appendLocks.GetOrAdd(path, _ => new SemaphoreSlim(1, 1));
+        await gate.WaitAsync(cancellationToken);
+        try
+        {
+            await using var file = new FileStream(path, FileMode.Append, FileAccess.Write, FileShare.Read);
+            await file.WriteAsync(payload, cancellationToken);
+        }
+        finally
+        {
+            gate.Release();
+        }
+    }
+
+    public async IAsyncEnumerable<(int Segment, string Line)> ReadLedgerAsync(string sweep,
+        [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken = default)
+    {
+        var folder = FullPath(ResultStoreLayout.LedgerPrefix(sweep));
+        if (!Directory.Exists(folder))
+            yield break;
+        var segments = Directory.EnumerateFiles(folder).Select(f => ResultStoreLayout.LedgerSegment(Path.GetFileName(f)))
+            .OfType<int>().Order().ToList();
+        foreach (var segment in segments)
+        {
+            using var reader = new StreamReader(FullPath(ResultStoreLayout.Ledger(sweep, segment)));
+            while (await reader.ReadLineAsync(cancellationToken) is { } line)
+            {
+                if (line.Length > 0)
+                    yield return (segment, line);
+            }
         }
     }
 
@@ -107,6 +158,15 @@ public sealed class LocalDirectoryResultStore : IResultStore
 
     public Task<byte[]?> GetSummaryAsync(string sweep, CancellationToken cancellationToken = default) =>
         ReadAllOrNullAsync(ResultStoreLayout.Summary(sweep), cancellationToken);
+
+    public Task<bool> DeleteSweepAsync(string sweep, CancellationToken cancellationToken = default)
+    {
+        var folder = FullPath(ResultStoreLayout.SweepPrefix(sweep));
+        if (!Directory.Exists(folder))
+            return Task.FromResult(false);
+        Directory.Delete(folder, recursive: true);
+        return Task.FromResult(true);
+    }
 
     public Task<IReadOnlyList<string>> ListSweepsAsync(CancellationToken cancellationToken = default)
     {

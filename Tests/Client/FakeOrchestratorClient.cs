@@ -12,6 +12,9 @@ public sealed class FakeOrchestratorClient(SweepResults results) : IOrchestrator
 
     public bool Disposed { get; private set; }
 
+    /// <summary>What <see cref="WatchAsync"/> yields.</summary>
+    public IReadOnlyList<SweepProgress> Events { get; set; } = [];
+
     public Task<SweepStatus> SubmitAsync(SweepSpec spec, CancellationToken cancellation = default) => Answer($"submit {spec.Name}", cancellation);
 
     public Task<SweepStatus> GetStatusAsync(string sweep, CancellationToken cancellation = default) => Answer($"status {sweep}", cancellation);
@@ -20,7 +23,8 @@ public sealed class FakeOrchestratorClient(SweepResults results) : IOrchestrator
     {
         Calls.Add($"watch {sweep}");
         await Task.CompletedTask;
-        yield break;
+        foreach (var progress in Events)
+            yield return progress;
     }
 
     public Task<SweepResults> GetResultsAsync(string sweep, CancellationToken cancellation = default)
@@ -28,6 +32,24 @@ public sealed class FakeOrchestratorClient(SweepResults results) : IOrchestrator
         Calls.Add($"results {sweep}");
         cancellation.ThrowIfCancellationRequested();
         return Task.FromResult(results);
+    }
+
+    public Task<ResultsPage> GetResultsPageAsync(string sweep, ResultsQuery query, CancellationToken cancellation = default)
+    {
+        Calls.Add($"results-page {sweep} top={query.Limit} order={query.Order} status={query.Status}");
+        cancellation.ThrowIfCancellationRequested();
+        var rows = results.Trials.Where(t => query.Status is not { } s || t.Status == s).ToList();
+        return Task.FromResult(new ResultsPage(results.Status, results.Searched, [.. rows.Skip((int)query.After).Take(query.Limit)], rows.Count,
+            query.After + query.Limit < rows.Count ? query.After + query.Limit : null, [.. results.Groups.Take(query.Groups)], results.Groups.Count));
+    }
+
+    public async IAsyncEnumerable<TrialRow> ExportAsync(string sweep, Orchestrator.Contracts.Trials.TrialStatus? status = null,
+        [EnumeratorCancellation] CancellationToken cancellation = default)
+    {
+        Calls.Add($"export {sweep} status={status}");
+        await Task.CompletedTask;
+        foreach (var row in results.Trials.Where(t => status is not { } s || t.Status == s))
+            yield return row;
     }
 
     public Task<IReadOnlyList<LearningCurve>> GetLearningCurvesAsync(string sweep, int maxGroups = 24, int maxPoints = 200,
@@ -41,6 +63,23 @@ public sealed class FakeOrchestratorClient(SweepResults results) : IOrchestrator
 
     public Task<SweepStatus> ResumeAsync(string sweep, bool retryFailed = false, CancellationToken cancellation = default) =>
         Answer($"resume {sweep} retryFailed={retryFailed}", cancellation);
+
+    public Task DeleteAsync(string sweep, CancellationToken cancellation = default) => Answer($"rm {sweep}", cancellation);
+
+    /// <summary>Lines <see cref="GetTrialMetricsAsync"/> and <see cref="GetTrialLogAsync"/> return.</summary>
+    public IReadOnlyList<string> TrialLines { get; set; } = [];
+
+    public Task<IReadOnlyList<string>> GetTrialMetricsAsync(string sweep, string trial, CancellationToken cancellation = default)
+    {
+        Calls.Add($"metrics {sweep} {trial}");
+        return Task.FromResult(TrialLines);
+    }
+
+    public Task<IReadOnlyList<string>> GetTrialLogAsync(string sweep, string trial, CancellationToken cancellation = default)
+    {
+        Calls.Add($"logs {sweep} {trial}");
+        return Task.FromResult(TrialLines);
+    }
 
     public Task<IReadOnlyList<SweepStatus>> ListAsync(CancellationToken cancellation = default)
     {

@@ -80,6 +80,22 @@ public sealed class ResultStoreContractTests(AzuriteFixture azurite) : IDisposab
 
     [Theory]
     [MemberData(nameof(Stores))]
+    public async Task Ledger_segments_read_back_in_order(string kind)
+    {
+        var store = NewStore(kind);
+        Assert.Empty(await store.ReadLedgerAsync("s").ToListAsync());
+        await store.AppendLedgerAsync("s", 0, ["a", "b"]);
+        await store.AppendLedgerAsync("s", 10, ["e"]);
+        await store.AppendLedgerAsync("s", 2, ["c"]);
+        await store.AppendLedgerAsync("s", 2, ["d"]);
+        await store.AppendLedgerAsync("other", 0, ["x"]);
+
+        Assert.Equal([(0, "a"), (0, "b"), (2, "c"), (2, "d"), (10, "e")], await store.ReadLedgerAsync("s").ToListAsync());
+        await Assert.ThrowsAsync<ArgumentException>(() => store.AppendLedgerAsync("s", 0, ["two\nlines"]));
+    }
+
+    [Theory]
+    [MemberData(nameof(Stores))]
     public async Task Metrics_appends_keep_order(string kind)
     {
         var store = NewStore(kind);
@@ -152,6 +168,33 @@ public sealed class ResultStoreContractTests(AzuriteFixture azurite) : IDisposab
         Assert.Equal([0, 1], trials[0].Attempts);
         Assert.Equal(1, trials[0].LatestAttempt);
         Assert.Empty(await store.ListTrialResultsAsync("beta"));
+    }
+
+    [Theory]
+    [MemberData(nameof(Stores))]
+    public async Task Deleting_a_sweep_removes_everything_it_stored_and_no_other_sweep(string kind)
+    {
+        var store = NewStore(kind);
+        foreach (var sweep in new[] { "alpha", "alpha2" })
+        {
+            await store.PutSpecAsync(sweep, Bytes("{}"));
+            await store.PutSummaryAsync(sweep, Bytes("csv"));
+            await store.TryPutResultAsync(sweep, "h1", 1, Bytes("x"));
+            await store.AppendMetricsAsync(sweep, "h1", ["{}"]);
+            await store.PutCheckpointAsync(sweep, "h1", new MemoryStream([1]));
+            await store.PutSamplesAsync(sweep, "h1", 1, new MemoryStream([2]));
+        }
+
+        Assert.True(await store.DeleteSweepAsync("alpha"));
+
+        Assert.Equal(["alpha2"], await store.ListSweepsAsync());
+        Assert.Null(await store.GetSpecAsync("alpha"));
+        Assert.Empty(await store.ListTrialResultsAsync("alpha"));
+        Assert.Empty(await store.ReadMetricsAsync("alpha", "h1"));
+        Assert.Null(await store.OpenCheckpointAsync("alpha", "h1"));
+        Assert.NotNull(await store.GetResultAsync("alpha2", "h1", 1));
+        Assert.Single(await store.ReadMetricsAsync("alpha2", "h1"));
+        Assert.False(await store.DeleteSweepAsync("alpha"));
     }
 
     [Theory]
