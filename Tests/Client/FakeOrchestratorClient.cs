@@ -12,6 +12,9 @@ public sealed class FakeOrchestratorClient(SweepResults results) : IOrchestrator
 
     public bool Disposed { get; private set; }
 
+    /// <summary>What <see cref="WatchAsync"/> yields.</summary>
+    public IReadOnlyList<SweepProgress> Events { get; set; } = [];
+
     public Task<SweepStatus> SubmitAsync(SweepSpec spec, CancellationToken cancellation = default) => Answer($"submit {spec.Name}", cancellation);
 
     public Task<SweepStatus> GetStatusAsync(string sweep, CancellationToken cancellation = default) => Answer($"status {sweep}", cancellation);
@@ -20,7 +23,8 @@ public sealed class FakeOrchestratorClient(SweepResults results) : IOrchestrator
     {
         Calls.Add($"watch {sweep}");
         await Task.CompletedTask;
-        yield break;
+        foreach (var progress in Events)
+            yield return progress;
     }
 
     public Task<SweepResults> GetResultsAsync(string sweep, CancellationToken cancellation = default)
@@ -41,6 +45,23 @@ public sealed class FakeOrchestratorClient(SweepResults results) : IOrchestrator
 
     public Task<SweepStatus> ResumeAsync(string sweep, bool retryFailed = false, CancellationToken cancellation = default) =>
         Answer($"resume {sweep} retryFailed={retryFailed}", cancellation);
+
+    public Task DeleteAsync(string sweep, CancellationToken cancellation = default) => Answer($"rm {sweep}", cancellation);
+
+    /// <summary>Lines <see cref="GetTrialMetricsAsync"/> and <see cref="GetTrialLogAsync"/> return.</summary>
+    public IReadOnlyList<string> TrialLines { get; set; } = [];
+
+    public Task<IReadOnlyList<string>> GetTrialMetricsAsync(string sweep, string trial, CancellationToken cancellation = default)
+    {
+        Calls.Add($"metrics {sweep} {trial}");
+        return Task.FromResult(TrialLines);
+    }
+
+    public Task<IReadOnlyList<string>> GetTrialLogAsync(string sweep, string trial, CancellationToken cancellation = default)
+    {
+        Calls.Add($"logs {sweep} {trial}");
+        return Task.FromResult(TrialLines);
+    }
 
     public Task<IReadOnlyList<SweepStatus>> ListAsync(CancellationToken cancellation = default)
     {
