@@ -21,6 +21,8 @@ public sealed class TrialState
     [Id(11)] public int AttemptFloor { get; set; }
     /// <summary>When the latest attempt started (reports draw trial durations and worker utilisation from it).</summary>
     [Id(10)] public DateTimeOffset? StartedAt { get; set; }
+    /// <summary>The trial's configuration, written with its first start (sweeps materialise nothing per trial before that).</summary>
+    [Id(12)] public Specs.TrialSpec? Spec { get; set; }
 
     public double MeanC2st => Scores.Count == 0 ? double.NaN : Scores.Average(s => s.C2st);
 }
