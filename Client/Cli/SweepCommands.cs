@@ -121,8 +121,7 @@ public sealed class SweepCommands(Func<ClientConnectionOptions, CancellationToke
                     while (groups.Count < first.GroupCount
                         && (await client.GetResultsPageAsync(sweep, new ResultsQuery(0, Groups: ResultsQuery.MaxLimit, GroupsAfter: groups.Count), ct)).Groups is { Count: > 0 } more)
                         groups.AddRange(more);
-                    await using var stdout = Console.OpenStandardOutput();
-                    await SweepResultsJson.WriteAsync(stdout, first.Status, first.Searched, groups, client.ExportAsync(sweep, state, ct), ct);
+                    await SweepResultsJson.WriteAsync(Console.Out, first.Status, first.Searched, groups, client.ExportAsync(sweep, state, ct), ct);
                     return 0;
                 }
                 var limit = Math.Clamp(parse.GetValue(top), 1, ResultsQuery.MaxLimit);

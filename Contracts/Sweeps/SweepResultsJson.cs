@@ -18,11 +18,18 @@ public static class SweepResultsJson
 
     public static string Write(SweepResults results) => JsonSerializer.Serialize(results, Options);
 
-    /// <summary>The same document, streamed: status, searched and groups first, then the trials one at a time.</summary>
-    public static async Task WriteAsync(Stream output, SweepStatus status, IReadOnlyList<string> searched, IReadOnlyList<GroupRow> groups,
+    /// <summary>The same document, streamed: status and searched first, then the trials one at a time, then the groups.</summary>
+    public static async Task WriteAsync(TextWriter output, SweepStatus status, IReadOnlyList<string> searched, IReadOnlyList<GroupRow> groups,
         IAsyncEnumerable<TrialRow> trials, CancellationToken cancellation = default)
     {
-        await using var writer = new Utf8JsonWriter(output, new JsonWriterOptions { Indented = true });
+        var buffer = new System.Buffers.ArrayBufferWriter<byte>();
+        using var writer = new Utf8JsonWriter(buffer, new JsonWriterOptions { Indented = true });
+        async Task FlushAsync()
+        {
+            writer.Flush();
+            await output.WriteAsync(System.Text.Encoding.UTF8.GetString(buffer.WrittenSpan));
+            buffer.ResetWrittenCount();
+        }
         writer.WriteStartObject();
         writer.WritePropertyName("status");
         JsonSerializer.Serialize(writer, status, Options);
@@ -32,14 +39,15 @@ public static class SweepResultsJson
         await foreach (var trial in trials.WithCancellation(cancellation))
         {
             JsonSerializer.Serialize(writer, trial, Options);
-            if (writer.BytesPending > 1 << 16)
-                await writer.FlushAsync(cancellation);
+            if (buffer.WrittenCount + writer.BytesPending > 1 << 16)
+                await FlushAsync();
         }
         writer.WriteEndArray();
         writer.WritePropertyName("groups");
         JsonSerializer.Serialize(writer, groups, Options);
         writer.WriteEndObject();
-        await writer.FlushAsync(cancellation);
+        await FlushAsync();
+        await output.WriteLineAsync();
     }
 
     private sealed class ParamValueConverter : JsonConverter<ParamValue>
