@@ -27,10 +27,11 @@ public sealed class Leaderboard(IOrchestratorClient client, string sweep, int si
         if (status.Completed == _completedSeen || (!force && now - _lastRefresh < MinInterval))
             return false;
         (_completedSeen, _lastRefresh) = (status.Completed, now);
-        var results = await client.GetResultsAsync(sweep, cancellation);
-        var best = results.Groups.Where(g => g.Completed > 0 && double.IsFinite(g.MeanC2st))
+        // A bounded page (the sweep keeps its groups ranked): the cost does not grow with the sweep.
+        var page = await client.GetResultsPageAsync(sweep, new ResultsQuery(Limit: 0, Groups: size), cancellation);
+        var best = page.Groups.Where(g => g.Completed > 0 && double.IsFinite(g.MeanC2st))
             .OrderBy(g => g.MeanC2st).Take(size)
-            .Select(g => (Label(g, results.Searched), g)).ToList();
+            .Select(g => (Label(g, page.Searched), g)).ToList();
         var changed = !best.Select(b => (b.Item1, b.g.MeanC2st, b.g.Completed)).SequenceEqual(Best.Select(b => (b.Label, b.Group.MeanC2st, b.Group.Completed)));
         Best = best;
         return changed;
