@@ -19,6 +19,10 @@ public static class SweepExpander
     public static SweepExpansion Expand(SweepSpec spec, WorkloadRegistry workloads)
     {
         SweepSpecValidator.EnsureValid(spec, workloads);
+        // Adaptive search and early stopping need the sweep's adaptive shape (issue 10); a materialised list cannot run them.
+        if (spec.Strategy.Kind == StrategyKind.Tpe || spec.Scheduler is { Kind: not SchedulerKind.Fifo })
+            throw new SpecValidationException([new SpecError(spec.Strategy.Kind == StrategyKind.Tpe ? "strategy" : "scheduler",
+                "is valid but cannot run yet: this sweep only expands grids and random draws")]);
         var workload = workloads.Get(spec.Workload);
         var definitions = workload.Parameters.ToDictionary(p => p.Name, StringComparer.Ordinal);
 
@@ -80,7 +84,7 @@ public static class SweepExpander
     /// <summary>Trials the strategy produces before deduplication and the cap (saturates at long.MaxValue).</summary>
     public static long PlannedCount(SweepSpec spec)
     {
-        var configurations = spec.Strategy.Kind == StrategyKind.Random
+        var configurations = spec.Strategy.Kind is StrategyKind.Random or StrategyKind.Tpe
             ? Math.Max(0, spec.Strategy.Samples)
             : spec.Search.Values.Aggregate(1.0, (product, d) => product * GridSize(d));
         var total = configurations * spec.Seeds.Count;

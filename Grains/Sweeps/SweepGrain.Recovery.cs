@@ -222,8 +222,6 @@ public sealed partial class SweepGrain
 
     private static bool IsFinal(TrialStatus status) => status is TrialStatus.Completed or TrialStatus.Failed or TrialStatus.Cancelled;
 
-    private static double Mean(IReadOnlyList<ObservationScore> scores) => scores.Count == 0 ? double.NaN : scores.Average(s => s.C2st);
-
     private KeyNotFoundException NotFound() => new($"Sweep '{Name}' does not exist.");
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Sweep {Sweep} submitted: {Trials} trials ({Duplicates} duplicate configs removed)")]

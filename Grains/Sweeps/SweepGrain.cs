@@ -37,6 +37,7 @@ public sealed partial class SweepGrain(
 
     private string Name => this.GetPrimaryKeyString();
     private SweepSpec Spec => definition.State.Spec!;
+    private WorkloadDescriptor Workload => workloads.Get(Spec.Workload);
 
     public override async Task OnActivateAsync(CancellationToken cancellationToken)
     {
@@ -172,7 +173,7 @@ public sealed partial class SweepGrain(
             }
         }
         if (progress.Epoch > 0)
-            Publish(work.ConfigHash, $"epoch {progress.Epoch}/{progress.Epochs} loss {progress.TrainLoss:F3} val NLL {progress.ValidationNll:F3}", progress);
+            Publish(work.ConfigHash, MetricText.Epoch(Workload, progress), progress);
         return true;
     }
 
@@ -187,21 +188,20 @@ public sealed partial class SweepGrain(
             var shards = Spec.Evaluation.Shards > 1 ? Spec.Evaluation.Shards : 0;
             await Trial(work.ConfigHash).TrainedAsync(work.Attempt, outcome, shards);
             _queue.Release(leaseId);
-            metrics.Objectives(_trials[work.ConfigHash], null, outcome.ValidationNll);
+            metrics.Objectives(_trials[work.ConfigHash], Spec.Workload, outcome.Metrics);
             if (shards > 0)
             {
                 _status[work.ConfigHash] = TrialStatus.Evaluating;
                 for (var shard = 0; shard < shards; shard++)
                     _queue.Enqueue(new PendingWork(WorkKind.Evaluate, work.ConfigHash, shard, ShardObservations(shard), 1));
-                Publish(work.ConfigHash, $"trained (val NLL {outcome.ValidationNll:F3}); {shards} evaluation shards queued");
+                Publish(work.ConfigHash, $"trained{MetricText.Final(Workload, outcome.Metrics)}; {shards} evaluation shards queued");
             }
             else
             {
                 _status[work.ConfigHash] = TrialStatus.Completed;
                 metrics.TrialFinished(Spec.Workload, TrialStatus.Completed);
-                metrics.Objectives(_trials[work.ConfigHash], Mean(outcome.Scores), null);
-                // Workloads without observations (ecnf-bg) report only an NLL.
-                Publish(work.ConfigHash, outcome.Scores.Count > 0 ? $"completed: C2ST {Mean(outcome.Scores):F3}" : $"completed: NLL {outcome.ValidationNll:F3}");
+                var final = MetricText.WithScores(Workload, outcome.Metrics, outcome.Scores);
+                Publish(work.ConfigHash, $"completed{MetricText.Final(Workload, final)}");
             }
         }
         else
@@ -213,8 +213,9 @@ public sealed partial class SweepGrain(
             {
                 _status[work.ConfigHash] = TrialStatus.Completed;
                 metrics.TrialFinished(Spec.Workload, TrialStatus.Completed);
-                metrics.Objectives(_trials[work.ConfigHash], state.MeanC2st, null);
-                Publish(work.ConfigHash, $"completed: C2ST {state.MeanC2st:F3}");
+                var primary = Workload.PrimaryMetric.Name;
+                metrics.Objectives(_trials[work.ConfigHash], Spec.Workload, new Dictionary<string, double> { [primary] = state.ScoreMean });
+                Publish(work.ConfigHash, $"completed{MetricText.Final(Workload, state.FinalMetrics(primary))}");
             }
         }
         await CheckFinishedAsync();
@@ -241,9 +242,16 @@ public sealed partial class SweepGrain(
         if (definition.State.Spec is null)
             throw NotFound();
         var states = await Task.WhenAll(definition.State.Trials.Select(async t => (Trial: t, State: await Trial(t.ConfigHash).GetAsync())));
-        var rows = states.Select(s => new TrialRow(s.Trial.ConfigHash, s.Trial.GroupHash, s.Trial.Seed, s.State.Status, s.State.Attempt,
-            s.State.MeanC2st, s.State.ValidationNll, s.State.Reason, s.Trial.Parameters, s.State.Worker, s.State.StartedAt, s.State.FinishedAt)).ToList();
-        return new SweepResults(Status(), [.. Spec.Search.Keys.Order(StringComparer.Ordinal)], rows, SweepAggregation.Groups(rows));
+        var objective = Objective.Of(Spec, Workload)!; // validated at submit
+        var rows = states.Select(s =>
+        {
+            var final = s.State.FinalMetrics(Workload.PrimaryMetric.Name);
+            return new TrialRow(s.Trial.ConfigHash, s.Trial.GroupHash, s.Trial.Seed, s.State.Status, s.State.Attempt,
+                final.TryGetValue(objective.Name, out var value) ? value : double.NaN, final, s.State.Reason, s.Trial.Parameters, s.State.Worker,
+                s.State.StartedAt, s.State.FinishedAt);
+        }).ToList();
+        return new SweepResults(Status(), [.. Spec.Search.Keys.Order(StringComparer.Ordinal)], rows, SweepAggregation.Groups(rows),
+            MetricColumn.Of(objective), MetricText.Columns(Workload, objective));
     }
 
     public async IAsyncEnumerable<SweepProgress> WatchAsync([EnumeratorCancellation] CancellationToken cancellation = default)
