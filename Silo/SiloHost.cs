@@ -3,6 +3,7 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
+using Orchestrator.Contracts;
 using Orchestrator.Grains.Hosting;
 using Orchestrator.Grains.Sweeps;
 using Orchestrator.Grains.Telemetry;
@@ -65,7 +66,7 @@ public static class SiloHost
         using (host)
         {
             Console.Error.WriteLine($"Silo '{options.SiloName}' ({options.Clustering} clustering, {options.Storage} storage, gateway port {options.GatewayPort}, " +
-                $"{options.CpuSlots} CPU and {options.CudaSlots} CUDA slot(s)); Ctrl+C stops it.");
+                $"{Counted.Of(options.CpuSlots, "CPU slot")} and {Counted.Of(options.CudaSlots, "CUDA slot")}); Ctrl+C stops it.");
             if (options.Telemetry.PrometheusPort > 0)
                 Console.Error.WriteLine($"Metrics: http://{options.Telemetry.PrometheusHost}:{options.Telemetry.PrometheusPort}/metrics");
             try

@@ -25,7 +25,7 @@ public static class BenchC2stCommand
         };
         command.SetAction(parse => ConsoleErrors.Run(() =>
         {
-            var rows = C2stBenchmark.Run(parse.GetValue(n), parse.GetValue(cases), !parse.GetValue(skipSklearn), Console.WriteLine,
+            var rows = C2stBenchmark.Run(parse.GetValue(n), parse.GetList(cases), !parse.GetValue(skipSklearn), Console.WriteLine,
                 new C2stOptions { Threads = parse.GetValue(threads), FastBatchSize = parse.GetValue(batch), FastLearningRate = parse.GetValue(rate) }, sklearnTimeout: TimeSpan.FromSeconds(parse.GetValue(timeout)),
                 fast: !parse.GetValue(skipFast), exact: parse.GetValue(exact), sklearnCache: parse.GetValue(cache));
             var table = new Table().Title("C2ST: ours (fast default, exact protocol) vs scikit-learn (sbibm protocol, 5 folds); seconds wall / CPU");

@@ -155,7 +155,7 @@ public static class BenchEcnfCommand
                 LearningRate = parse.GetValue(lr), BatchSize = parse.GetValue(batch),
             };
             training.Validate();
-            var chosen = parse.GetValue(models)!;
+            var chosen = parse.GetList(models);
             foreach (var m in chosen.Where(m => !GeneratorKinds.Names.Contains(m)))
                 throw new ArgumentException($"Unknown model '{m}'; known: {string.Join(", ", GeneratorKinds.Names)}.");
             return new Common(training, new GeneratorArchitecture

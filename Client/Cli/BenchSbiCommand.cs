@@ -36,12 +36,12 @@ public static class BenchSbiCommand
         command.SetAction(parse => ConsoleErrors.Run(() =>
         {
             var configs = (
-                from task in parse.GetValue(tasks)!
-                from budget in parse.GetValue(budgets)!
-                from beta in parse.GetValue(betas)!
+                from task in parse.GetList(tasks)
+                from budget in parse.GetList(budgets)
+                from beta in parse.GetList(betas)
                 select new TrialConfig
                 {
-                    Task = task, Budget = budget, Seed = parse.GetValue(seed), Observations = parse.GetValue(observations)!,
+                    Task = task, Budget = budget, Seed = parse.GetValue(seed), Observations = parse.GetList(observations),
                     Device = parse.GetValue(device)!, Threads = 1,
                     Training = new TrainingOptions
                     {

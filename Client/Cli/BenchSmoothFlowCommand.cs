@@ -41,7 +41,7 @@ public static class BenchSmoothFlowCommand
             set_num_threads(parse.GetValue(threads));
             var training = new ToyTrainingOptions(parse.GetValue(iterations), parse.GetValue(batch), parse.GetValue(rate), new LossWeights(1, 0, parse.GetValue(fm)));
             var rows = new List<ToyExperimentResult>();
-            foreach (var toy in parse.GetValue(toys)!)
+            foreach (var toy in parse.GetList(toys))
             {
                 var periodic = toy switch
                 {
@@ -94,7 +94,7 @@ public static class BenchSmoothFlowCommand
         command.SetAction(parse => ConsoleErrors.Run(() =>
         {
             set_num_threads(parse.GetValue(threads));
-            var rows = InversionBenchmark.Run(parse.GetValue(dims)!, parse.GetValue(bins)!, parse.GetValue(components), parse.GetValue(batch), parse.GetValue(windows),
+            var rows = InversionBenchmark.Run(parse.GetList(dims), parse.GetList(bins), parse.GetValue(components), parse.GetValue(batch), parse.GetValue(windows),
                 onRow: r => Log($"D {r.Dimensions}, bins {r.Bins}: {r.SmoothMilliseconds:F2} vs {r.SplineMilliseconds:F2} CPU ms"));
             var table = new Table().Title($"Inverse of one coupling layer, batch {parse.GetValue(batch)}, K = {parse.GetValue(components)} (slides: 2.1× D 2/128 bins, 2.7× D 32/32, 6.5× D 512/4–8)");
             foreach (var column in new[] { "D", "bins", "smooth CPU ms", "spline CPU ms", "slowdown", "max |F(F⁻¹(y)) − y|" })

@@ -1,5 +1,6 @@
 using System.CommandLine;
 using Orchestrator.Client.Embedded;
+using Orchestrator.Contracts;
 using Orchestrator.Contracts.Specs;
 using Orchestrator.Grains.Hosting;
 using Orchestrator.Training.Workloads;
@@ -40,13 +41,13 @@ public static class RunCommand
                 ThreadsPerTrial = parse.GetValue(threads),
                 WorkPath = Path.Combine(Path.GetFullPath(parse.GetValue(store)!), "work"),
             };
-            AnsiConsole.MarkupLineInterpolated($"Starting an in-process silo with {options.CpuSlots} worker slot(s); store: {Path.GetFullPath(options.LocalPath)}");
+            AnsiConsole.MarkupLineInterpolated($"Starting an in-process silo with {Counted.Of(options.CpuSlots, "worker slot")}; store: {Path.GetFullPath(options.LocalPath)}");
             var clock = System.Diagnostics.Stopwatch.StartNew();
             await using var cluster = await EmbeddedCluster.StartAsync(options, cancellation);
             var status = await cluster.Client.SubmitAsync(parsed, cancellation);
             if (parse.GetValue(retryFailed) && status.Failed > 0)
                 status = await cluster.Client.ResumeAsync(status.Name, retryFailed: true, cancellation);
-            AnsiConsole.MarkupLineInterpolated($"Sweep [bold]{status.Name}[/]: {Plural(status.Total, "trial")}, {status.Completed} already completed{(status.Failed > 0 ? $", {status.Failed} failed before (--retry-failed runs them again)" : "")}.");
+            AnsiConsole.MarkupLineInterpolated($"Sweep [bold]{status.Name}[/]: {Counted.Of(status.Total, "trial")}, {status.Completed} already completed{(status.Failed > 0 ? $", {status.Failed} failed before (--retry-failed runs them again)" : "")}.");
             await SweepProgressView.FollowAsync(cluster.Client, status.Name, cancellation);
             var results = await cluster.Client.GetResultsAsync(status.Name);
             ResultsView.Print(results, perTrial: true);
@@ -57,6 +58,4 @@ public static class RunCommand
         }));
         return command;
     }
-
-    private static string Plural(int count, string noun) => $"{count} {noun}{(count == 1 ? "" : "s")}";
 }

@@ -1,5 +1,6 @@
 using System.CommandLine;
 using Orchestrator.Client.Sdk;
+using Orchestrator.Contracts;
 using Orchestrator.Contracts.Specs;
 using Orchestrator.Contracts.Sweeps;
 using Orchestrator.Training.Workloads;
@@ -8,7 +9,7 @@ using Spectre.Console;
 namespace Orchestrator.Client.Cli;
 
 /// <summary>
-/// <c>submit</c>, <c>watch</c>, <c>ls</c>, <c>results</c>, <c>cancel</c>, <c>resume</c>: talk to a running cluster
+/// <c>submit</c>, <c>watch</c>, <c>ls</c>, <c>results</c>, <c>cancel</c>, <c>resume</c>, <c>rm</c>, <c>logs</c>, <c>metrics</c>: talk to a running cluster
 /// through the SDK's <see cref="IOrchestratorClient"/>.
 /// </summary>
 public sealed class SweepCommands(Func<ClientConnectionOptions, CancellationToken, Task<IOrchestratorClient>> connect)
@@ -25,6 +26,9 @@ public sealed class SweepCommands(Func<ClientConnectionOptions, CancellationToke
         yield return Results();
         yield return Cancel();
         yield return Resume();
+        yield return Remove();
+        yield return Logs();
+        yield return Metrics();
     }
 
     private Command Submit()
@@ -36,7 +40,7 @@ public sealed class SweepCommands(Func<ClientConnectionOptions, CancellationToke
             async (parse, client, ct) =>
             {
                 var status = await client.SubmitAsync(parsed!, ct);
-                AnsiConsole.MarkupLineInterpolated($"Submitted [bold]{status.Name}[/]: {status.Total} trials ({status.Completed} already completed). Follow it with 'orchestrator watch {status.Name}'.");
+                AnsiConsole.MarkupLineInterpolated($"Submitted [bold]{status.Name}[/]: {Counted.Of(status.Total, "trial")} ({status.Completed} already completed). Follow it with 'orchestrator watch {status.Name}'.");
                 if (parse.GetValue(watch))
                     await SweepProgressView.FollowAsync(client, status.Name, ct);
                 return 0;
@@ -107,6 +111,71 @@ public sealed class SweepCommands(Func<ClientConnectionOptions, CancellationToke
             {
                 var status = await client.ResumeAsync(parse.GetValue(name)!, parse.GetValue(retryFailed), ct);
                 AnsiConsole.MarkupLineInterpolated($"{status.Name}: {status.Phase}, {status.Pending} pending, {status.Completed} completed.");
+                return 0;
+            });
+    }
+
+    private Command Remove()
+    {
+        var name = new Argument<string>("sweep") { Description = "sweep name" };
+        var yes = new Option<bool>("--yes", "-y") { Description = "delete without asking (for scripts)" };
+        return Connected("rm", "Delete a sweep with all its results, after confirmation (running trials are cancelled first).", [name], [yes],
+            async (parse, client, ct) =>
+            {
+                var sweep = parse.GetValue(name)!;
+                var status = await client.GetStatusAsync(sweep, ct);
+                if (!parse.GetValue(yes))
+                {
+                    Console.Write($"Delete sweep '{sweep}' ({Counted.Of(status.Total, "trial")}, {status.Completed} completed, {status.Running} running) with all its results? [y/N] ");
+                    if (Console.In.ReadLine()?.Trim().ToLowerInvariant() is not ("y" or "yes"))
+                    {
+                        Console.WriteLine("Not deleted.");
+                        return 1;
+                    }
+                }
+                await client.DeleteAsync(sweep, ct);
+                AnsiConsole.MarkupLineInterpolated($"Deleted [bold]{sweep}[/] and its results.");
+                return 0;
+            });
+    }
+
+    private Command Logs()
+    {
+        var name = new Argument<string>("sweep") { Description = "sweep name" };
+        var trial = new Argument<string>("trial") { Description = "trial id: its config hash (the 'trial' column of 'results')" };
+        return Connected("logs", "Print a trial's log: every attempt's worker and trial-host lines, timestamped.", [name, trial], [],
+            async (parse, client, ct) =>
+            {
+                var lines = await client.GetTrialLogAsync(parse.GetValue(name)!, parse.GetValue(trial)!, ct);
+                if (lines.Count == 0)
+                {
+                    Console.Error.WriteLine($"No log stored for trial '{parse.GetValue(trial)}' of sweep '{parse.GetValue(name)}' (an attempt's log is stored when it ends).");
+                    return 1;
+                }
+                foreach (var line in lines)
+                    Console.WriteLine(line);
+                return 0;
+            });
+    }
+
+    private Command Metrics()
+    {
+        var name = new Argument<string>("sweep") { Description = "sweep name" };
+        var trial = new Argument<string>("trial") { Description = "trial id: its config hash (the 'trial' column of 'results')" };
+        var json = new Option<bool>("--json") { Description = "print the stored JSON lines as they are" };
+        return Connected("metrics", "Print a trial's per-epoch metrics, as stored (one row per epoch and attempt).", [name, trial], [json],
+            async (parse, client, ct) =>
+            {
+                var lines = await client.GetTrialMetricsAsync(parse.GetValue(name)!, parse.GetValue(trial)!, ct);
+                if (lines.Count == 0)
+                {
+                    Console.Error.WriteLine($"No metrics stored for trial '{parse.GetValue(trial)}' of sweep '{parse.GetValue(name)}'.");
+                    return 1;
+                }
+                if (parse.GetValue(json))
+                    lines.ToList().ForEach(Console.WriteLine);
+                else
+                    AnsiConsole.Write(TrialMetricsView.Table(lines));
                 return 0;
             });
     }

@@ -55,7 +55,7 @@ public static class TrainCommand
                 throw new FileNotFoundException($"--resume was given but {checkpointPath} does not exist.");
             var request = new TrainRequest("train", $"{descriptor.Name}/{configHash}", descriptor.Name,
                 values.ToDictionary(v => v.Key, v => Json(v.Value), StringComparer.Ordinal), parse.GetValue(seed), parse.GetValue(device)!,
-                parse.GetValue(threads), parse.GetValue(observations)!, checkpointPath, every, directory);
+                parse.GetValue(threads), parse.GetList(observations), checkpointPath, every, directory);
             workload.RequireData(values, request.Observations);
             AnsiConsole.MarkupLineInterpolated($"Training [bold]{descriptor.Name}[/] ({Describe(values)}, seed {request.Seed}, {request.Device}) → {directory}");
             var completed = TrainProgress.Run(descriptor, request, events => workload.Train(request, events, CancellationToken.None));

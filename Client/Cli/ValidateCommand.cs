@@ -1,4 +1,5 @@
 using System.CommandLine;
+using Orchestrator.Contracts;
 using Orchestrator.Contracts.Specs;
 using Orchestrator.Training.Workloads;
 using Spectre.Console;
@@ -35,11 +36,11 @@ public static class ValidateCommand
     {
         var trials = expansion.Trials;
         AnsiConsole.MarkupLineInterpolated(
-            $"Sweep [bold]{spec.Name}[/] ({spec.Workload}): {Plural(trials.Count, "trial")} in {Plural(expansion.GroupCount, "configuration")} (seeds {string.Join(",", spec.Seeds)}), each evaluated on {Plural(spec.Evaluation.Observations.Count, "observation")} in {Plural(spec.Evaluation.Shards, "shard")}.");
+            $"Sweep [bold]{spec.Name}[/] ({spec.Workload}): {Counted.Of(trials.Count, "trial")} in {Counted.Of(expansion.GroupCount, "configuration")} (seeds {string.Join(",", spec.Seeds)}), each evaluated on {Counted.Of(spec.Evaluation.Observations.Count, "observation")} in {Counted.Of(spec.Evaluation.Shards, "shard")}.");
         if (expansion.DuplicatesRemoved > 0)
-            AnsiConsole.MarkupLineInterpolated($"{Plural(expansion.DuplicatesRemoved, "duplicate trial")} removed (same configuration and seed).");
+            AnsiConsole.MarkupLineInterpolated($"{Counted.Of(expansion.DuplicatesRemoved, "duplicate trial")} removed (same configuration and seed).");
         if (expansion.Truncated)
-            AnsiConsole.MarkupLineInterpolated($"limits.maxTrials cut {Plural(expansion.TruncatedBy, "trial")} of {expansion.Planned}.");
+            AnsiConsole.MarkupLineInterpolated($"limits.maxTrials cut {Counted.Of(expansion.TruncatedBy, "trial")} of {expansion.Planned}.");
         if (preview == 0 || trials.Count == 0)
             return;
         var searched = spec.Search.Keys.Order(StringComparer.Ordinal).ToList();
@@ -57,8 +58,6 @@ public static class ValidateCommand
         }
         AnsiConsole.Write(table);
         if (trials.Count > preview)
-            AnsiConsole.MarkupLineInterpolated($"… and {trials.Count - preview} more.");
+            AnsiConsole.MarkupLineInterpolated($"… and {trials.Count - preview:N0} more.");
     }
-
-    private static string Plural(int count, string noun) => $"{count:N0} {noun}{(count == 1 ? "" : "s")}";
 }

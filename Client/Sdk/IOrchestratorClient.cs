@@ -33,6 +33,17 @@ public interface IOrchestratorClient : IAsyncDisposable
     /// <summary>Continues unfinished (cancelled or interrupted) trials from their checkpoints; with <paramref name="retryFailed"/> also failed ones.</summary>
     Task<SweepStatus> ResumeAsync(string sweep, bool retryFailed = false, CancellationToken cancellation = default);
 
+    /// <summary>Deletes the sweep with all its results (running work is cancelled first); its name can be used again.</summary>
+    /// <exception cref="KeyNotFoundException">No sweep of that name exists.</exception>
+    Task DeleteAsync(string sweep, CancellationToken cancellation = default);
+
+    /// <summary>The trial's per-epoch metric lines (JSON, one object per epoch, as stored), oldest first; empty when none.</summary>
+    /// <param name="trial">The trial's config hash (the <c>trial</c> column of the results).</param>
+    Task<IReadOnlyList<string>> GetTrialMetricsAsync(string sweep, string trial, CancellationToken cancellation = default);
+
+    /// <summary>The trial's log: per attempt, what its worker and trial host did and printed, timestamped; empty when none.</summary>
+    Task<IReadOnlyList<string>> GetTrialLogAsync(string sweep, string trial, CancellationToken cancellation = default);
+
     /// <summary>Every sweep the cluster knows, newest first.</summary>
     Task<IReadOnlyList<SweepStatus>> ListAsync(CancellationToken cancellation = default);
 }

@@ -140,6 +140,15 @@ public sealed class OrchestratorClient(IClusterClient cluster, IHost? host = nul
     public Task<SweepStatus> ResumeAsync(string sweep, bool retryFailed = false, CancellationToken cancellation = default) =>
         Sweep(sweep).ResumeAsync(retryFailed).WaitAsync(cancellation);
 
+    public Task DeleteAsync(string sweep, CancellationToken cancellation = default) =>
+        Sweep(sweep).DeleteAsync().WaitAsync(cancellation);
+
+    public Task<IReadOnlyList<string>> GetTrialMetricsAsync(string sweep, string trial, CancellationToken cancellation = default) =>
+        Sweep(sweep).GetTrialMetricsAsync(trial).WaitAsync(cancellation);
+
+    public Task<IReadOnlyList<string>> GetTrialLogAsync(string sweep, string trial, CancellationToken cancellation = default) =>
+        Sweep(sweep).GetTrialLogAsync(trial).WaitAsync(cancellation);
+
     public async Task<IReadOnlyList<SweepStatus>> ListAsync(CancellationToken cancellation = default)
     {
         var names = await cluster.GetGrain<ISchedulerGrain>(SchedulerKey.Default).ListAllAsync().WaitAsync(cancellation);

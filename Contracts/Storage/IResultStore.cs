@@ -32,6 +32,12 @@ public interface IResultStore
     /// <summary>All metric lines in append order; empty when none.</summary>
     Task<IReadOnlyList<string>> ReadMetricsAsync(string sweep, string configHash, CancellationToken cancellationToken = default);
 
+    /// <summary>Appends lines (no line breaks inside) to the trial's log.txt, in order, as one append.</summary>
+    Task AppendLogAsync(string sweep, string configHash, IEnumerable<string> lines, CancellationToken cancellationToken = default);
+
+    /// <summary>All log lines in append order; empty when none.</summary>
+    Task<IReadOnlyList<string>> ReadLogAsync(string sweep, string configHash, CancellationToken cancellationToken = default);
+
     /// <summary>Replaces the trial's checkpoint.bin (readers see the old or the new one whole, never a mix).</summary>
     Task PutCheckpointAsync(string sweep, string configHash, Stream content, CancellationToken cancellationToken = default);
 
@@ -49,6 +55,9 @@ public interface IResultStore
 
     /// <summary>The sweep's summary.csv, or null.</summary>
     Task<byte[]?> GetSummaryAsync(string sweep, CancellationToken cancellationToken = default);
+
+    /// <summary>Deletes every stored object of the sweep (spec, summary, results, metrics, logs, checkpoints, samples); false when there was none.</summary>
+    Task<bool> DeleteSweepAsync(string sweep, CancellationToken cancellationToken = default);
 
     /// <summary>Names of all sweeps that have any stored object, sorted ordinally.</summary>
     Task<IReadOnlyList<string>> ListSweepsAsync(CancellationToken cancellationToken = default);

@@ -13,6 +13,7 @@ public static class ResultStoreLayout
     public const string SummaryFile = "summary.csv";
     public const string ResultFile = "result.json";
     public const string MetricsFile = "metrics.jsonl";
+    public const string LogFile = "log.txt";
     public const string CheckpointFile = "checkpoint.bin";
     public const string AttemptPrefix = "attempt-";
     private const int MaxNameLength = 128;
@@ -32,6 +33,8 @@ public static class ResultStoreLayout
         $"{TrialPrefix(sweep, configHash)}{AttemptPrefix}{ValidateAttempt(attempt).ToString(CultureInfo.InvariantCulture)}/{ResultFile}";
 
     public static string Metrics(string sweep, string configHash) => TrialPrefix(sweep, configHash) + MetricsFile;
+
+    public static string Log(string sweep, string configHash) => TrialPrefix(sweep, configHash) + LogFile;
 
     public static string Checkpoint(string sweep, string configHash) => TrialPrefix(sweep, configHash) + CheckpointFile;
 

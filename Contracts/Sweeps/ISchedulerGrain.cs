@@ -11,6 +11,9 @@ public interface ISchedulerGrain : IGrainWithStringKey
 
     [Alias("unregister")] Task UnregisterAsync(string sweep);
 
+    /// <summary>Removes a deleted sweep from every list, so that it is no longer listed.</summary>
+    [Alias("forget")] Task ForgetAsync(string sweep);
+
     /// <summary>Sweeps that still have work.</summary>
     [AlwaysInterleave, Alias("sweeps")] Task<IReadOnlyList<string>> ListAsync();
 

@@ -46,6 +46,18 @@ public interface ISweepGrain : IGrainWithStringKey
     [Alias("results")] Task<SweepResults> GetResultsAsync();
 
     /// <summary>
+    /// Deletes the sweep with its results: running work is cancelled first, then every trial's state, every stored object
+    /// and the sweep's own state are removed, and the name is free again. Throws when nothing of the sweep exists.
+    /// </summary>
+    [Alias("delete")] Task DeleteAsync();
+
+    /// <summary>The stored per-epoch metric lines of one trial (by config hash), read next to the store.</summary>
+    [Alias("trial-metrics")] Task<IReadOnlyList<string>> GetTrialMetricsAsync(string configHash);
+
+    /// <summary>The stored log lines of one trial (by config hash): every attempt's worker and trial-host lines.</summary>
+    [Alias("trial-log")] Task<IReadOnlyList<string>> GetTrialLogAsync(string configHash);
+
+    /// <summary>
     /// Learning curves of up to <paramref name="maxGroups"/> config groups (spread over the sweep's order), each averaged
     /// over its seeds and down-sampled to at most <paramref name="maxPoints"/> epochs: read and reduced here, next to the store.
     /// </summary>

@@ -26,6 +26,9 @@ public interface ITrialGrain : IGrainWithStringKey
 
     [Alias("cancel")] Task CancelAsync();
 
+    /// <summary>Forgets the trial: its persisted state is cleared and the grain deactivates (part of deleting a sweep).</summary>
+    [Alias("delete")] Task DeleteAsync();
+
     /// <summary>Back to Pending for a retry of a failed or cancelled trial (completed trials are never rerun).</summary>
     [Alias("reset")] Task<bool> ResetAsync();
 }

@@ -73,14 +73,26 @@ public sealed class BlobResultStore : IResultStore
         return attempts;
     }
 
-    public async Task AppendMetricsAsync(string sweep, string configHash, IEnumerable<string> lines, CancellationToken cancellationToken = default)
+    public Task AppendMetricsAsync(string sweep, string configHash, IEnumerable<string> lines, CancellationToken cancellationToken = default) =>
+        AppendLinesAsync(ResultStoreLayout.Metrics(sweep, configHash), lines, cancellationToken);
+
+    public Task AppendLogAsync(string sweep, string configHash, IEnumerable<string> lines, CancellationToken cancellationToken = default) =>
+        AppendLinesAsync(ResultStoreLayout.Log(sweep, configHash), lines, cancellationToken);
+
+    public async Task<IReadOnlyList<string>> ReadLogAsync(string sweep, string configHash, CancellationToken cancellationToken = default)
+    {
+        var content = await DownloadOrNullAsync(ResultStoreLayout.Log(sweep, configHash), cancellationToken);
+        return content is null ? [] : MetricLines.Decode(content);
+    }
+
+    private async Task AppendLinesAsync(string name, IEnumerable<string> lines, CancellationToken cancellationToken)
     {
         var chunks = ChunkLines(lines);
         if (chunks.Count == 0)
         {
             return;
         }
-        var blob = _container.GetAppendBlobClient(ResultStoreLayout.Metrics(sweep, configHash));
+        var blob = _container.GetAppendBlobClient(name);
         await EnsureContainerAsync(cancellationToken);
         await blob.CreateIfNotExistsAsync(cancellationToken: cancellationToken);
         foreach (var chunk in chunks)
@@ -113,6 +125,18 @@ public sealed class BlobResultStore : IResultStore
 
     public Task<byte[]?> GetSummaryAsync(string sweep, CancellationToken cancellationToken = default) =>
         DownloadOrNullAsync(ResultStoreLayout.Summary(sweep), cancellationToken);
+
+    public async Task<bool> DeleteSweepAsync(string sweep, CancellationToken cancellationToken = default)
+    {
+        var prefix = ResultStoreLayout.SweepPrefix(sweep);
+        var deleted = false;
+        await foreach (var name in ListRelativeAsync(prefix, "", cancellationToken))
+        {
+            await _container.DeleteBlobIfExistsAsync(name, cancellationToken: cancellationToken);
+            deleted = true;
+        }
+        return deleted;
+    }
 
     public async Task<IReadOnlyList<string>> ListSweepsAsync(CancellationToken cancellationToken = default)
     {

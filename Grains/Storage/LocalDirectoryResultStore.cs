@@ -62,9 +62,21 @@ public sealed class LocalDirectoryResultStore : IResultStore
         return Task.FromResult(AttemptsIn(trial, configHash));
     }
 
-    public async Task AppendMetricsAsync(string sweep, string configHash, IEnumerable<string> lines, CancellationToken cancellationToken = default)
+    public Task AppendMetricsAsync(string sweep, string configHash, IEnumerable<string> lines, CancellationToken cancellationToken = default) =>
+        AppendLinesAsync(ResultStoreLayout.Metrics(sweep, configHash), lines, cancellationToken);
+
+    public Task AppendLogAsync(string sweep, string configHash, IEnumerable<string> lines, CancellationToken cancellationToken = default) =>
+        AppendLinesAsync(ResultStoreLayout.Log(sweep, configHash), lines, cancellationToken);
+
+    public async Task<IReadOnlyList<string>> ReadLogAsync(string sweep, string configHash, CancellationToken cancellationToken = default)
     {
-        var path = FullPath(ResultStoreLayout.Metrics(sweep, configHash));
+        var content = await ReadAllOrNullAsync(ResultStoreLayout.Log(sweep, configHash), cancellationToken);
+        return content is null ? [] : MetricLines.Decode(content);
+    }
+
+    private async Task AppendLinesAsync(string relative, IEnumerable<string> lines, CancellationToken cancellationToken)
+    {
+        var path = FullPath(relative);
         var payload = MetricLines.Encode(lines);
         if (payload.Length == 0)
         {
@@ -107,6 +119,15 @@ public sealed class LocalDirectoryResultStore : IResultStore
 
     public Task<byte[]?> GetSummaryAsync(string sweep, CancellationToken cancellationToken = default) =>
         ReadAllOrNullAsync(ResultStoreLayout.Summary(sweep), cancellationToken);
+
+    public Task<bool> DeleteSweepAsync(string sweep, CancellationToken cancellationToken = default)
+    {
+        var folder = FullPath(ResultStoreLayout.SweepPrefix(sweep));
+        if (!Directory.Exists(folder))
+            return Task.FromResult(false);
+        Directory.Delete(folder, recursive: true);
+        return Task.FromResult(true);
+    }
 
     public Task<IReadOnlyList<string>> ListSweepsAsync(CancellationToken cancellationToken = default)
     {

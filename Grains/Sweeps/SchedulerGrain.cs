@@ -29,6 +29,13 @@ public sealed class SchedulerGrain([PersistentState("scheduler", GrainStorageNam
             await state.WriteStateAsync();
     }
 
+    public async Task ForgetAsync(string sweep)
+    {
+        var removed = state.State.Sweeps.Remove(sweep);
+        if (state.State.All.Remove(sweep) || removed)
+            await state.WriteStateAsync();
+    }
+
     public Task<IReadOnlyList<string>> ListAsync() => Task.FromResult<IReadOnlyList<string>>([.. state.State.Sweeps]);
 
     public Task<IReadOnlyList<string>> ListAllAsync() => Task.FromResult<IReadOnlyList<string>>([.. state.State.All]);

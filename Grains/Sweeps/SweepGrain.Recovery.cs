@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Logging;
+using Orchestrator.Contracts;
 using Orchestrator.Contracts.Specs;
 using Orchestrator.Contracts.Sweeps;
 using Orchestrator.Contracts.Trials;
@@ -102,7 +103,7 @@ public sealed partial class SweepGrain
             Publish(work.ConfigHash, $"requeued as attempt {work.Attempt + 1}: {reason}");
             return;
         }
-        var final = retryable ? $"gave up after {work.Attempt - floor} attempts: {reason}" : reason;
+        var final = retryable ? $"gave up after {Counted.Of(work.Attempt - floor, "attempt")}: {reason}" : reason;
         await Trial(work.ConfigHash).FailAsync(final);
         _status[work.ConfigHash] = TrialStatus.Failed;
         metrics.TrialFinished(Spec.Workload, TrialStatus.Failed);
@@ -203,12 +204,23 @@ public sealed partial class SweepGrain
             Count(TrialStatus.Cancelled), definition.State.SpecHash, definition.State.SubmittedAt);
     }
 
+    /// <summary>
+    /// Tells the watchers; a lifecycle event (everything but an epoch's progress) is also one log line, so the silo's log
+    /// reads as the sweep's history.
+    /// </summary>
     private void Publish(string? trial, string message, WorkProgress? work = null)
     {
+        var label = trial is null ? null : Label(_trials[trial]);
+        if (work is null)
+        {
+            if (trial is null)
+                LogSweepEvent(Name, message);
+            else
+                LogTrialEvent(Name, trial, label!, message);
+        }
         if (_watchers.Count == 0)
             return;
-        var progress = new SweepProgress(Status(), trial, trial is null ? null : _status.GetValueOrDefault(trial), work, message,
-            trial is null ? null : Label(_trials[trial]));
+        var progress = new SweepProgress(Status(), trial, trial is null ? null : _status.GetValueOrDefault(trial), work, message, label);
         foreach (var watcher in _watchers)
             watcher.Writer.TryWrite(progress);
     }
@@ -226,6 +238,12 @@ public sealed partial class SweepGrain
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Sweep {Sweep} submitted: {Trials} trials ({Duplicates} duplicate configs removed)")]
     private partial void LogSubmitted(string sweep, int trials, int duplicates);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Sweep {Sweep}: {Event}")]
+    private partial void LogSweepEvent(string sweep, string @event);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Sweep {Sweep}: trial {Trial} ({Label}) {Event}")]
+    private partial void LogTrialEvent(string sweep, string trial, string label, string @event);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Sweep {Sweep}: lease of trial {Trial} on {Worker} (attempt {Attempt}) expired")]
     private partial void LogLeaseExpired(string sweep, string trial, string worker, int attempt);

@@ -151,7 +151,7 @@ public sealed partial class SweepGrain(
         }
         Publish(work.ConfigHash, $"{work.Kind.ToString().ToLowerInvariant()} attempt {work.Attempt} on {workerId}");
         return new WorkItem(Name, lease.Id, work.Kind, _trials[work.ConfigHash], Spec.Workload, work.Attempt, work.Shard,
-            work.Observations, device, _options.CheckpointEvery, _options.LeaseDuration.TotalSeconds, definition.State.TraceParent);
+            work.Observations, device, _options.CheckpointEvery, _options.LeaseDuration.TotalSeconds, work.TraceParent ?? definition.State.TraceParent);
     }
 
     public async Task<bool> HeartbeatAsync(string leaseId, WorkProgress progress)
@@ -193,7 +193,7 @@ public sealed partial class SweepGrain(
             {
                 _status[work.ConfigHash] = TrialStatus.Evaluating;
                 for (var shard = 0; shard < shards; shard++)
-                    _queue.Enqueue(new PendingWork(WorkKind.Evaluate, work.ConfigHash, shard, ShardObservations(shard), 1));
+                    _queue.Enqueue(new PendingWork(WorkKind.Evaluate, work.ConfigHash, shard, ShardObservations(shard), 1, outcome.TraceParent));
                 Publish(work.ConfigHash, $"trained{MetricText.Final(Workload, outcome.Metrics)}; {shards} evaluation shards queued");
             }
             else

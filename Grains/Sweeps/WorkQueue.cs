@@ -4,7 +4,8 @@ namespace Orchestrator.Grains.Sweeps;
 
 /// <summary>A unit of work waiting for a worker.</summary>
 /// <param name="Attempt">The attempt this work will be when leased.</param>
-public sealed record PendingWork(WorkKind Kind, string ConfigHash, int Shard, IReadOnlyList<int> Observations, int Attempt);
+/// <param name="TraceParent">Span the item's attempt span hangs below: the training attempt's for evaluation shards; null = the sweep's.</param>
+public sealed record PendingWork(WorkKind Kind, string ConfigHash, int Shard, IReadOnlyList<int> Observations, int Attempt, string? TraceParent = null);
 
 /// <summary>Work handed to a worker until <see cref="ExpiresAt"/>, unless renewed.</summary>
 public sealed record Lease(string Id, PendingWork Work, string Worker, DateTimeOffset ExpiresAt);

@@ -76,6 +76,12 @@ public sealed class TrialGrain([PersistentState("trial", GrainStorageNames.State
         await state.WriteStateAsync();
     }
 
+    public async Task DeleteAsync()
+    {
+        await state.ClearStateAsync();
+        DeactivateOnIdle();
+    }
+
     public async Task<bool> ResetAsync()
     {
         if (State.Status is TrialStatus.Completed or TrialStatus.Pending)

@@ -97,6 +97,7 @@ public sealed class WorkItemRun(WorkItem item, TrialProcess process, ISweepGrain
 
     private async ValueTask OnEventAsync(TrialHostEvent hostEvent)
     {
+        options.Log?.Event(hostEvent);
         switch (hostEvent)
         {
             case Epoch e:
@@ -165,7 +166,7 @@ public sealed class WorkItemRun(WorkItem item, TrialProcess process, ISweepGrain
             await options.Retry.RunAsync(() => store.TryPutResultAsync(item.Sweep, item.Trial.ConfigHash, item.Attempt, bytes));
         }
         var scores = summary.Observations.Select(o => new Contracts.Trials.ObservationScore(o.Observation, o.Score)).ToList();
-        await ReportAsync(() => sweep.CompleteAsync(item.LeaseId, new WorkOutcome(scores, summary.Metrics, summary.Timings.TotalSeconds)));
+        await ReportAsync(() => sweep.CompleteAsync(item.LeaseId, new WorkOutcome(scores, summary.Metrics, summary.Timings.TotalSeconds, Activity.Current?.Id)));
     }
 
     // Reports go through the outage window too; past it the lease expires and the sweep requeues the item.
@@ -218,4 +219,5 @@ public sealed class WorkItemRun(WorkItem item, TrialProcess process, ISweepGrain
 /// <param name="OnTransientError">Sees errors that were retried or given up on (for the log).</param>
 /// <param name="Metrics">Epoch and evaluation metrics (null: none).</param>
 public sealed record WorkItemRunOptions(
-    string WorkRoot, int Threads, OutageRetry Retry, TimeSpan CancelGrace, Action<Exception>? OnTransientError = null, OrchestratorMetrics? Metrics = null);
+    string WorkRoot, int Threads, OutageRetry Retry, TimeSpan CancelGrace, Action<Exception>? OnTransientError = null, OrchestratorMetrics? Metrics = null,
+    TrialLog? Log = null);

@@ -28,6 +28,7 @@ public sealed partial class WorkerSlot(
     private TrialProcess? _process;
     private Task? _loop;
     private WorkItem? _item;
+    private volatile TrialLog? _log; // the running item's log: the host's stderr lines go there too
     private int _itemsDone;
     private int _restarts;
     private volatile bool _busy;
@@ -120,12 +121,22 @@ public sealed partial class WorkerSlot(
         var clock = Stopwatch.StartNew();
         var outcome = "failed";
         _busy = true;
-        _process ??= new TrialProcess(TrialHostLaunch.Options(options) with { StderrLine = line => LogHostOutput(id, line) });
+        var log = new TrialLog(TimeProvider.System);
+        log.Add($"{(item.Kind == WorkKind.Train ? "training" : $"evaluation shard {item.Shard}")}, attempt {item.Attempt}, on worker {id} ({item.Device})");
+        _log = log;
+        _process ??= new TrialProcess(TrialHostLaunch.Options(options) with
+        {
+            StderrLine = line =>
+            {
+                LogHostOutput(id, line);
+                _log?.Add($"trial host: {line}");
+            },
+        });
         var generation = _process.Generation;
         var retry = new OutageRetry(options.StorageOutageWindow, (e, delay) => LogRetry(id, e.GetType().Name, FirstLine(e.Message), delay.TotalSeconds));
         var run = new WorkItemRun(item, _process, grains.GetGrain<ISweepGrain>(item.Sweep), store,
             new WorkItemRunOptions(Path.Combine(options.WorkPath, id.Replace('/', '_')), options.ThreadsPerTrial, retry,
-                options.HostCancelGrace, e => LogTransient(id, e.GetType().Name, FirstLine(e.Message)), metrics));
+                options.HostCancelGrace, e => LogTransient(id, e.GetType().Name, FirstLine(e.Message)), metrics, log));
         try
         {
             outcome = await run.ExecuteAsync(stop);
@@ -141,6 +152,22 @@ public sealed partial class WorkerSlot(
             _itemsDone++;
             activity?.SetTag(OrchestratorTelemetry.Attributes.Outcome, outcome);
             metrics.AttemptEnded(item.Workload, item.Kind, outcome, clock.Elapsed.TotalSeconds);
+            _log = null;
+            log.Add($"ended {outcome} after {clock.Elapsed.TotalSeconds:F1} s");
+            await StoreLogAsync(item, log);
+        }
+    }
+
+    // Best effort, once: a log must not hold the slot through a storage outage (the lifecycle is in the silo's log too).
+    private async Task StoreLogAsync(WorkItem item, TrialLog log)
+    {
+        try
+        {
+            await store.AppendLogAsync(item.Sweep, item.Trial.ConfigHash, log.Drain());
+        }
+        catch (Exception e) when (e is not OutOfMemoryException)
+        {
+            LogTransient(id, e.GetType().Name, $"trial log not stored: {FirstLine(e.Message)}");
         }
     }
 

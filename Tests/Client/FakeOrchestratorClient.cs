@@ -42,6 +42,23 @@ public sealed class FakeOrchestratorClient(SweepResults results) : IOrchestrator
     public Task<SweepStatus> ResumeAsync(string sweep, bool retryFailed = false, CancellationToken cancellation = default) =>
         Answer($"resume {sweep} retryFailed={retryFailed}", cancellation);
 
+    public Task DeleteAsync(string sweep, CancellationToken cancellation = default) => Answer($"rm {sweep}", cancellation);
+
+    /// <summary>Lines <see cref="GetTrialMetricsAsync"/> and <see cref="GetTrialLogAsync"/> return.</summary>
+    public IReadOnlyList<string> TrialLines { get; set; } = [];
+
+    public Task<IReadOnlyList<string>> GetTrialMetricsAsync(string sweep, string trial, CancellationToken cancellation = default)
+    {
+        Calls.Add($"metrics {sweep} {trial}");
+        return Task.FromResult(TrialLines);
+    }
+
+    public Task<IReadOnlyList<string>> GetTrialLogAsync(string sweep, string trial, CancellationToken cancellation = default)
+    {
+        Calls.Add($"logs {sweep} {trial}");
+        return Task.FromResult(TrialLines);
+    }
+
     public Task<IReadOnlyList<SweepStatus>> ListAsync(CancellationToken cancellation = default)
     {
         Calls.Add("ls");

@@ -26,14 +26,33 @@ public sealed class SweepCommandsTests
 
     private async Task<(int Code, string Output)> RunAsync(params string[] args)
     {
+        var (code, output, error) = await RunAnyAsync(args);
+        Assert.True(code == 0, $"exit code {code}: {output} {error}");
+        return (code, output);
+    }
+
+    private async Task<(int Code, string Output, string Error)> RunAnyAsync(params string[] args)
+    {
         var commands = new SweepCommands((options, _) =>
         {
             _connectedWith = options;
             return Task.FromResult<IOrchestratorClient>(_client);
         }).All();
-        var (code, output, error) = await CliRunner.RunAsync(commands, args);
-        Assert.True(code == 0, $"exit code {code}: {output} {error}");
-        return (code, output);
+        return await CliRunner.RunAsync(commands, args);
+    }
+
+    private async Task<(int Code, string Output, string Error)> RunWithInputAsync(string input, params string[] args)
+    {
+        var original = Console.In;
+        Console.SetIn(new StringReader(input));
+        try
+        {
+            return await RunAnyAsync(args);
+        }
+        finally
+        {
+            Console.SetIn(original);
+        }
     }
 
     [Fact]
@@ -93,5 +112,44 @@ public sealed class SweepCommandsTests
         Assert.Contains("beta", listing, StringComparison.Ordinal);
         Assert.Contains("Completed", listing, StringComparison.Ordinal);
         Assert.Equal(["cancel beta", "resume beta retryFailed=True", "ls"], _client.Calls);
+    }
+
+    [Fact]
+    public async Task Rm_deletes_only_after_a_yes_or_with_the_yes_option()
+    {
+        var (declined, asked, _) = await RunWithInputAsync("n\n", "rm", "beta");
+        Assert.Equal(1, declined);
+        Assert.Contains("Delete sweep 'beta' (2 trials, 2 completed, 0 running) with all its results? [y/N]", asked, StringComparison.Ordinal);
+        Assert.Contains("Not deleted.", asked, StringComparison.Ordinal);
+        Assert.DoesNotContain("rm beta", _client.Calls);
+
+        var (confirmed, _, _) = await RunWithInputAsync("y\n", "rm", "beta");
+        var (scripted, _, _) = await RunWithInputAsync("", "rm", "beta", "--yes");
+
+        Assert.Equal((0, 0), (confirmed, scripted));
+        Assert.Equal(["status beta", "status beta", "rm beta", "status beta", "rm beta"], _client.Calls);
+    }
+
+    [Fact]
+    public async Task Metrics_print_one_row_per_stored_epoch_and_logs_print_the_stored_lines()
+    {
+        _client.TrialLines = ["{\"attempt\":1,\"epoch\":1,\"trainLoss\":2.5,\"valNll\":null}", "{\"attempt\":1,\"epoch\":2,\"trainLoss\":1.25,\"valNll\":0.75}"];
+
+        var (_, table) = await RunAsync("metrics", "beta", "c1");
+        var (_, json) = await RunAsync("metrics", "beta", "c1", "--json");
+        var (_, log) = await RunAsync("logs", "beta", "c1");
+
+        var rows = table.Split('\n').Where(l => l.Contains('│')).Select(l => l.Split('│', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries)).ToList();
+        Assert.Equal(["attempt", "epoch", "trainLoss", "valNll"], rows[0]);
+        Assert.Equal(["1", "1", "2.5", "—"], rows[1]);
+        Assert.Equal(["1", "2", "1.25", "0.75"], rows[2]);
+        Assert.Equal(_client.TrialLines, json.Trim().Split('\n'));
+        Assert.Equal(_client.TrialLines, log.Trim().Split('\n'));
+        Assert.Equal(["metrics beta c1", "metrics beta c1", "logs beta c1"], _client.Calls);
+
+        _client.TrialLines = [];
+        var (missing, _, error) = await RunAnyAsync("logs", "beta", "c9");
+        Assert.Equal(1, missing);
+        Assert.Contains("No log stored for trial 'c9' of sweep 'beta'", error, StringComparison.Ordinal);
     }
 }

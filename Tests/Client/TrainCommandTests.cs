@@ -39,5 +39,8 @@ public sealed class TrainCommandTests
         foreach (var parameter in QuadraticWorkload.Definition.Parameters)
             Assert.Contains(WorkloadOptions.OptionName(parameter.Name), printed, StringComparison.Ordinal);
         Assert.Contains("[default: 0.25]", printed, StringComparison.Ordinal);
+        // A list default reads as it is typed, comma-separated.
+        Assert.Contains("[default: 1,2,3,4,5]", printed, StringComparison.Ordinal);
+        Assert.DoesNotContain("1|2", printed, StringComparison.Ordinal);
     }
 }

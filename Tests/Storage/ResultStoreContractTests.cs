@@ -156,6 +156,33 @@ public sealed class ResultStoreContractTests(AzuriteFixture azurite) : IDisposab
 
     [Theory]
     [MemberData(nameof(Stores))]
+    public async Task Deleting_a_sweep_removes_everything_it_stored_and_no_other_sweep(string kind)
+    {
+        var store = NewStore(kind);
+        foreach (var sweep in new[] { "alpha", "alpha2" })
+        {
+            await store.PutSpecAsync(sweep, Bytes("{}"));
+            await store.PutSummaryAsync(sweep, Bytes("csv"));
+            await store.TryPutResultAsync(sweep, "h1", 1, Bytes("x"));
+            await store.AppendMetricsAsync(sweep, "h1", ["{}"]);
+            await store.PutCheckpointAsync(sweep, "h1", new MemoryStream([1]));
+            await store.PutSamplesAsync(sweep, "h1", 1, new MemoryStream([2]));
+        }
+
+        Assert.True(await store.DeleteSweepAsync("alpha"));
+
+        Assert.Equal(["alpha2"], await store.ListSweepsAsync());
+        Assert.Null(await store.GetSpecAsync("alpha"));
+        Assert.Empty(await store.ListTrialResultsAsync("alpha"));
+        Assert.Empty(await store.ReadMetricsAsync("alpha", "h1"));
+        Assert.Null(await store.OpenCheckpointAsync("alpha", "h1"));
+        Assert.NotNull(await store.GetResultAsync("alpha2", "h1", 1));
+        Assert.Single(await store.ReadMetricsAsync("alpha2", "h1"));
+        Assert.False(await store.DeleteSweepAsync("alpha"));
+    }
+
+    [Theory]
+    [MemberData(nameof(Stores))]
     public async Task Unsafe_names_are_refused(string kind)
     {
         var store = NewStore(kind);

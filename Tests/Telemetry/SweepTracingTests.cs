@@ -81,6 +81,33 @@ public sealed class SweepTracingTests
         Assert.DoesNotContain(metrics.SelectMany(Points).SelectMany(Tags), t => t.Key.Contains("trial", StringComparison.Ordinal));
     }
 
+    [Fact]
+    public async Task Evaluation_shards_hang_below_the_training_attempt_of_their_trial()
+    {
+        var spans = new List<Activity>();
+        using var tracing = Sdk.CreateTracerProviderBuilder().AddSource(OrchestratorTelemetry.Name).AddInMemoryExporter(spans).Build();
+        var store = Directory.CreateTempSubdirectory("orchestrator-tracing-").FullName;
+        await using (var cluster = await OrchestratorTestCluster.StartAsync(1, o => o.LocalPath = store, slotsPerSilo: 2))
+        {
+            var spec = OrchestratorTestCluster.TinySpec("sharded-trace", search: "beta: [25]", seeds: "[1]", shards: 2, observations: "[1, 2]");
+            await cluster.Client.SubmitAsync(spec);
+            var results = await cluster.RunToEndAsync("sharded-trace", TimeSpan.FromMinutes(3));
+            Assert.Equal(1, results.Status.Completed);
+        }
+        tracing.ForceFlush();
+        Directory.Delete(store, recursive: true);
+
+        var attempts = spans.Where(s => s.OperationName == Spans.TrialAttempt && Equals(s.GetTagItem(Attr.Sweep), "sharded-trace")).ToList();
+        var training = Assert.Single(attempts, a => Equals(a.GetTagItem(Attr.Kind), "train"));
+        var shards = attempts.Where(a => Equals(a.GetTagItem(Attr.Kind), "evaluate")).ToList();
+        Assert.Equal([0, 1], shards.Select(s => (int)s.GetTagItem(Attr.Shard)!).Order());
+        // One trace per trial attempt: each shard is a child of the attempt that trained the model it evaluates.
+        Assert.All(shards, s => Assert.Equal(training.SpanId, s.ParentSpanId));
+        Assert.All(shards, s => Assert.Equal(training.TraceId, s.TraceId));
+        var sweep = Assert.Single(spans, s => s.OperationName == Spans.Sweep && Equals(s.GetTagItem(Attr.Sweep), "sharded-trace"));
+        Assert.Equal(sweep.SpanId, training.ParentSpanId);
+    }
+
     private static bool IsDescendant(Activity span, Activity ancestor, Dictionary<ActivitySpanId, Activity> byId)
     {
         for (var current = span; byId.TryGetValue(current.ParentSpanId, out var parent); current = parent)

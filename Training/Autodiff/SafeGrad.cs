@@ -41,18 +41,19 @@ public static class SafeGrad
     /// <summary>
     /// Full Jacobians of a batch of maps R^D → R^D, one reverse pass per output dimension:
     /// returns [B, D, D] with J[b, i, j] = ∂output[b, i] / ∂input[b, j]. Rows are independent across the batch.
+    /// Leading batch dimensions carry through ([M, B, D] → [M, B, D, D]).
     /// </summary>
     public static Tensor BatchJacobian(Tensor output, Tensor input)
     {
-        var dim = (int)output.shape[1];
+        var dim = (int)output.shape[^1];
         var rows = new Tensor[dim];
         using var scope = NewDisposeScope();
         for (var i = 0; i < dim; i++)
         {
             var selector = zeros_like(output);
-            selector[.., i] = 1;
+            selector[TensorIndex.Ellipsis, i] = 1;
             rows[i] = Vjp(output, input, selector, createGraph: false, retainGraph: true).detach();
         }
-        return stack(rows, dim: 1).MoveToOuterDisposeScope();
+        return stack(rows, dim: -2).MoveToOuterDisposeScope();
     }
 }

@@ -5,11 +5,12 @@ namespace Orchestrator.Training.Flows;
 
 /// <summary>
 /// Exact change of variables with full D×D Jacobians (D reverse passes; slogdet in float64), for evaluation.
+/// Rows are the last-but-one dimension: [B, D], or a pack's [M, B, D] with one value per member and row.
 /// </summary>
 public static class ExactLikelihood
 {
     /// <summary>Decoder version: log p(θ|c) = log N(f(θ)) − log|det J_g(f(θ))|. One value per row.</summary>
-    public static Tensor DecoderLogProb(FreeFormFlow flow, Tensor theta, Tensor c)
+    public static Tensor DecoderLogProb(IConditionalFlow flow, Tensor theta, Tensor c)
     {
         using var scope = NewDisposeScope();
         Tensor z;
@@ -23,7 +24,7 @@ public static class ExactLikelihood
     }
 
     /// <summary>Encoder version: log p(θ|c) = log N(f(θ)) + log|det J_f(θ)|. One value per row.</summary>
-    public static Tensor EncoderLogProb(FreeFormFlow flow, Tensor theta, Tensor c)
+    public static Tensor EncoderLogProb(IConditionalFlow flow, Tensor theta, Tensor c)
     {
         using var scope = NewDisposeScope();
         var x = theta.detach().requires_grad_(true);
@@ -37,12 +38,12 @@ public static class ExactLikelihood
     }
 
     /// <summary>Mean squared reconstruction error ‖θ − g(f(θ))‖² (summed over dimensions) per row.</summary>
-    public static Tensor Reconstruction(FreeFormFlow flow, Tensor theta, Tensor c)
+    public static Tensor Reconstruction(IConditionalFlow flow, Tensor theta, Tensor c)
     {
         using var _ = no_grad();
         using var scope = NewDisposeScope();
         var error = theta - flow.Decode(flow.Encode(theta, c), c);
-        return (error * error).sum(1).MoveToOuterDisposeScope();
+        return (error * error).sum(-1).MoveToOuterDisposeScope();
     }
 
     private static Tensor LogAbsDet(Tensor jacobian)

@@ -8,7 +8,7 @@ namespace Orchestrator.Training.Flows;
 /// A free-form flow: an encoder f(θ; c) → z and a decoder g(z; c) → θ of the same dimension, with a standard
 /// normal latent. Training makes g ≈ f⁻¹ (see <see cref="FreeFormFlowLoss"/>).
 /// </summary>
-public sealed class FreeFormFlow : nn.Module
+public sealed class FreeFormFlow : nn.Module, IConditionalFlow
 {
     private readonly ConditionalNetwork _encoder;
     private readonly ConditionalNetwork _decoder;

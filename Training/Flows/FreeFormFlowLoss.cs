@@ -24,50 +24,71 @@ public static class FreeFormFlowLoss
     /// </summary>
     public static Tensor HutchinsonVectors(long batch, long dim, int k, ScalarType dtype, Device device, Generator rng)
     {
+        using var gaussian = randn([batch, dim, k], dtype: dtype, device: device, generator: rng);
+        return OrthonormalColumns(gaussian);
+    }
+
+    /// <summary>
+    /// Gaussian matrices [..., D, K] → orthonormal columns scaled by √D (the second half of <see cref="HutchinsonVectors"/>,
+    /// separate so that a pack can draw each member's Gaussians from its own generator and scale them in one call).
+    /// </summary>
+    public static Tensor OrthonormalColumns(Tensor gaussian)
+    {
         using var scope = NewDisposeScope();
-        var gaussian = randn([batch, dim, k], dtype: dtype, device: device, generator: rng);
-        var q = k == 1
-            ? gaussian / gaussian.norm(1, keepdim: true)
+        var q = gaussian.shape[^1] == 1
+            ? gaussian / gaussian.norm(-2, keepdim: true)
             : linalg.qr(gaussian).Q;
-        using var radius = Math.Sqrt(dim).ToScalar();
+        using var radius = Math.Sqrt(gaussian.shape[^2]).ToScalar();
         return q.mul(radius).MoveToOuterDisposeScope();
     }
 
     /// <summary>
     /// Surrogate Σ_k (v_kᵀ J_f) · SG(J_g v_k) / K per sample, with J_f at θ (VJP, graph kept so the loss
-    /// differentiates through it) and J_g at z = f(θ) (JVP by double backward, detached).
+    /// differentiates through it) and J_g at z = f(θ) (JVP by double backward, detached). Samples are rows of the
+    /// last-but-one dimension ([B, D] or a pack's [M, B, D]; vectors [..., D, K]).
     /// </summary>
     public static Tensor Surrogate(Tensor theta, Tensor z, Tensor thetaHat, Tensor vectors)
     {
         using var scope = NewDisposeScope();
-        var k = (int)vectors.shape[2];
+        var k = (int)vectors.shape[^1];
         using var perVector = (1.0 / k).ToScalar();
         Tensor? surrogate = null;
         for (var i = 0; i < k; i++)
         {
-            var v = vectors[.., .., i];
+            var v = vectors.select(-1, i);
             var vJf = SafeGrad.Vjp(z, theta, v, createGraph: true, retainGraph: true);
             var jgV = SafeGrad.Jvp(thetaHat, z, v);
-            var term = (vJf * jgV).sum(1).mul(perVector);
+            var term = (vJf * jgV).sum(-1).mul(perVector);
             surrogate = surrogate is null ? term : surrogate + term;
         }
         return surrogate!.MoveToOuterDisposeScope();
     }
 
     /// <summary>The batch loss (mean over samples) and its parts, ready for backward().</summary>
-    public static Terms Compute(FreeFormFlow flow, Tensor theta, Tensor c, double beta, int hutchinsonSamples, Generator rng)
+    public static Terms Compute(IConditionalFlow flow, Tensor theta, Tensor c, double beta, int hutchinsonSamples, Generator rng)
     {
         using var scope = NewDisposeScope();
         var x = theta.detach().requires_grad_(true);
-        var z = flow.Encode(x, c);
-        var thetaHat = flow.Decode(z, c);
         var vectors = HutchinsonVectors(x.shape[0], x.shape[1], hutchinsonSamples, x.dtype, x.device, rng);
-        var surrogate = Surrogate(x, z, thetaHat, vectors);
-        var nll = -StandardNormal.LogProb(z) - surrogate;
-        var error = x - thetaHat;
-        var reconstruction = (error * error).sum(1);
+        var (reconstruction, nll) = PerSample(flow, x, c, vectors);
         using var betaScalar = beta.ToScalar();
         var loss = (reconstruction.mul(betaScalar) + nll).mean();
         return new Terms(loss.MoveToOuterDisposeScope(), nll.mean().ToDouble(), reconstruction.mean().ToDouble());
+    }
+
+    /// <summary>
+    /// Per sample (rows of the last-but-one dimension): the reconstruction error ‖θ − g(f(θ))‖² and the surrogate NLL
+    /// −log N(f(θ)) − surrogate. <paramref name="x"/> is θ requiring grad; <paramref name="vectors"/> the Hutchinson vectors.
+    /// </summary>
+    public static (Tensor Reconstruction, Tensor Nll) PerSample(IConditionalFlow flow, Tensor x, Tensor c, Tensor vectors)
+    {
+        using var scope = NewDisposeScope();
+        var z = flow.Encode(x, c);
+        var thetaHat = flow.Decode(z, c);
+        var surrogate = Surrogate(x, z, thetaHat, vectors);
+        var nll = -StandardNormal.LogProb(z) - surrogate;
+        var error = x - thetaHat;
+        var reconstruction = (error * error).sum(-1);
+        return (reconstruction.MoveToOuterDisposeScope(), nll.MoveToOuterDisposeScope());
     }
 }

@@ -51,35 +51,13 @@ public static class TrialRunner
         if (config.Threads > 0)
             set_num_threads(config.Threads);
         // The model outlives this method: build it before the dispose scope that frees the data.
-        FreeFormFlow flow;
-        lock (InitLock)
-        {
-            manual_seed(config.Seed);
-            flow = FreeFormFlow.Create(config.Training.Architecture, task.ThetaDim, task.XDim, config.Training.IdentityInit);
-        }
-        flow.to(device);
+        var flow = CreateFlow(config, task, device);
         using var scope = NewDisposeScope();
+        var data = TrialData.Prepare(config, task, device, progress);
 
-        var clock = Stopwatch.StartNew();
-        using var dataRng = new Generator((ulong)config.Seed);
-        using var data = Simulation.SimulateDataset(task, config.Budget, dataRng);
-        var simulationSeconds = clock.Elapsed.TotalSeconds;
-        progress?.Invoke(new TrialProgress.Simulated((int)data.Theta.shape[0], data.Dropped, simulationSeconds));
-
-        var n = data.Theta.shape[0];
-        var validation = Math.Max(1, (long)Math.Round(config.ValidationFraction * n));
-        if (n - validation < 2)
-            throw new ArgumentException($"Only {n} valid simulations: too few to train (budget {config.Budget}, {data.Dropped} dropped).");
-        var trainSlice = TensorIndex.Slice(validation, n);
-        var valSlice = TensorIndex.Slice(0, validation);
-        var thetaScale = Standardizer.Fit(data.Theta[trainSlice]).MoveToOuter();
-        var xScale = Standardizer.Fit(data.X[trainSlice]).MoveToOuter();
-        Tensor Prepare(Tensor t, Standardizer s) => s.Forward(t).to(float32).to(device);
-        var theta = Prepare(data.Theta, thetaScale);
-        var x = Prepare(data.X, xScale);
-
-        using var trainRng = new Generator((ulong)config.Seed + 7919, device);
-        using var trainer = new FlowTrainer(flow, theta[trainSlice], x[trainSlice], theta[valSlice], x[valSlice], config.Training, trainRng);
+        using var trainRng = TrainingGenerator(config, device);
+        using var trainer = new FlowTrainer(flow, data.Theta[data.Train], data.X[data.Train], data.Theta[data.Validation], data.X[data.Validation],
+            config.Training, trainRng);
         if (checkpoints?.OpenLatest() is { } stream)
         {
             using (stream)
@@ -87,7 +65,7 @@ public static class TrialRunner
             progress?.Invoke(new TrialProgress.Resumed(trainer.EpochsDone));
         }
 
-        clock.Restart();
+        var clock = Stopwatch.StartNew();
         var startEpoch = trainer.EpochsDone;
         trainer.Run(epoch =>
         {
@@ -97,20 +75,47 @@ public static class TrialRunner
         }, cancellation);
         var trainingSeconds = clock.Elapsed.TotalSeconds;
         var steps = Math.Max(1, (config.Training.Epochs - startEpoch) * trainer.BatchesPerEpoch);
+        return Finish(config, task, flow, data, device, trainer.SkippedBatches, trainingSeconds, trainingSeconds / steps, trainer.History.ToList());
+    }
 
+    /// <summary>
+    /// The trial's flow with its initial weights: seeded from the trial's seed, under a lock because TorchSharp's default
+    /// generator (used by layer initialisation) is process-wide. Packed trials start from exactly these weights.
+    /// </summary>
+    internal static FreeFormFlow CreateFlow(TrialConfig config, ISbiTask task, Device device)
+    {
+        FreeFormFlow flow;
+        lock (InitLock)
+        {
+            manual_seed(config.Seed);
+            flow = FreeFormFlow.Create(config.Training.Architecture, task.ThetaDim, task.XDim, config.Training.IdentityInit);
+        }
+        flow.to(device);
+        return flow;
+    }
+
+    /// <summary>The generator of the trial's shuffles and Hutchinson vectors.</summary>
+    internal static Generator TrainingGenerator(TrialConfig config, Device device) => new((ulong)config.Seed + 7919, device);
+
+    /// <summary>
+    /// The trained flow judged on the validation set (exact NLL both ways, reconstruction) and wrapped with what evaluation
+    /// needs. A diverged model fails here with its reason: it must never be scored.
+    /// </summary>
+    internal static TrainedTrial Finish(TrialConfig config, ISbiTask task, FreeFormFlow flow, TrialData data, Device device,
+        int skippedBatches, double trainingSeconds, double stepSeconds, IReadOnlyList<EpochProgress> history)
+    {
         flow.eval();
-        var valTheta = theta[valSlice];
-        var valX = x[valSlice];
+        var valTheta = data.Theta[data.Validation];
+        var valX = data.X[data.Validation];
         var summary = new TrainingSummary(
-            -ExactLikelihood.DecoderLogProb(flow, valTheta, valX).mean().ToDouble() + thetaScale.LogScale,
-            -ExactLikelihood.EncoderLogProb(flow, valTheta, valX).mean().ToDouble() + thetaScale.LogScale,
+            -ExactLikelihood.DecoderLogProb(flow, valTheta, valX).mean().ToDouble() + data.ThetaScale.LogScale,
+            -ExactLikelihood.EncoderLogProb(flow, valTheta, valX).mean().ToDouble() + data.ThetaScale.LogScale,
             ExactLikelihood.Reconstruction(flow, valTheta, valX).mean().ToDouble(),
-            trainer.SkippedBatches, data.Dropped, simulationSeconds, trainingSeconds, trainingSeconds / steps, trainer.History.ToList());
-        // A diverged model must fail with its reason, never be scored: its samples would make any C2ST meaningless.
+            skippedBatches, data.Dropped, data.SimulationSeconds, trainingSeconds, stepSeconds, history);
         if (!double.IsFinite(summary.ValidationNll))
             throw new TrainingFailedException(
                 $"The validation NLL is {summary.ValidationNll} (the model diverged); try a larger β or a smaller learning rate.");
-        return new TrainedTrial(config, task, flow, thetaScale, xScale, device, summary);
+        return new TrainedTrial(config, task, flow, data.ThetaScale.MoveToOuter(), data.XScale.MoveToOuter(), device, summary);
     }
 
     /// <summary>Below this fraction of in-support posterior samples a model is judged diverged (the trial fails).</summary>
