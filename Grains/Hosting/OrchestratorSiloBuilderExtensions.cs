@@ -38,6 +38,9 @@ public static class OrchestratorSiloBuilderExtensions
             AddStorage(services, options);
             services.AddMetrics();
             services.AddSingleton<OrchestratorMetrics>();
+            // hw.gpu.* gauges where this silo runs CUDA work (sampled by nvidia-smi, never by loading libtorch here).
+            if (options.CudaSlots > 0)
+                services.AddHostedService<GpuMetrics>();
             services.AddSingleton<WorkerSlots>();
             services.AddSingleton<ILifecycleParticipant<ISiloLifecycle>>(sp => sp.GetRequiredService<WorkerSlots>());
             services.AddSingleton<ILifecycleParticipant<ISiloLifecycle>, SiloNameGuard>();

@@ -12,6 +12,9 @@ public sealed class FakeOrchestratorClient(SweepResults results) : IOrchestrator
 
     public bool Disposed { get; private set; }
 
+    /// <summary>What <see cref="WatchAsync"/> yields.</summary>
+    public IReadOnlyList<SweepProgress> Events { get; set; } = [];
+
     public Task<SweepStatus> SubmitAsync(SweepSpec spec, CancellationToken cancellation = default) => Answer($"submit {spec.Name}", cancellation);
 
     public Task<SweepStatus> GetStatusAsync(string sweep, CancellationToken cancellation = default) => Answer($"status {sweep}", cancellation);
@@ -20,7 +23,8 @@ public sealed class FakeOrchestratorClient(SweepResults results) : IOrchestrator
     {
         Calls.Add($"watch {sweep}");
         await Task.CompletedTask;
-        yield break;
+        foreach (var progress in Events)
+            yield return progress;
     }
 
     public Task<SweepResults> GetResultsAsync(string sweep, CancellationToken cancellation = default)

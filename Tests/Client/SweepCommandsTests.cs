@@ -152,4 +152,23 @@ public sealed class SweepCommandsTests
         Assert.Equal(1, missing);
         Assert.Contains("No log stored for trial 'c9' of sweep 'beta'", error, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public async Task Watch_prints_the_best_groups_so_far_when_trials_complete()
+    {
+        var running = Results.Status with { Phase = SweepPhase.Running, Completed = 0, Running = 2 };
+        _client.Events =
+        [
+            new SweepProgress(running, null, null, null, "watching"),
+            new SweepProgress(running with { Completed = 1, Running = 1 }, "c1", TrialStatus.Completed, null, "completed: C2ST 0.610", "beta=5 seed=1"),
+        ];
+
+        var (_, output) = await RunAsync("watch", "beta");
+
+        var lines = output.Split('\n');
+        var best = Assert.Single(lines, l => l.Contains(" best: ", StringComparison.Ordinal));
+        Assert.EndsWith("best: beta=5 0.610 (1/1 seed)", best.TrimEnd(), StringComparison.Ordinal);
+        Assert.True(Array.IndexOf(lines, best) > Array.FindIndex(lines, l => l.Contains("completed: C2ST 0.610", StringComparison.Ordinal)));
+        Assert.Equal(["watch beta", "results beta", "results beta"], _client.Calls);
+    }
 }
