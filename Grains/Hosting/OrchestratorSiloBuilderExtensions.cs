@@ -22,6 +22,13 @@ public static class OrchestratorSiloBuilderExtensions
         // Every problem at start-up, one line each, rather than at first use.
         OrchestratorOptionsValidator.EnsureValid(options);
         builder.Configure<SiloOptions>(o => o.SiloName = options.SiloName);
+        // One activation per grain, also while silos join or die. The default (eventually consistent) directory lets a
+        // joining silo activate a second scheduler while the first one takes a sweep's registration; when the older
+        // activation is destroyed as the duplicate, the survivor's sweep list is stale and no trial is ever leased
+        // (the 3-silo dispatch stall of issue 8). Orleans' strongly consistent directory is opt-in (experimental) in 10.x.
+#pragma warning disable ORLEANSEXP003
+        builder.AddDistributedGrainDirectory();
+#pragma warning restore ORLEANSEXP003
         // Trace context flows with every grain call (client → sweep → worker); the trial host gets it in its requests.
         builder.AddActivityPropagation();
         builder.ConfigureServices(services =>

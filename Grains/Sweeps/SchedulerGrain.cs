@@ -10,7 +10,16 @@ namespace Orchestrator.Grains.Sweeps;
 public sealed class SchedulerGrain([PersistentState("scheduler", GrainStorageNames.State)] IPersistentState<SchedulerState> state)
     : Grain, ISchedulerGrain
 {
+    private static readonly TimeSpan RefreshEvery = TimeSpan.FromSeconds(10);
     private int _next;
+
+    public override Task OnActivateAsync(CancellationToken cancellationToken)
+    {
+        // Re-read the sweep list now and then: an activation that missed a registration (a duplicate activation during a
+        // membership change) cannot starve the workers for long. A timer does not interleave with (un)registration.
+        this.RegisterGrainTimer(_ => state.ReadStateAsync(), new GrainTimerCreationOptions(RefreshEvery, RefreshEvery));
+        return Task.CompletedTask;
+    }
 
     public async Task RegisterAsync(string sweep)
     {

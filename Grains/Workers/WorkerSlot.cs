@@ -51,7 +51,7 @@ public sealed partial class WorkerSlot(
             if (_loop is not null || _stop.IsCancellationRequested)
                 return;
             _gauge = metrics.TrackWorker(id, () => new WorkerGauge(DeviceKind, _busy));
-            _loop = Task.Run(() => LoopAsync(_stop.Token));
+            _loop = Task.Run(() => SuperviseAsync(_stop.Token));
         }
         LogStarted(id);
     }
@@ -74,14 +74,49 @@ public sealed partial class WorkerSlot(
             await _process.DisposeAsync();
     }
 
+    // The lease loop never ends while the slot runs: whatever escapes it (a bug, OutOfMemoryException) is logged and
+    // the loop restarts after a backoff, so a slot cannot stop leasing silently.
+    private async Task SuperviseAsync(CancellationToken stop)
+    {
+        var backoff = new Backoff();
+        while (!stop.IsCancellationRequested)
+        {
+            try
+            {
+                await LoopAsync(stop);
+            }
+            catch (OperationCanceledException) when (stop.IsCancellationRequested)
+            {
+                return;
+            }
+            catch (Exception e)
+            {
+                var delay = backoff.Next();
+                LogLoopDied(e, id, delay.TotalSeconds);
+                try
+                {
+                    await Task.Delay(delay, stop);
+                }
+                catch (OperationCanceledException)
+                {
+                    return;
+                }
+            }
+        }
+    }
+
     private async Task LoopAsync(CancellationToken stop)
     {
         var scheduler = grains.GetGrain<ISchedulerGrain>(SchedulerKey.Default);
+        var backoff = new Backoff();
         while (!stop.IsCancellationRequested)
         {
             try
             {
                 var item = await scheduler.LeaseAsync(id, Device);
+                if (backoff.Failures > 0)
+                    LogLoopRecovered(id, backoff.Failures);
+                backoff.Reset();
                 if (item is null)
                 {
                     await Task.Delay(IdlePoll, stop);
@@ -96,9 +131,10 @@ public sealed partial class WorkerSlot(
             }
             catch (Exception e) when (e is not OutOfMemoryException)
             {
-                // The scheduler or a sweep is unreachable (a silo just died, storage is down): try again shortly.
-                LogLoopError(e, id);
-                await Task.Delay(IdlePoll, CancellationToken.None);
+                // The scheduler or a sweep is unreachable (a silo just died, storage is down): try again after a backoff.
+                var delay = backoff.Next();
+                LogLoopError(e, id, delay.TotalSeconds);
+                await Task.Delay(delay, stop);
             }
             finally
             {
@@ -179,8 +215,14 @@ public sealed partial class WorkerSlot(
     [LoggerMessage(Level = LogLevel.Information, Message = "Worker {Worker} trial host: {Line}")]
     private partial void LogHostOutput(string worker, string line);
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Worker {Worker}: lease loop error (retrying)")]
-    private partial void LogLoopError(Exception exception, string worker);
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Worker {Worker}: lease loop error; retrying in {Seconds:F1} s")]
+    private partial void LogLoopError(Exception exception, string worker, double seconds);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Worker {Worker}: the scheduler answers again after {Failures} failed lease call(s)")]
+    private partial void LogLoopRecovered(string worker, int failures);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Worker {Worker}: lease loop died; restarting it in {Seconds:F1} s")]
+    private partial void LogLoopDied(Exception exception, string worker, double seconds);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Worker {Worker}: {Error}: {Message}; retrying in {Seconds:F1} s")]
     private partial void LogRetry(string worker, string error, string message, double seconds);
