@@ -8,6 +8,7 @@ using Orchestrator.Grains.Hosting;
 using Orchestrator.Grains.Sweeps;
 using Orchestrator.Grains.Telemetry;
 using Orchestrator.Training.Workloads;
+using Orleans.Dashboard;
 
 namespace Orchestrator.Silo;
 
@@ -23,10 +24,15 @@ public static class SiloHost
     {
         IHost host;
         OrchestratorOptions options;
+        SiloDashboard dashboard;
         try
         {
-            // appsettings.json is read from beside the program, wherever the silo is started from.
-            var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { Args = args, ContentRootPath = AppContext.BaseDirectory });
+            // appsettings.json is read from beside the program, wherever the silo is started from. With the dashboard on,
+            // the host is a web host (Kestrel on the dashboard's address only); otherwise nothing listens for HTTP.
+            dashboard = SiloDashboard.Read(args);
+            var web = dashboard.Enabled ? dashboard.CreateBuilder(args) : null;
+            IHostApplicationBuilder builder = web as IHostApplicationBuilder
+                ?? Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { Args = args, ContentRootPath = AppContext.BaseDirectory });
             builder.Logging.AddSimpleConsole(o => (o.TimestampFormat, o.SingleLine) = ("yyyy-MM-dd HH:mm:ss.fff ", true));
             options = SiloConfiguration.Read(builder.Configuration);
             SiloConfiguration.EnsurePortsFree(options);
@@ -48,9 +54,11 @@ public static class SiloHost
                     silo.UseLocalhostClustering(options.SiloPort, options.GatewayPort, null, options.ServiceId, options.ClusterId);
                 }
                 silo.AddOrchestrator(options, BuiltInWorkloads.Registry, o => sweeps.Bind(o));
+                if (dashboard.Enabled)
+                    silo.AddDashboard();
             });
             builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = TimeSpan.FromSeconds(60));
-            host = builder.Build();
+            host = web is null ? ((HostApplicationBuilder)builder).Build() : SiloDashboard.Build(web);
         }
         catch (SiloConfigurationException e)
         {
@@ -69,6 +77,8 @@ public static class SiloHost
                 $"{Counted.Of(options.CpuSlots, "CPU slot")} and {Counted.Of(options.CudaSlots, "CUDA slot")}); Ctrl+C stops it.");
             if (options.Telemetry.PrometheusPort > 0)
                 Console.Error.WriteLine($"Metrics: http://{options.Telemetry.PrometheusHost}:{options.Telemetry.PrometheusPort}/metrics");
+            if (dashboard.Enabled)
+                Console.Error.WriteLine($"Orleans Dashboard: http://{dashboard.Host}:{dashboard.Port}/ (no authentication: keep it on a trusted network)");
             try
             {
                 await host.RunAsync();
