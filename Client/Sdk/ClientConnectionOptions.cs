@@ -11,6 +11,8 @@ public sealed class ClientConnectionOptions
     public string? RedisConnection { get; set; }
     /// <summary>How long connecting may take before the client gives up with one line (no gateway answers).</summary>
     public TimeSpan ConnectTimeout { get; set; } = TimeSpan.FromSeconds(10);
+    /// <summary>How long one call to the cluster may take before it fails (Orleans' response timeout; every call is bounded well below it at any sweep size).</summary>
+    public TimeSpan ResponseTimeout { get; set; } = TimeSpan.FromSeconds(30);
     /// <summary>How long <c>WatchAsync</c> keeps reconnecting after it lost its silo (restart, failover).</summary>
     public TimeSpan WatchReconnectWindow { get; set; } = TimeSpan.FromMinutes(5);
 }

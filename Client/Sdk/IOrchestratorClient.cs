@@ -21,8 +21,18 @@ public interface IOrchestratorClient : IAsyncDisposable
     /// <summary>Progress events until the sweep finishes (or the token is cancelled).</summary>
     IAsyncEnumerable<SweepProgress> WatchAsync(string sweep, CancellationToken cancellation = default);
 
-    /// <summary>Per-trial rows and per-configuration groups (mean ± SEM over seeds); write them with <see cref="SummaryCsv"/> or <see cref="SweepResultsJson"/>.</summary>
+    /// <summary>
+    /// Every started trial's row and every configuration group (mean ± SEM over seeds), read page by page (O(trials):
+    /// for large sweeps use <see cref="GetResultsPageAsync"/> or <see cref="ExportAsync"/>); write them with
+    /// <see cref="SummaryCsv"/> or <see cref="SweepResultsJson"/>.
+    /// </summary>
     Task<SweepResults> GetResultsAsync(string sweep, CancellationToken cancellation = default);
+
+    /// <summary>One bounded page: the top trials by the objective (or start order), filtered, plus the top groups.</summary>
+    Task<ResultsPage> GetResultsPageAsync(string sweep, ResultsQuery query, CancellationToken cancellation = default);
+
+    /// <summary>Every started trial (optionally only those in <paramref name="status"/>), streamed in start order one page at a time.</summary>
+    IAsyncEnumerable<TrialRow> ExportAsync(string sweep, Contracts.Trials.TrialStatus? status = null, CancellationToken cancellation = default);
 
     /// <summary>Seed-averaged, down-sampled learning curves of up to <paramref name="maxGroups"/> config groups.</summary>
     Task<IReadOnlyList<LearningCurve>> GetLearningCurvesAsync(string sweep, int maxGroups = 24, int maxPoints = 200, CancellationToken cancellation = default);

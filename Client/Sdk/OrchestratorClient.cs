@@ -30,6 +30,7 @@ public sealed class OrchestratorClient(IClusterClient cluster, IHost? host = nul
         {
             client.AddActivityPropagation();
             client.Configure<Orleans.Configuration.ClusterOptions>(o => (o.ClusterId, o.ServiceId) = (options.ClusterId, options.ServiceId));
+            client.Configure<Orleans.Configuration.ClientMessagingOptions>(o => o.ResponseTimeout = options.ResponseTimeout);
             if (options.Clustering == "redis")
                 client.UseRedisClustering(options.RedisConnection ?? throw new ArgumentException("Clustering 'redis' needs a Redis connection string."));
             else
@@ -127,8 +128,37 @@ public sealed class OrchestratorClient(IClusterClient cluster, IHost? host = nul
         }
     }
 
-    public Task<SweepResults> GetResultsAsync(string sweep, CancellationToken cancellation = default) =>
-        Sweep(sweep).GetResultsAsync().WaitAsync(cancellation);
+    public async Task<SweepResults> GetResultsAsync(string sweep, CancellationToken cancellation = default)
+    {
+        var trials = new List<TrialRow>();
+        await foreach (var row in ExportAsync(sweep, null, cancellation))
+            trials.Add(row);
+        var first = await GetResultsPageAsync(sweep, new ResultsQuery(0, Groups: ResultsQuery.MaxLimit), cancellation);
+        var groups = first.Groups.ToList();
+        while (groups.Count < first.GroupCount)
+        {
+            var page = await GetResultsPageAsync(sweep, new ResultsQuery(0, Groups: ResultsQuery.MaxLimit, GroupsAfter: groups.Count), cancellation);
+            if (page.Groups.Count == 0)
+                break;
+            groups.AddRange(page.Groups);
+        }
+        return new SweepResults(first.Status, first.Searched, trials, groups, first.Objective, first.Metrics);
+    }
+
+    public Task<ResultsPage> GetResultsPageAsync(string sweep, ResultsQuery query, CancellationToken cancellation = default) =>
+        Sweep(sweep).GetResultsPageAsync(query).WaitAsync(cancellation);
+
+    public async IAsyncEnumerable<TrialRow> ExportAsync(string sweep, Contracts.Trials.TrialStatus? status = null,
+        [EnumeratorCancellation] CancellationToken cancellation = default)
+    {
+        for (long? after = 0; after is { } position;)
+        {
+            var page = await GetResultsPageAsync(sweep, new ResultsQuery(ResultsQuery.MaxLimit, position, status, Order: ResultsOrder.Start, Groups: 0), cancellation);
+            foreach (var row in page.Trials)
+                yield return row;
+            after = page.Next;
+        }
+    }
 
     public Task<IReadOnlyList<LearningCurve>> GetLearningCurvesAsync(string sweep, int maxGroups = 24, int maxPoints = 200,
         CancellationToken cancellation = default) =>

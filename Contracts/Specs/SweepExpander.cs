@@ -3,7 +3,7 @@ using System.Globalization;
 namespace Orchestrator.Contracts.Specs;
 
 /// <summary>
-/// Turns a valid spec into its trials. Grid: the cartesian product of the search dimensions, parameters in ordinal
+/// The values of a sweep's trials (drawn on demand by <see cref="GridTrialSource"/> and <see cref="RandomTrialSource"/>). Grid: the cartesian product of the search dimensions, parameters in ordinal
 /// name order with the last name varying fastest. Random: <see cref="StrategySpec.Samples"/> draws from a
 /// SplitMix64 seeded with <see cref="StrategySpec.Seed"/>, dimensions drawn in name order. Every configuration then
 /// runs once per seed (seeds innermost, so a cap keeps whole seed groups where it can); repeated configurations are
@@ -15,76 +15,30 @@ public static class SweepExpander
     /// across platforms whose Math.Exp/Log differ in the last bit.</summary>
     public const int SignificantDigits = 6;
 
-    /// <summary>Validates the spec against <paramref name="workloads"/>, then lists its trials in run order.</summary>
+    /// <summary>
+    /// Validates the spec against <paramref name="workloads"/>, then lists its trials in run order: the whole
+    /// <see cref="ITrialSource"/> drained (for validate's preview and counts; sweeps take one trial at a time).
+    /// </summary>
     public static SweepExpansion Expand(SweepSpec spec, WorkloadRegistry workloads)
     {
-        SweepSpecValidator.EnsureValid(spec, workloads);
-        // Adaptive search and early stopping need the sweep's adaptive shape (issue 10); a materialised list cannot run them.
-        if (spec.Strategy.Kind == StrategyKind.Tpe || spec.Scheduler is { Kind: not SchedulerKind.Fifo })
-            throw new SpecValidationException([new SpecError(spec.Strategy.Kind == StrategyKind.Tpe ? "strategy" : "scheduler",
-                "is valid but cannot run yet: this sweep only expands grids and random draws")]);
-        var workload = workloads.Get(spec.Workload);
-        var definitions = workload.Parameters.ToDictionary(p => p.Name, StringComparer.Ordinal);
-
-        // Defaults, then fixed values: every trial's parameter map is complete, so equal configs hash equally
-        // whether a spec spells a default out or not.
-        var baseline = new Dictionary<string, ParamValue>(StringComparer.Ordinal);
-        foreach (var parameter in workload.Parameters)
-        {
-            if (parameter.Default is { } value)
-                baseline[parameter.Name] = value;
-        }
-        foreach (var (name, value) in spec.Fixed)
-            baseline[name] = value;
-
+        var source = TrialSources.Create(spec, workloads, capped: false);
         var trials = new List<TrialSpec>();
-        var seen = new HashSet<string>(StringComparer.Ordinal);
-        var planned = 0;
-        var duplicates = 0;
-        foreach (var configuration in Configurations(spec))
-        {
-            var parameters = new Dictionary<string, ParamValue>(baseline, StringComparer.Ordinal);
-            foreach (var (name, value) in configuration)
-                parameters[name] = value;
-            foreach (var name in parameters.Keys.ToList())
-            {
-                if (definitions.TryGetValue(name, out var definition) && definition.Coerce(parameters[name]) is { } typed)
-                    parameters[name] = typed;
-            }
-            var groupHash = SpecCanonical.Hash(SpecCanonical.WriteParameters(spec.Workload, parameters));
-            foreach (var seed in spec.Seeds)
-            {
-                planned++;
-                var withSeed = new Dictionary<string, ParamValue>(parameters, StringComparer.Ordinal)
-                {
-                    [WorkloadDescriptor.SeedParameter] = ParamValue.Of(seed),
-                };
-                var configHash = SpecCanonical.Hash(SpecCanonical.WriteParameters(spec.Workload, withSeed));
-                if (!seen.Add(configHash))
-                {
-                    duplicates++;
-                    continue;
-                }
-                trials.Add(new TrialSpec
-                {
-                    Index = trials.Count, ConfigHash = configHash, GroupHash = groupHash, Seed = seed,
-                    Parameters = withSeed, Workload = spec.Workload,
-                });
-            }
-        }
+        while (source.Next() is { } trial)
+            trials.Add(trial);
         var truncatedBy = 0;
         if (spec.Limits.MaxTrials is { } max && trials.Count > max)
         {
             truncatedBy = trials.Count - max;
             trials.RemoveRange(max, truncatedBy);
         }
-        return new SweepExpansion { Trials = trials, Planned = planned, DuplicatesRemoved = duplicates, TruncatedBy = truncatedBy };
+        var duplicates = checked((int)source.DuplicatesSkipped);
+        return new SweepExpansion { Trials = trials, Planned = trials.Count + truncatedBy + duplicates, DuplicatesRemoved = duplicates, TruncatedBy = truncatedBy };
     }
 
     /// <summary>Trials the strategy produces before deduplication and the cap (saturates at long.MaxValue).</summary>
     public static long PlannedCount(SweepSpec spec)
     {
-        var configurations = spec.Strategy.Kind is StrategyKind.Random or StrategyKind.Tpe
+        var configurations = spec.Strategy.Kind == StrategyKind.Random
             ? Math.Max(0, spec.Strategy.Samples)
             : spec.Search.Values.Aggregate(1.0, (product, d) => product * GridSize(d));
         var total = configurations * spec.Seeds.Count;
@@ -98,31 +52,7 @@ public static class SweepExpander
         _ => dimension.Count ?? 0,
     };
 
-    private static IEnumerable<IReadOnlyList<KeyValuePair<string, ParamValue>>> Configurations(SweepSpec spec)
-    {
-        var dimensions = spec.Search.OrderBy(p => p.Key, StringComparer.Ordinal).ToList();
-        if (spec.Strategy.Kind == StrategyKind.Random)
-        {
-            var random = new SplitMix64(spec.Strategy.Seed);
-            for (var i = 0; i < spec.Strategy.Samples; i++)
-                yield return dimensions.Select(d => KeyValuePair.Create(d.Key, Sample(d.Value, random))).ToList();
-            yield break;
-        }
-        var axes = dimensions.Select(d => GridValues(d.Value)).ToList();
-        var position = new int[axes.Count];
-        while (true)
-        {
-            yield return dimensions.Select((d, i) => KeyValuePair.Create(d.Key, axes[i][position[i]])).ToList();
-            // Odometer: the last axis turns fastest.
-            var axis = axes.Count - 1;
-            while (axis >= 0 && ++position[axis] == axes[axis].Count)
-                position[axis--] = 0;
-            if (axis < 0)
-                yield break;
-        }
-    }
-
-    private static IReadOnlyList<ParamValue> GridValues(SearchDimension dimension)
+    internal static IReadOnlyList<ParamValue> GridValues(SearchDimension dimension)
     {
         switch (dimension.Kind)
         {
@@ -142,7 +72,7 @@ public static class SweepExpander
         }
     }
 
-    private static ParamValue Sample(SearchDimension dimension, SplitMix64 random)
+    internal static ParamValue Sample(SearchDimension dimension, SplitMix64 random)
     {
         switch (dimension.Kind)
         {

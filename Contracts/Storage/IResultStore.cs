@@ -56,6 +56,15 @@ public interface IResultStore
     /// <summary>The sweep's summary.csv, or null.</summary>
     Task<byte[]?> GetSummaryAsync(string sweep, CancellationToken cancellationToken = default);
 
+    /// <summary>
+    /// Appends lines (no line breaks inside) to segment <paramref name="segment"/> of the sweep's ledger, as one append:
+    /// the sweep's own record of its trials' transitions, read back whole only when a sweep activates.
+    /// </summary>
+    Task AppendLedgerAsync(string sweep, int segment, IEnumerable<string> lines, CancellationToken cancellationToken = default);
+
+    /// <summary>Every ledger line of the sweep, segments in order, lines in append order; empty when none.</summary>
+    IAsyncEnumerable<(int Segment, string Line)> ReadLedgerAsync(string sweep, CancellationToken cancellationToken = default);
+
     /// <summary>Deletes every stored object of the sweep (spec, summary, results, metrics, logs, checkpoints, samples); false when there was none.</summary>
     Task<bool> DeleteSweepAsync(string sweep, CancellationToken cancellationToken = default);
 

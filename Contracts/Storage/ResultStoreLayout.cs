@@ -24,6 +24,17 @@ public static class ResultStoreLayout
 
     public static string Summary(string sweep) => SweepPrefix(sweep) + SummaryFile;
 
+    public static string LedgerPrefix(string sweep) => SweepPrefix(sweep) + "ledger/";
+
+    public static string Ledger(string sweep, int segment) =>
+        $"{LedgerPrefix(sweep)}{ValidateAttempt(segment).ToString("D6", CultureInfo.InvariantCulture)}.log";
+
+    /// <summary>The segment number of a ledger file name ("000012.log"), or null.</summary>
+    public static int? LedgerSegment(string fileName) =>
+        fileName.EndsWith(".log", StringComparison.Ordinal)
+        && int.TryParse(fileName.AsSpan(0, fileName.Length - 4), NumberStyles.None, CultureInfo.InvariantCulture, out var segment)
+            ? segment : null;
+
     public static string TrialsPrefix(string sweep) => SweepPrefix(sweep) + "trials/";
 
     public static string TrialPrefix(string sweep, string configHash) =>

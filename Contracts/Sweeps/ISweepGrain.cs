@@ -4,9 +4,9 @@ using Orchestrator.Contracts.Trials;
 namespace Orchestrator.Contracts.Sweeps;
 
 /// <summary>
-/// Coordinates one sweep (key: the sweep name): expands the spec once, keeps a pending queue and leases,
-/// requeues lost work, and aggregates results. Trial outcomes live in trial grains and write-once result blobs,
-/// so the sweep rebuilds its queue from them after a restart instead of persisting snapshots.
+/// Coordinates one sweep (key: the sweep name): hands out its trials one at a time from the spec's index space, keeps
+/// leases, requeues lost work, and aggregates results incrementally. Each trial's transitions are appended to the
+/// sweep's ledger, so a restarted sweep reloads without reading every trial.
 /// </summary>
 [Alias("orchestrator.sweep")]
 public interface ISweepGrain : IGrainWithStringKey
@@ -43,7 +43,8 @@ public interface ISweepGrain : IGrainWithStringKey
     /// </summary>
     [Alias("requeue")] Task RequeueAsync(string leaseId, string reason);
 
-    [Alias("results")] Task<SweepResults> GetResultsAsync();
+    /// <summary>One page of results (top-k by the objective, filters, start-order pages for exports): bounded at any sweep size.</summary>
+    [Alias("results-page")] Task<ResultsPage> GetResultsPageAsync(ResultsQuery query);
 
     /// <summary>
     /// Deletes the sweep with its results: running work is cancelled first, then every trial's state, every stored object

@@ -12,7 +12,9 @@ public interface ITrialGrain : IGrainWithStringKey
 
     /// <summary>A worker took attempt <paramref name="attempt"/>.</summary>
     /// <param name="attemptFloor">Attempts before this one that do not count against MaxAttempts (resumes, infrastructure failures); persisted for recovery.</param>
-    [Alias("start")] Task StartAttemptAsync(int attempt, string worker, int attemptFloor);
+    /// <param name="trial">The trial's configuration, kept in its state (the sweep holds none per trial).</param>
+    /// <param name="reopen">A resume: a cancelled or failed trial starts again (completed trials never do), in the same write.</param>
+    [Alias("start")] Task StartAttemptAsync(int attempt, string worker, int attemptFloor, Specs.TrialSpec trial, bool reopen);
 
     [Alias("checkpoint")] Task RecordCheckpointAsync(int attempt, int epoch);
 

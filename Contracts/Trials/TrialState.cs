@@ -21,8 +21,11 @@ public sealed class TrialState
     [Id(11)] public int AttemptFloor { get; set; }
     /// <summary>When the latest attempt started (reports draw trial durations and worker utilisation from it).</summary>
     [Id(10)] public DateTimeOffset? StartedAt { get; set; }
+    /// <summary>The trial's configuration, written with its first start (sweeps materialise nothing per trial before that).</summary>
+    [Id(12)] public Specs.TrialSpec? Spec { get; set; }
+
     /// <summary>Final metrics the training reported, by the names the workload declares (finite values only).</summary>
-    [Id(12)] public Dictionary<string, double> Metrics { get; set; } = new(StringComparer.Ordinal);
+    [Id(13)] public Dictionary<string, double> Metrics { get; set; } = new(StringComparer.Ordinal);
 
     /// <summary>
     /// Read-only path for states stored before metrics were workload-neutral: their validation NLL field becomes the

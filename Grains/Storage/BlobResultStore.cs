@@ -102,6 +102,41 @@ public sealed class BlobResultStore : IResultStore
         }
     }
 
+    public async Task AppendLedgerAsync(string sweep, int segment, IEnumerable<string> lines, CancellationToken cancellationToken = default)
+    {
+        var chunks = ChunkLines(lines);
+        if (chunks.Count == 0)
+            return;
+        var blob = _container.GetAppendBlobClient(ResultStoreLayout.Ledger(sweep, segment));
+        await EnsureContainerAsync(cancellationToken);
+        await blob.CreateIfNotExistsAsync(cancellationToken: cancellationToken);
+        foreach (var chunk in chunks)
+        {
+            using var stream = new MemoryStream(chunk, writable: false);
+            await blob.AppendBlockAsync(stream, cancellationToken: cancellationToken);
+        }
+    }
+
+    public async IAsyncEnumerable<(int Segment, string Line)> ReadLedgerAsync(string sweep,
+        [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken = default)
+    {
+        await EnsureContainerAsync(cancellationToken);
+        var prefix = ResultStoreLayout.LedgerPrefix(sweep);
+        var segments = new List<int>();
+        await foreach (var item in _container.GetBlobsAsync(new GetBlobsOptions { Prefix = prefix }, cancellationToken))
+        {
+            if (ResultStoreLayout.LedgerSegment(item.Name[prefix.Length..]) is { } segment)
+                segments.Add(segment);
+        }
+        segments.Sort();
+        foreach (var segment in segments)
+        {
+            var content = await DownloadOrNullAsync(ResultStoreLayout.Ledger(sweep, segment), cancellationToken);
+            foreach (var line in content is null ? [] : MetricLines.Decode(content))
+                yield return (segment, line);
+        }
+    }
+
     public async Task<IReadOnlyList<string>> ReadMetricsAsync(string sweep, string configHash, CancellationToken cancellationToken = default)
     {
         var content = await DownloadOrNullAsync(ResultStoreLayout.Metrics(sweep, configHash), cancellationToken);

@@ -96,6 +96,45 @@ public sealed class LocalDirectoryResultStore : IResultStore
         }
     }
 
+    public async Task AppendLedgerAsync(string sweep, int segment, IEnumerable<string> lines, CancellationToken cancellationToken = default)
+    {
+        var path = FullPath(ResultStoreLayout.Ledger(sweep, segment));
+        var payload = MetricLines.Encode(lines);
+        if (payload.Length == 0)
+            return;
+        Directory.CreateDirectory(Path.GetDirectoryName(path)!);
+        var gate = _appendLocks.GetOrAdd(path, _ => new SemaphoreSlim(1, 1));
+        await gate.WaitAsync(cancellationToken);
+        try
+        {
+            await using var file = new FileStream(path, FileMode.Append, FileAccess.Write, FileShare.Read);
+            await file.WriteAsync(payload, cancellationToken);
+        }
+        finally
+        {
+            gate.Release();
+        }
+    }
+
+    public async IAsyncEnumerable<(int Segment, string Line)> ReadLedgerAsync(string sweep,
+        [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken = default)
+    {
+        var folder = FullPath(ResultStoreLayout.LedgerPrefix(sweep));
+        if (!Directory.Exists(folder))
+            yield break;
+        var segments = Directory.EnumerateFiles(folder).Select(f => ResultStoreLayout.LedgerSegment(Path.GetFileName(f)))
+            .OfType<int>().Order().ToList();
+        foreach (var segment in segments)
+        {
+            using var reader = new StreamReader(FullPath(ResultStoreLayout.Ledger(sweep, segment)));
+            while (await reader.ReadLineAsync(cancellationToken) is { } line)
+            {
+                if (line.Length > 0)
+                    yield return (segment, line);
+            }
+        }
+    }
+
     public async Task<IReadOnlyList<string>> ReadMetricsAsync(string sweep, string configHash, CancellationToken cancellationToken = default)
     {
         var content = await ReadAllOrNullAsync(ResultStoreLayout.Metrics(sweep, configHash), cancellationToken);

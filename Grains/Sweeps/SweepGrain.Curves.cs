@@ -12,11 +12,15 @@ public sealed partial class SweepGrain
     {
         if (definition.State.Spec is null)
             throw NotFound();
-        var groups = definition.State.Trials.GroupBy(t => t.GroupHash, StringComparer.Ordinal).ToList();
-        // Evenly spread over the expansion order, so every region of a large grid is represented.
+        var groups = _ledger.Groups;
+        // Evenly spread over the order groups started in, so every region of a large grid is represented.
         var step = Math.Max(1.0, groups.Count / (double)Math.Max(1, maxGroups));
         var chosen = Enumerable.Range(0, Math.Min(groups.Count, maxGroups)).Select(i => groups[(int)(i * step)]).ToList();
-        var curves = await Task.WhenAll(chosen.Select(g => CurveAsync(g.Key, g.ToList(), Math.Max(2, maxPoints))));
+        var curves = await Task.WhenAll(chosen.Select(async g =>
+        {
+            var seeds = await Task.WhenAll(_ledger.InGroup(g.GroupHash).Select(t => ResolveAsync(t.Index, t.ConfigHash)));
+            return await CurveAsync(g.GroupHash, seeds, Math.Max(2, maxPoints));
+        }));
         return [.. curves.Where(c => c.Epochs.Count > 0)];
     }
 

@@ -1,4 +1,3 @@
-using Orchestrator.Contracts.Specs;
 using Orchestrator.Contracts.Sweeps;
 
 namespace Orchestrator.Grains.Sweeps;
@@ -18,8 +17,8 @@ public sealed partial class SweepGrain
         {
             if (phase.State.Phase == SweepPhase.Running)
                 await CancelAsync(); // workers holding leases stop at their next heartbeat
-            // The trials come from the spec again (the expansion is deterministic), not from what this activation holds.
-            var hashes = SweepExpander.Expand(spec, workloads).Trials.Select(t => t.ConfigHash).ToList();
+            // Only trials that started have a state: the ledger lists them (a legacy definition's list is read on load).
+            var hashes = _ledger.All.Select(t => t.ConfigHash).ToList();
             foreach (var batch in hashes.Chunk(DeleteBatch))
                 await Task.WhenAll(batch.Select(hash => Trial(hash).DeleteAsync()));
         }
@@ -28,6 +27,7 @@ public sealed partial class SweepGrain
         LogSweepEvent(Name, "deleted with its results");
         _timer?.Dispose();
         _timer = null;
+        _ledger = new SweepLedger(Objective.Minimize);
         await definition.ClearStateAsync();
         await phase.ClearStateAsync();
         DeactivateOnIdle();

@@ -6,50 +6,89 @@ using Orchestrator.Contracts.Trials;
 
 namespace Orchestrator.Grains.Sweeps;
 
-/// <summary>Queue rebuilding, lease expiry, retries and completion of <see cref="SweepGrain"/>.</summary>
+/// <summary>Reloading from the ledger, lease expiry, retries and completion of <see cref="SweepGrain"/>.</summary>
 public sealed partial class SweepGrain
 {
-    /// <summary>Rebuilds the in-memory queue from the trial grains (once per activation).</summary>
-    private async Task RebuildAsync()
+    /// <summary>
+    /// Rebuilds the sweep once per activation: the ledger (one sequential read), the source moved past the trials that
+    /// started, and the queue from the states of only the trials that were in flight.
+    /// </summary>
+    private async Task LoadAsync()
     {
-        _trials.Clear();
-        _status.Clear();
-        _queue = new WorkQueue(time, _options.LeaseDuration);
-        foreach (var trial in definition.State.Trials)
-            _trials[trial.ConfigHash] = trial;
-        var states = await Task.WhenAll(definition.State.Trials.Select(async t => (t.ConfigHash, State: await Trial(t.ConfigHash).GetAsync())));
-        var running = phase.State.Phase == SweepPhase.Running;
-        foreach (var (hash, state) in states)
+        _source = TrialSources.Create(Spec, workloads);
+        _stopPolicy = TrialStopPolicies.Create(Spec);
+        _ledger = new SweepLedger(Objective.Minimize);
+        await foreach (var (segment, line) in store.ReadLedgerAsync(Name))
         {
-            _status[hash] = state.Status;
-            _checkpointEpoch[hash] = state.CheckpointEpoch;
-            if (!running)
-                continue;
-            switch (state.Status)
-            {
-                case TrialStatus.Running:
-                    // Its lease died with the previous activation (the sweep's silo died, the cluster restarted). Its worker
-                    // may still run it: held back so that the worker's next report adopts it; requeued (uncounted) otherwise.
-                    _attemptFloor[hash] = state.AttemptFloor;
-                    _queue.AddOrphan(TrainWork(hash, state.Attempt));
-                    break;
-                case TrialStatus.Pending:
-                    _attemptFloor[hash] = state.AttemptFloor;
-                    _queue.Enqueue(TrainWork(hash, state.Attempt + 1));
-                    break;
-                case TrialStatus.Evaluating:
-                    for (var shard = 0; shard < state.Shards; shard++)
-                        if (!state.ShardsDone.Contains(shard))
-                            _queue.Enqueue(new PendingWork(WorkKind.Evaluate, hash, shard, ShardObservations(shard), 1));
-                    break;
-            }
+            _ledger.Apply(LedgerEntry.Parse(line));
+            (_segment, _segmentLines) = segment == _segment ? (segment, _segmentLines + 1) : (segment, 1);
         }
-        if (running)
+        if (definition.State.Trials.Count > 0)
+            await MigrateAsync();
+        _source.Restore(_ledger.MaxIndex + 1);
+        _ = Status(); // the total the metrics gauges read
+        if (phase.State.Phase != SweepPhase.Running)
+            return;
+        var inFlight = _ledger.WithStatus(TrialStatus.Running).Concat(_ledger.WithStatus(TrialStatus.Evaluating)).ToList();
+        foreach (var batch in inFlight.Chunk(64))
         {
-            await GrainFactory.GetGrain<ISchedulerGrain>(SchedulerKey.Default).RegisterAsync(Name);
-            StartTimer();
-            await CheckFinishedAsync();
+            var states = await Task.WhenAll(batch.Select(async t => (Trial: t, State: await Trial(t.ConfigHash).GetAsync())));
+            // A state that moved on (completed, failed, cancelled) while its ledger line did not make it is recorded now.
+            await AppendAsync([.. states.Select(s => Recover(s.Trial, s.State)).OfType<LedgerEntry>()]);
         }
+        foreach (var trial in _ledger.WithStatus(TrialStatus.Pending))
+            _queue.Enqueue(ReopenWork(trial));
+        await GrainFactory.GetGrain<ISchedulerGrain>(SchedulerKey.Default).RegisterAsync(Name);
+        StartTimer();
+        await CheckFinishedAsync();
+    }
+
+    /// <summary>Requeues one in-flight trial from its state; returns the ledger entry it lacks when that state is final.</summary>
+    private LedgerEntry? Recover(LedgerTrial trial, TrialState state)
+    {
+        _checkpointEpoch[trial.ConfigHash] = state.CheckpointEpoch;
+        var train = new PendingWork(WorkKind.Train, trial.Index, trial.ConfigHash, 0, TrainObservations, state.Attempt, state.AttemptFloor, state.Spec);
+        switch (state.Status)
+        {
+            case TrialStatus.Running:
+                // Its lease died with the previous activation (the sweep's silo died, the cluster restarted). Its worker
+                // may still run it: held back so that the worker's next report adopts it; requeued (uncounted) otherwise.
+                _queue.AddOrphan(train);
+                break;
+            case TrialStatus.Pending:
+                _queue.Enqueue(train with { Attempt = state.Attempt + 1 });
+                break;
+            case TrialStatus.Evaluating:
+                for (var shard = 0; shard < state.Shards; shard++)
+                {
+                    if (!state.ShardsDone.Contains(shard))
+                        _queue.Enqueue(new PendingWork(WorkKind.Evaluate, trial.Index, trial.ConfigHash, shard, ShardObservations(shard), 1, 0, state.Spec));
+                }
+                break;
+            default:
+                return new LedgerEntry(trial.Index, trial.ConfigHash, trial.GroupHash, state.Status, state.Attempt, ObjectiveOf(state));
+        }
+        return null;
+    }
+
+    /// <summary>
+    /// A sweep stored before the ledger existed (its definition lists every trial): its started trials are read once,
+    /// written to the ledger, and the list is dropped. Later activations read only the ledger.
+    /// </summary>
+    private async Task MigrateAsync()
+    {
+        foreach (var batch in definition.State.Trials.Chunk(256))
+        {
+            var states = await Task.WhenAll(batch.Select(async t => (Trial: t, State: await Trial(t.ConfigHash).GetAsync())));
+            var entries = states.Where(s => s.State.Attempt > 0 && _ledger.Find(s.Trial.Index) is null)
+                .Select(s => new LedgerEntry(s.Trial.Index, s.Trial.ConfigHash, s.Trial.GroupHash, s.State.Status, s.State.Attempt,
+                    ObjectiveOf(s.State)))
+                .ToList();
+            await AppendAsync(entries);
+        }
+        LogMigrated(Name, definition.State.Trials.Count, _ledger.Started);
+        definition.State.Trials = [];
+        await definition.WriteStateAsync();
     }
 
     private void StartTimer()
@@ -93,21 +132,28 @@ public sealed partial class SweepGrain
     private async Task RetryOrFailAsync(PendingWork work, string reason, bool retryable)
     {
         // Training attempts count per trial from the last resume; evaluation shards count their own attempts.
-        var floor = work.Kind == WorkKind.Train ? _attemptFloor.GetValueOrDefault(work.ConfigHash) : 0;
+        var floor = work.Kind == WorkKind.Train ? work.Floor : 0;
         if (retryable && work.Attempt - floor < _options.MaxAttempts)
         {
-            _queue.EnqueueFirst(work with { Attempt = work.Attempt + 1 });
+            _queue.EnqueueFirst(work with { Attempt = work.Attempt + 1, Reopen = false });
             metrics.Requeued(work.Kind);
-            if (work.Kind == WorkKind.Train)
-                _status[work.ConfigHash] = TrialStatus.Pending;
-            Publish(work.ConfigHash, $"requeued as attempt {work.Attempt + 1}: {reason}");
+            Publish(work, $"requeued as attempt {work.Attempt + 1}: {reason}");
             return;
         }
-        var final = retryable ? $"gave up after {Counted.Of(work.Attempt - floor, "attempt")}: {reason}" : reason;
-        await Trial(work.ConfigHash).FailAsync(final);
-        _status[work.ConfigHash] = TrialStatus.Failed;
-        metrics.TrialFinished(Spec.Workload, TrialStatus.Failed);
-        Publish(work.ConfigHash, $"failed: {final}");
+        await EndAsync(work, TrialStatus.Failed, retryable ? $"gave up after {Counted.Of(work.Attempt - floor, "attempt")}: {reason}" : reason);
+    }
+
+    /// <summary>Ends a trial that did not complete (failed, or stopped early), in its state and in the ledger.</summary>
+    private async Task EndAsync(PendingWork work, TrialStatus status, string reason)
+    {
+        if (status == TrialStatus.Failed)
+            await Trial(work.ConfigHash).FailAsync(reason);
+        else
+            await Trial(work.ConfigHash).CancelAsync();
+        await AppendAsync([Entry(work, status)]);
+        _checkpointEpoch.Remove(work.ConfigHash);
+        metrics.TrialFinished(Spec.Workload, status);
+        Publish(work, $"{status.ToString().ToLowerInvariant()}: {reason}");
     }
 
     /// <summary>Requeues work lost to the infrastructure; a training attempt so lost raises the floor, so it does not count.</summary>
@@ -115,16 +161,10 @@ public sealed partial class SweepGrain
     {
         metrics.Requeued(work.Kind);
         if (work.Kind == WorkKind.Train)
-        {
-            _attemptFloor[work.ConfigHash] = _attemptFloor.GetValueOrDefault(work.ConfigHash) + 1;
-            _status[work.ConfigHash] = TrialStatus.Pending;
-            _queue.EnqueueFirst(work with { Attempt = work.Attempt + 1 });
-        }
+            _queue.EnqueueFirst(work with { Attempt = work.Attempt + 1, Floor = work.Floor + 1, Reopen = false });
         else
-        {
             _queue.EnqueueFirst(work);
-        }
-        Publish(work.ConfigHash, $"requeued as attempt {work.Attempt + (work.Kind == WorkKind.Train ? 1 : 0)} (not counted): {reason}");
+        Publish(work, $"requeued as attempt {work.Attempt + (work.Kind == WorkKind.Train ? 1 : 0)} (not counted): {reason}");
     }
 
     /// <summary>True when the worker's silo ("{silo}/cpu0") is known to the membership only as dead.</summary>
@@ -149,9 +189,9 @@ public sealed partial class SweepGrain
     {
         if (phase.State.Phase != SweepPhase.Running || _queue.PendingCount > 0 || _queue.Leases.Count > 0 || _queue.OrphanCount > 0)
             return;
-        if (_status.Count(TrialStatus.Pending) + _status.Count(TrialStatus.Running) + _status.Count(TrialStatus.Evaluating) > 0)
+        if (_ledger.Count(TrialStatus.Pending) + _ledger.Count(TrialStatus.Running) + _ledger.Count(TrialStatus.Evaluating) > 0 || !_source.Exhausted)
             return;
-        var allFailed = _status.Count(TrialStatus.Failed) > 0 && _status.Count(TrialStatus.Completed) == 0;
+        var allFailed = _ledger.Count(TrialStatus.Failed) > 0 && _ledger.Count(TrialStatus.Completed) == 0;
         await SetPhaseAsync(allFailed ? SweepPhase.Failed : SweepPhase.Completed, allFailed ? "failed: every trial failed" : "completed");
     }
 
@@ -159,6 +199,7 @@ public sealed partial class SweepGrain
     {
         phase.State.Phase = next;
         await phase.WriteStateAsync();
+        _ = Status(); // the phase and total the metrics gauges read
         var scheduler = GrainFactory.GetGrain<ISchedulerGrain>(SchedulerKey.Default);
         if (next == SweepPhase.Running)
         {
@@ -175,69 +216,11 @@ public sealed partial class SweepGrain
         Publish(null, message);
     }
 
-    private async Task WriteSummaryAsync()
-    {
-        try
-        {
-            var results = await GetResultsAsync();
-            await store.PutSummaryAsync(Name, System.Text.Encoding.UTF8.GetBytes(SummaryCsv.Write(results)));
-        }
-        catch (Exception e) when (e is IOException or Azure.RequestFailedException)
-        {
-            // The summary can be rebuilt from the trials at any time ('results --csv'); do not fail the sweep over it.
-            LogSummaryFailed(e, Name);
-        }
-    }
-
-    private PendingWork TrainWork(string hash, int attempt) =>
-        new(WorkKind.Train, hash, 0, Spec.Evaluation.Shards > 1 ? [] : Spec.Evaluation.Observations, attempt);
-
-    /// <summary>Shard k evaluates every Shards-th observation starting at k.</summary>
-    private IReadOnlyList<int> ShardObservations(int shard) =>
-        Spec.Evaluation.Observations.Where((_, i) => i % Spec.Evaluation.Shards == shard).ToList();
-
-    private SweepStatus Status()
-    {
-        int Count(TrialStatus s) => _status.Count(s);
-        return new SweepStatus(Name, phase.State.Phase, _trials.Count, Count(TrialStatus.Pending),
-            Count(TrialStatus.Running) + Count(TrialStatus.Evaluating), Count(TrialStatus.Completed), Count(TrialStatus.Failed),
-            Count(TrialStatus.Cancelled), definition.State.SpecHash, definition.State.SubmittedAt);
-    }
-
-    /// <summary>
-    /// Tells the watchers; a lifecycle event (everything but an epoch's progress) is also one log line, so the silo's log
-    /// reads as the sweep's history.
-    /// </summary>
-    private void Publish(string? trial, string message, WorkProgress? work = null)
-    {
-        var label = trial is null ? null : Label(_trials[trial]);
-        if (work is null)
-        {
-            if (trial is null)
-                LogSweepEvent(Name, message);
-            else
-                LogTrialEvent(Name, trial, label!, message);
-        }
-        if (_watchers.Count == 0)
-            return;
-        var progress = new SweepProgress(Status(), trial, trial is null ? null : _status.GetValueOrDefault(trial), work, message, label);
-        foreach (var watcher in _watchers)
-            watcher.Writer.TryWrite(progress);
-    }
-
-    /// <summary>What a user searched over, so progress reads "beta=25 seed=2" rather than a hash.</summary>
-    private string Label(TrialSpec trial) =>
-        string.Join(' ', Spec.Search.Keys.Order(StringComparer.Ordinal).Where(trial.Parameters.ContainsKey)
-            .Select(k => $"{k}={trial.Parameters[k]}").Append($"seed={trial.Seed}"));
-
-    private ITrialGrain Trial(string hash) => GrainFactory.GetGrain<ITrialGrain>($"{Name}/{hash}");
-
-    private static bool IsFinal(TrialStatus status) => status is TrialStatus.Completed or TrialStatus.Failed or TrialStatus.Cancelled;
-
-    private KeyNotFoundException NotFound() => new($"Sweep '{Name}' does not exist.");
-
     [LoggerMessage(Level = LogLevel.Information, Message = "Sweep {Sweep} submitted: {Trials} trials ({Duplicates} duplicate configs removed)")]
-    private partial void LogSubmitted(string sweep, int trials, int duplicates);
+    private partial void LogSubmitted(string sweep, long trials, long duplicates);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Sweep {Sweep}: migrated its {Trials}-trial definition to the ledger ({Started} trials had started)")]
+    private partial void LogMigrated(string sweep, int trials, int started);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Sweep {Sweep}: {Event}")]
     private partial void LogSweepEvent(string sweep, string @event);

@@ -14,9 +14,12 @@ using Orchestrator.Workloads;
 namespace Orchestrator.Grains.Sweeps;
 
 /// <summary>
-/// Coordinates one sweep. Expands the spec once at submit (config-hash dedup), then keeps the pending queue and leases in
-/// memory; trial outcomes live in trial grains, so after a restart the queue is rebuilt from them: completed trials are
-/// never rerun and a trial that was running when its silo died is requeued with attempt + 1 from its last checkpoint.
+/// Coordinates one sweep: its spec plus an index space (<see cref="ITrialSource"/>), so submit is O(1) and nothing
+/// exists per trial until it starts. New work is the source's next trial; requeued work and leases live in a
+/// <see cref="WorkQueue"/>; every transition of a trial is appended to the sweep's ledger and folded into a
+/// <see cref="SweepLedger"/> (counts, group mean ± SEM, best so far). A restarted sweep reads its ledger and the
+/// states of only the trials that were in flight: completed trials are never rerun, and a trial that was running
+/// when its silo died is requeued from its last checkpoint.
 /// </summary>
 public sealed partial class SweepGrain(
     [PersistentState("sweep", GrainStorageNames.State)] IPersistentState<SweepDefinitionState> definition,
@@ -25,12 +28,11 @@ public sealed partial class SweepGrain(
     IClusterMembershipService membership, ILogger<SweepGrain> logger) : Grain, ISweepGrain
 {
     private readonly SweepOptions _options = options.Value;
-    private readonly Dictionary<string, TrialSpec> _trials = new(StringComparer.Ordinal);
-    private readonly TrialStatusBoard _status = new();
-    // Attempt number from which the current run of a trial counts its MaxAttempts (raised by resume/retry).
-    private readonly Dictionary<string, int> _attemptFloor = new(StringComparer.Ordinal);
     private readonly Dictionary<string, int> _checkpointEpoch = new(StringComparer.Ordinal);
     private readonly List<Channel<SweepProgress>> _watchers = [];
+    private SweepLedger _ledger = new();
+    private ITrialSource _source = null!;
+    private ITrialStopPolicy _stopPolicy = new FifoStopPolicy();
     private WorkQueue _queue = null!;
     private IGrainTimer? _timer;
     private IDisposable? _gauges;
@@ -38,13 +40,19 @@ public sealed partial class SweepGrain(
     private string Name => this.GetPrimaryKeyString();
     private SweepSpec Spec => definition.State.Spec!;
     private WorkloadDescriptor Workload => workloads.Get(Spec.Workload);
+    // The metric trials are ranked by (validated at submit).
+    private Objective Objective => Objective.Of(Spec, Workload)!;
 
     public override async Task OnActivateAsync(CancellationToken cancellationToken)
     {
         _queue = new WorkQueue(time, _options.LeaseDuration);
-        _gauges = metrics.TrackSweep(Name, () => new SweepGauges(_queue.PendingCount, _queue.Leases.Count, _status.Counts));
+        _gauges = metrics.TrackSweep(Name, () =>
+        {
+            var counts = Counts((SweepPhase)Volatile.Read(ref _gaugePhase));
+            return new SweepGauges(counts[(int)TrialStatus.Pending], _queue.Leases.Count, counts);
+        });
         if (definition.RecordExists && definition.State.Spec is not null)
-            await RebuildAsync();
+            await LoadAsync();
     }
 
     public override Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)
@@ -73,32 +81,32 @@ public sealed partial class SweepGrain(
         var device = spec.Resources.Device.ToString().ToLowerInvariant();
         if (device != "cpu" && !await GrainFactory.GetGrain<ISchedulerGrain>(SchedulerKey.Default).HasWorkersOfAsync(device))
             throw new ArgumentException($"resources.device is {device}, but no silo of this cluster has a {device} worker slot (Orchestrator:CudaSlots); submit with device: cpu or start a silo with a GPU.");
-        var expansion = SweepExpander.Expand(spec, workloads);
-        activity?.SetTag(OrchestratorTelemetry.Attributes.Trials, expansion.Trials.Count);
+        // Validates the spec; O(axes), whatever the number of trials.
+        _source = TrialSources.Create(spec, workloads);
+        activity?.SetTag(OrchestratorTelemetry.Attributes.Trials, (int)Math.Min(_source.Planned, int.MaxValue));
         await store.PutSpecAsync(Name, System.Text.Encoding.UTF8.GetBytes(spec.ToCanonicalJson()));
-        definition.State = new SweepDefinitionState { Spec = spec, SpecHash = hash, Trials = [.. expansion.Trials], SubmittedAt = time.GetUtcNow(),
-            TraceParent = Activity.Current?.Id };
+        definition.State = new SweepDefinitionState { Spec = spec, SpecHash = hash, SubmittedAt = time.GetUtcNow(), TraceParent = Activity.Current?.Id };
         await definition.WriteStateAsync();
-        phase.State.Phase = SweepPhase.Running;
-        await phase.WriteStateAsync();
-        await RebuildAsync();
-        LogSubmitted(Name, _trials.Count, expansion.DuplicatesRemoved);
+        _stopPolicy = TrialStopPolicies.Create(spec);
+        await SetPhaseAsync(SweepPhase.Running, "submitted");
+        LogSubmitted(Name, _source.Planned, _source.DuplicatesSkipped);
         return Status();
     }
 
-    public Task<SweepStatus> GetStatusAsync() => Task.FromResult(Status());
+    public Task<SweepStatus> GetStatusAsync() => Task.FromResult(definition.State.Spec is null ? throw NotFound() : Status());
 
     public async Task<SweepStatus> CancelAsync()
     {
         if (definition.State.Spec is null || phase.State.Phase != SweepPhase.Running)
             return definition.State.Spec is null ? throw NotFound() : Status();
-        _queue.Clear();
-        foreach (var hash in _trials.Keys.Where(h => !IsFinal(_status[h])).ToList())
+        // Trials that never started stay unmaterialised (counted cancelled); only work in flight is marked, in batches.
+        var inFlight = _queue.Clear();
+        foreach (var batch in inFlight.Chunk(64))
         {
-            await Trial(hash).CancelAsync();
-            _status[hash] = TrialStatus.Cancelled;
-            metrics.TrialFinished(Spec.Workload, TrialStatus.Cancelled);
+            await Task.WhenAll(batch.Select(w => Trial(w.ConfigHash).CancelAsync()));
+            await AppendAsync([.. batch.Select(w => Entry(w, TrialStatus.Cancelled))]);
         }
+        metrics.TrialFinished(Spec.Workload, TrialStatus.Cancelled);
         await SetPhaseAsync(SweepPhase.Cancelled, "cancelled");
         return Status();
     }
@@ -107,19 +115,13 @@ public sealed partial class SweepGrain(
     {
         if (definition.State.Spec is null)
             throw NotFound();
-        foreach (var hash in _trials.Keys.ToList())
-        {
-            var status = _status[hash];
-            if (status == TrialStatus.Cancelled || (retryFailed && status == TrialStatus.Failed))
-            {
-                if (!await Trial(hash).ResetAsync())
-                    continue;
-                var state = await Trial(hash).GetAsync();
-                _attemptFloor[hash] = state.Attempt;
-                _status[hash] = TrialStatus.Pending;
-                _queue.Enqueue(TrainWork(hash, state.Attempt + 1));
-            }
-        }
+        var reopen = _ledger.WithStatus(TrialStatus.Cancelled)
+            .Concat(retryFailed ? _ledger.WithStatus(TrialStatus.Failed) : []).ToList();
+        // One ledger append per 1,000 trials; their states are reopened lazily, when each starts again.
+        foreach (var batch in reopen.Chunk(1000))
+            await AppendAsync([.. batch.Select(t => new LedgerEntry(t.Index, t.ConfigHash, t.GroupHash, TrialStatus.Pending, t.Attempt))]);
+        foreach (var trial in reopen)
+            _queue.Enqueue(ReopenWork(trial));
         if (phase.State.Phase != SweepPhase.Running)
             await SetPhaseAsync(SweepPhase.Running, "resumed");
         await CheckFinishedAsync();
@@ -130,27 +132,29 @@ public sealed partial class SweepGrain(
     {
         if (definition.State.Spec is null || phase.State.Phase != SweepPhase.Running || !DeviceFits(device))
             return null;
-        if (_queue.TryLease(workerId) is not { } lease)
+        if (_queue.TryLease(workerId, NextFromSource) is not { } lease)
             return null;
         var work = lease.Work;
-        metrics.AttemptStarted(Spec.Workload, work.Kind);
-        if (work.Kind == WorkKind.Train)
+        try
         {
-            try
+            if (work.Trial is null)
+                _queue.Update(lease.Id, work = work with { Trial = await ResolveAsync(work.Index, work.ConfigHash) });
+            if (work.Kind == WorkKind.Train)
             {
-                await Trial(work.ConfigHash).StartAttemptAsync(work.Attempt, workerId, _attemptFloor.GetValueOrDefault(work.ConfigHash));
+                await Trial(work.ConfigHash).StartAttemptAsync(work.Attempt, workerId, work.Floor, work.Trial!, work.Reopen);
+                await AppendAsync([Entry(work, TrialStatus.Running)]);
             }
-            catch
-            {
-                // Storage or the trial's silo is down: the work goes back to the front of the queue, no attempt used.
-                _queue.Release(lease.Id);
-                _queue.EnqueueFirst(work);
-                throw;
-            }
-            _status[work.ConfigHash] = TrialStatus.Running;
         }
-        Publish(work.ConfigHash, $"{work.Kind.ToString().ToLowerInvariant()} attempt {work.Attempt} on {workerId}");
-        return new WorkItem(Name, lease.Id, work.Kind, _trials[work.ConfigHash], Spec.Workload, work.Attempt, work.Shard,
+        catch
+        {
+            // Storage or the trial's silo is down: the work goes back to the front of the queue, no attempt used.
+            _queue.Release(lease.Id);
+            _queue.EnqueueFirst(work);
+            throw;
+        }
+        metrics.AttemptStarted(Spec.Workload, work.Kind);
+        Publish(work, $"{work.Kind.ToString().ToLowerInvariant()} attempt {work.Attempt} on {workerId}");
+        return new WorkItem(Name, lease.Id, work.Kind, work.Trial!, Spec.Workload, work.Attempt, work.Shard,
             work.Observations, device, _options.CheckpointEvery, _options.LeaseDuration.TotalSeconds, work.TraceParent ?? definition.State.TraceParent);
     }
 
@@ -172,9 +176,16 @@ public sealed partial class SweepGrain(
                 LogCheckpointNotRecorded(e, Name, work.ConfigHash);
             }
         }
-        if (progress.Epoch > 0)
-            Publish(work.ConfigHash, MetricText.Epoch(Workload, progress), progress);
-        return true;
+        if (progress.Epoch <= 0)
+            return true;
+        Publish(work, MetricText.Epoch(Workload, progress), progress);
+        if (work.Kind != WorkKind.Train || work.Trial is null || _stopPolicy.OnReport(work.Trial, progress) == TrialDecision.Continue)
+            return true;
+        // The policy stops it: the lease ends here, so the worker stops at this answer.
+        _queue.Release(leaseId);
+        await EndAsync(work, TrialStatus.Cancelled, $"stopped early by {_stopPolicy.Name} at epoch {progress.Epoch}");
+        await CheckFinishedAsync();
+        return false;
     }
 
     public async Task CompleteAsync(string leaseId, WorkOutcome outcome)
@@ -187,36 +198,27 @@ public sealed partial class SweepGrain(
         {
             var shards = Spec.Evaluation.Shards > 1 ? Spec.Evaluation.Shards : 0;
             await Trial(work.ConfigHash).TrainedAsync(work.Attempt, outcome, shards);
-            _queue.Release(leaseId);
-            metrics.Objectives(_trials[work.ConfigHash], Spec.Workload, outcome.Metrics);
             if (shards > 0)
             {
-                _status[work.ConfigHash] = TrialStatus.Evaluating;
+                await AppendAsync([Entry(work, TrialStatus.Evaluating)]);
+                _queue.Release(leaseId);
                 for (var shard = 0; shard < shards; shard++)
-                    _queue.Enqueue(new PendingWork(WorkKind.Evaluate, work.ConfigHash, shard, ShardObservations(shard), 1, outcome.TraceParent));
-                Publish(work.ConfigHash, $"trained{MetricText.Final(Workload, outcome.Metrics)}; {shards} evaluation shards queued");
+                    _queue.Enqueue(new PendingWork(WorkKind.Evaluate, work.Index, work.ConfigHash, shard, ShardObservations(shard), 1, 0, work.Trial, TraceParent: outcome.TraceParent));
+                Publish(work, $"trained{MetricText.Final(Workload, outcome.Metrics)}; {shards} evaluation shards queued");
             }
             else
             {
-                _status[work.ConfigHash] = TrialStatus.Completed;
-                metrics.TrialFinished(Spec.Workload, TrialStatus.Completed);
-                var final = MetricText.WithScores(Workload, outcome.Metrics, outcome.Scores);
-                Publish(work.ConfigHash, $"completed{MetricText.Final(Workload, final)}");
+                await CompletedAsync(work, MetricText.WithScores(Workload, outcome.Metrics, outcome.Scores));
+                _queue.Release(leaseId);
             }
         }
         else
         {
             // The trial keeps the shards' scores (first report of a shard wins), so a retried report is harmless.
-            var state = await GrainFactory.GetGrain<ITrialGrain>($"{Name}/{work.ConfigHash}").ShardDoneAsync(work.Shard, outcome.Scores);
+            var state = await Trial(work.ConfigHash).ShardDoneAsync(work.Shard, outcome.Scores);
+            if (state.Status == TrialStatus.Completed)
+                await CompletedAsync(work, state.FinalMetrics(Workload.PrimaryMetric.Name));
             _queue.Release(leaseId);
-            if (state.Status == TrialStatus.Completed && _status[work.ConfigHash] != TrialStatus.Completed)
-            {
-                _status[work.ConfigHash] = TrialStatus.Completed;
-                metrics.TrialFinished(Spec.Workload, TrialStatus.Completed);
-                var primary = Workload.PrimaryMetric.Name;
-                metrics.Objectives(_trials[work.ConfigHash], Spec.Workload, new Dictionary<string, double> { [primary] = state.ScoreMean });
-                Publish(work.ConfigHash, $"completed{MetricText.Final(Workload, state.FinalMetrics(primary))}");
-            }
         }
         await CheckFinishedAsync();
     }
@@ -235,23 +237,6 @@ public sealed partial class SweepGrain(
         if ((_queue.Get(leaseId) ?? _queue.TryAdopt(leaseId)) is not null && _queue.Release(leaseId) is { } lease && phase.State.Phase == SweepPhase.Running)
             RequeueUncounted(lease.Work, reason);
         return Task.CompletedTask;
-    }
-
-    public async Task<SweepResults> GetResultsAsync()
-    {
-        if (definition.State.Spec is null)
-            throw NotFound();
-        var states = await Task.WhenAll(definition.State.Trials.Select(async t => (Trial: t, State: await Trial(t.ConfigHash).GetAsync())));
-        var objective = Objective.Of(Spec, Workload)!; // validated at submit
-        var rows = states.Select(s =>
-        {
-            var final = s.State.FinalMetrics(Workload.PrimaryMetric.Name);
-            return new TrialRow(s.Trial.ConfigHash, s.Trial.GroupHash, s.Trial.Seed, s.State.Status, s.State.Attempt,
-                final.TryGetValue(objective.Name, out var value) ? value : double.NaN, final, s.State.Reason, s.Trial.Parameters, s.State.Worker,
-                s.State.StartedAt, s.State.FinishedAt);
-        }).ToList();
-        return new SweepResults(Status(), [.. Spec.Search.Keys.Order(StringComparer.Ordinal)], rows, SweepAggregation.Groups(rows),
-            MetricColumn.Of(objective), MetricText.Columns(Workload, objective));
     }
 
     public async IAsyncEnumerable<SweepProgress> WatchAsync([EnumeratorCancellation] CancellationToken cancellation = default)
@@ -276,5 +261,24 @@ public sealed partial class SweepGrain(
         {
             _watchers.Remove(channel);
         }
+    }
+
+    /// <summary>The source's next trial as training work (null when it has none now).</summary>
+    private PendingWork? NextFromSource() => _source.Next() is { } trial
+        ? new PendingWork(WorkKind.Train, trial.Index, trial.ConfigHash, 0, TrainObservations, 1, 0, trial)
+        : null;
+
+    /// <summary>Records a completed trial with its final metrics; the ledger keeps the objective's value.</summary>
+    private async Task CompletedAsync(PendingWork work, IReadOnlyDictionary<string, double> final)
+    {
+        if (_ledger.Find(work.Index) is { Status: TrialStatus.Completed })
+            return; // a late duplicate
+        var objective = final.TryGetValue(Objective.Name, out var value) ? value : double.NaN;
+        await AppendAsync([Entry(work, TrialStatus.Completed) with { Objective = objective }]);
+        _checkpointEpoch.Remove(work.ConfigHash);
+        metrics.TrialFinished(Spec.Workload, TrialStatus.Completed);
+        metrics.Objectives(work.Trial!, Spec.Workload, final);
+        _source.Observe(work.Trial!, Objective.Loss(objective));
+        Publish(work, $"completed{MetricText.Final(Workload, final)}");
     }
 }

@@ -1,18 +1,24 @@
+using Orchestrator.Contracts.Specs;
 using Orchestrator.Contracts.Trials;
 
 namespace Orchestrator.Grains.Sweeps;
 
 /// <summary>A unit of work waiting for a worker.</summary>
+/// <param name="Index">The trial's position in the sweep's index space.</param>
 /// <param name="Attempt">The attempt this work will be when leased.</param>
+/// <param name="Floor">Attempts before this one that do not count against MaxAttempts (resumes, infrastructure failures).</param>
+/// <param name="Trial">The trial's configuration when known; else looked up when leased (requeued after a restart).</param>
+/// <param name="Reopen">A resumed trial that ended cancelled or failed: its state is reopened when it starts.</param>
 /// <param name="TraceParent">Span the item's attempt span hangs below: the training attempt's for evaluation shards; null = the sweep's.</param>
-public sealed record PendingWork(WorkKind Kind, string ConfigHash, int Shard, IReadOnlyList<int> Observations, int Attempt, string? TraceParent = null);
+public sealed record PendingWork(WorkKind Kind, long Index, string ConfigHash, int Shard, IReadOnlyList<int> Observations, int Attempt,
+    int Floor = 0, TrialSpec? Trial = null, bool Reopen = false, string? TraceParent = null);
 
 /// <summary>Work handed to a worker until <see cref="ExpiresAt"/>, unless renewed.</summary>
 public sealed record Lease(string Id, PendingWork Work, string Worker, DateTimeOffset ExpiresAt);
 
 /// <summary>
-/// The pending queue and the leases of one sweep. Leasing, renewing and releasing are O(1): no scan of all trials per
-/// dispatch. Expired leases are collected by <see cref="Expire"/> (called from a timer) and handed back to the caller
+/// The requeued work and the leases of one sweep (new work comes from the sweep's trial source, not from this queue).
+/// Leasing, renewing and releasing are O(1): no scan of all trials per dispatch. Expired leases are collected by <see cref="Expire"/> (called from a timer) and handed back to the caller
 /// to requeue or fail. Not thread-safe: owned by one grain activation.
 /// </summary>
 public sealed class WorkQueue(TimeProvider time, TimeSpan leaseDuration)
@@ -33,15 +39,34 @@ public sealed class WorkQueue(TimeProvider time, TimeSpan leaseDuration)
     /// <summary>Requeued work goes first: it already holds a checkpoint and a place in the sweep's order.</summary>
     public void EnqueueFirst(PendingWork work) => _pending.AddFirst(work);
 
-    public Lease? TryLease(string worker)
+    /// <summary>Leases requeued work first, else what <paramref name="next"/> produces; null when neither has any.</summary>
+    public Lease? TryLease(string worker, Func<PendingWork?> next)
     {
-        if (_pending.First is not { } first)
+        PendingWork work;
+        if (_pending.First is { } first)
+        {
+            _pending.RemoveFirst();
+            work = first.Value;
+        }
+        else if (next() is { } fresh)
+        {
+            work = fresh;
+        }
+        else
+        {
             return null;
-        _pending.RemoveFirst();
+        }
         // The id names the work, so that a rebuilt queue can recognise (adopt) a lease of its previous activation.
-        var lease = new Lease($"{worker}#{Tag(first.Value)}#{Guid.NewGuid():N}", first.Value, worker, time.GetUtcNow() + LeaseDuration);
+        var lease = new Lease($"{worker}#{Tag(work)}#{Guid.NewGuid():N}", work, worker, time.GetUtcNow() + LeaseDuration);
         _leases[lease.Id] = lease;
         return lease;
+    }
+
+    /// <summary>Replaces a lease's work (once its trial's configuration was looked up).</summary>
+    public void Update(string leaseId, PendingWork work)
+    {
+        if (_leases.TryGetValue(leaseId, out var lease))
+            _leases[leaseId] = lease with { Work = work };
     }
 
     /// <summary>Extends a lease; false when it is unknown (expired, released or from an earlier activation).</summary>
@@ -99,14 +124,14 @@ public sealed class WorkQueue(TimeProvider time, TimeSpan leaseDuration)
 
     private static string Tag(PendingWork work) => $"{work.Kind}.{work.ConfigHash}.{work.Shard}.{work.Attempt}";
 
-    /// <summary>Drops all pending work and leases (cancel); returns the config hashes that were affected.</summary>
-    public IReadOnlySet<string> Clear()
+    /// <summary>Drops all requeued work, leases and orphans (cancel); returns that work, one item per trial.</summary>
+    public IReadOnlyList<PendingWork> Clear()
     {
-        var hashes = _pending.Select(p => p.ConfigHash).Concat(_leases.Values.Select(l => l.Work.ConfigHash)).ToHashSet(StringComparer.Ordinal);
-        hashes.UnionWith(_orphans.Values.Select(o => o.Work.ConfigHash));
+        var work = _pending.Concat(_leases.Values.Select(l => l.Work)).Concat(_orphans.Values.Select(o => o.Work))
+            .DistinctBy(w => w.Index).ToList();
         _pending.Clear();
         _leases.Clear();
         _orphans.Clear();
-        return hashes;
+        return work;
     }
 }

@@ -9,10 +9,13 @@ public sealed class TrialGrain([PersistentState("trial", GrainStorageNames.State
 
     public Task<TrialState> GetAsync() => Task.FromResult(State);
 
-    public async Task StartAttemptAsync(int attempt, string worker, int attemptFloor)
+    public async Task StartAttemptAsync(int attempt, string worker, int attemptFloor, Contracts.Specs.TrialSpec trial, bool reopen)
     {
+        if (reopen && State.Status is TrialStatus.Failed or TrialStatus.Cancelled && attempt > State.Attempt)
+            Reopen();
         if (IsFinal || attempt < State.Attempt)
             return;
+        State.Spec ??= trial;
         State.Status = TrialStatus.Running;
         State.Attempt = attempt;
         State.AttemptFloor = Math.Max(State.AttemptFloor, attemptFloor);
@@ -86,15 +89,20 @@ public sealed class TrialGrain([PersistentState("trial", GrainStorageNames.State
     {
         if (State.Status is TrialStatus.Completed or TrialStatus.Pending)
             return false;
-        // Keep the attempt counter and checkpoint: a retry resumes where the last attempt stopped, with fresh attempts.
+        Reopen();
+        await state.WriteStateAsync();
+        return true;
+    }
+
+    /// <summary>Keeps the attempt counter and checkpoint: a retry resumes where the last attempt stopped, with fresh attempts.</summary>
+    private void Reopen()
+    {
         State.Status = TrialStatus.Pending;
         State.AttemptFloor = State.Attempt;
         State.Reason = null;
         State.FinishedAt = null;
         State.ShardsDone.Clear();
         State.Scores.Clear();
-        await state.WriteStateAsync();
-        return true;
     }
 
     private bool IsFinal => State.Status is TrialStatus.Completed or TrialStatus.Failed or TrialStatus.Cancelled;

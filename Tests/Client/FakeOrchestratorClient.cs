@@ -34,6 +34,25 @@ public sealed class FakeOrchestratorClient(SweepResults results) : IOrchestrator
         return Task.FromResult(results);
     }
 
+    public Task<ResultsPage> GetResultsPageAsync(string sweep, ResultsQuery query, CancellationToken cancellation = default)
+    {
+        Calls.Add($"results-page {sweep} top={query.Limit} order={query.Order} status={query.Status}");
+        cancellation.ThrowIfCancellationRequested();
+        var rows = results.Trials.Where(t => query.Status is not { } s || t.Status == s).ToList();
+        return Task.FromResult(new ResultsPage(results.Status, results.Searched, [.. rows.Skip((int)query.After).Take(query.Limit)], rows.Count,
+            query.After + query.Limit < rows.Count ? query.After + query.Limit : null, [.. results.Groups.Take(query.Groups)], results.Groups.Count,
+            results.Objective, results.Metrics));
+    }
+
+    public async IAsyncEnumerable<TrialRow> ExportAsync(string sweep, Orchestrator.Contracts.Trials.TrialStatus? status = null,
+        [EnumeratorCancellation] CancellationToken cancellation = default)
+    {
+        Calls.Add($"export {sweep} status={status}");
+        await Task.CompletedTask;
+        foreach (var row in results.Trials.Where(t => status is not { } s || t.Status == s))
+            yield return row;
+    }
+
     public Task<IReadOnlyList<LearningCurve>> GetLearningCurvesAsync(string sweep, int maxGroups = 24, int maxPoints = 200,
         CancellationToken cancellation = default)
     {

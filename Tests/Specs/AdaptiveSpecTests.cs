@@ -94,10 +94,10 @@ public sealed class AdaptiveSpecTests
     }
 
     [Fact]
-    public void A_materialised_expansion_refuses_adaptive_specs_rather_than_running_them_as_grids()
+    public void A_tpe_spec_is_never_run_as_a_grid()
     {
-        var spec = SweepSpecParser.Parse(Header + "objective: valNll\nscheduler: asha", BuiltInWorkloads.Registry, "spec.yaml");
-        var error = Assert.Throws<SpecValidationException>(() => SweepExpander.Expand(spec, BuiltInWorkloads.Registry));
-        Assert.Equal("scheduler", Assert.Single(error.Errors).Path);
+        var spec = SweepSpecParser.Parse(Header + "strategy: { tpe: 4 }\nsearch: { beta: [1, 2] }", BuiltInWorkloads.Registry, "spec.yaml");
+        var error = Assert.Throws<SpecValidationException>(() => TrialSources.Create(spec, BuiltInWorkloads.Registry));
+        Assert.Equal("strategy", Assert.Single(error.Errors).Path);
     }
 }

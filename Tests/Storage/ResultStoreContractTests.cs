@@ -80,6 +80,22 @@ public sealed class ResultStoreContractTests(AzuriteFixture azurite) : IDisposab
 
     [Theory]
     [MemberData(nameof(Stores))]
+    public async Task Ledger_segments_read_back_in_order(string kind)
+    {
+        var store = NewStore(kind);
+        Assert.Empty(await store.ReadLedgerAsync("s").ToListAsync());
+        await store.AppendLedgerAsync("s", 0, ["a", "b"]);
+        await store.AppendLedgerAsync("s", 10, ["e"]);
+        await store.AppendLedgerAsync("s", 2, ["c"]);
+        await store.AppendLedgerAsync("s", 2, ["d"]);
+        await store.AppendLedgerAsync("other", 0, ["x"]);
+
+        Assert.Equal([(0, "a"), (0, "b"), (2, "c"), (2, "d"), (10, "e")], await store.ReadLedgerAsync("s").ToListAsync());
+        await Assert.ThrowsAsync<ArgumentException>(() => store.AppendLedgerAsync("s", 0, ["two\nlines"]));
+    }
+
+    [Theory]
+    [MemberData(nameof(Stores))]
     public async Task Metrics_appends_keep_order(string kind)
     {
         var store = NewStore(kind);
