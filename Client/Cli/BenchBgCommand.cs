@@ -30,10 +30,13 @@ public static class BenchBgCommand
         var threads = new Option<int>("--threads") { Description = "intra-op threads", DefaultValueFactory = _ => 1 };
         var device = new Option<string>("--device") { Description = "cpu, cuda or cuda:N", DefaultValueFactory = _ => "cpu" };
         var output = new Option<string?>("--out") { Description = "also write the result as JSON to this file" };
+        var checkpoint = new Option<string?>("--checkpoint") { Description = "checkpoint file: resume from it if present, save it after every epoch" };
+        var timeLimit = new Option<double?>("--time-limit") { Description = "minutes of training after which to stop at the next epoch end (needs --checkpoint; rerun to continue)" };
 
         var command = new Command("bg", "Train an E(n)-FFF Boltzmann generator and compare test NLL, ESS and sampling time with the FFF paper's Table 1.")
         {
             system, blocks, hidden, beta, lr, batch, epochs, clip, trainSize, valSize, testSize, samples, seed, threads, device, output,
+            checkpoint, timeLimit,
         };
         command.SetAction(parse => ConsoleErrors.Run(() =>
         {
@@ -49,14 +52,37 @@ public static class BenchBgCommand
                 Threads = parse.GetValue(threads), Device = parse.GetValue(device)!,
             };
             config.Validate();
+            var store = parse.GetValue(checkpoint) is { } file ? new FileCheckpointStore(file) : null;
+            var limit = parse.GetValue(timeLimit) is { } minutes ? TimeSpan.FromMinutes(minutes) : (TimeSpan?)null;
+            if (limit is not null && store is null)
+                throw new ArgumentException("--time-limit needs --checkpoint (the run continues from it).");
             Console.WriteLine($"{config.System}: {config.Blocks} blocks × {config.Hidden}, β {config.Beta:G}, lr {config.LearningRate:G}, " +
                 $"batch {config.BatchSize}, {config.Epochs} epochs, clip {config.GradientClip:G}, {config.TrainSize} training rows, {config.Device}");
-            var result = BoltzmannTrialRunner.Run(config, progress =>
+            var clock = System.Diagnostics.Stopwatch.StartNew();
+            using var stop = new CancellationTokenSource();
+            var lastEpoch = 0;
+            BoltzmannResult result;
+            try
             {
-                if (progress is TrialProgress.Epoch { Progress: var e })
+                result = BoltzmannTrialRunner.Run(config, progress =>
+                {
+                    if (progress is TrialProgress.Resumed r)
+                        Console.WriteLine($"resumed from {store!.Path} after epoch {r.EpochsDone}");
+                    if (progress is not TrialProgress.Epoch { Progress: var e })
+                        return;
                     Console.WriteLine($"epoch {e.Epoch}/{e.Epochs}: val NLL {e.ValidationNll:F3} (unnormalised), reconstruction {e.ValidationReconstruction:E2}, " +
-                        $"{e.StepSeconds * 1000:F0} ms/step");
-            });
+                        $"{e.StepSeconds * 1000:F0} ms/step, lr {e.LearningRate:G3}");
+                    lastEpoch = e.Epoch;
+                    // The checkpoint of this epoch is saved before progress is reported: stopping here loses nothing.
+                    if (limit is { } l && clock.Elapsed >= l && e.Epoch < e.Epochs)
+                        stop.Cancel();
+                }, store, checkpointEvery: 1, stop.Token);
+            }
+            catch (OperationCanceledException) when (stop.IsCancellationRequested)
+            {
+                Console.WriteLine($"time limit reached after epoch {lastEpoch} of {config.Epochs}; checkpoint {store!.Path}; rerun the same command to continue.");
+                return 0;
+            }
             Print(result);
             if (parse.GetValue(output) is { } path)
                 File.WriteAllText(path, JsonSerializer.Serialize(result, new JsonSerializerOptions { WriteIndented = true, NumberHandling = System.Text.Json.Serialization.JsonNumberHandling.AllowNamedFloatingPointLiterals }));

@@ -11,10 +11,11 @@ namespace Orchestrator.Client.Cli;
 /// </summary>
 public static class DataCommand
 {
-    public static Command Create() => new("data", "Boltzmann datasets: 'data check' (statistics vs the reference) and 'data generate' (Metropolis MCMC)")
+    public static Command Create() => new("data", "Boltzmann datasets: 'data check' (statistics vs the reference), 'data generate' (Metropolis MCMC), 'data reference' (exact equilibrium by importance sampling)")
     {
         CheckCommand(),
         GenerateCommand(),
+        DataReferenceCommand.Create(),
     };
 
     private static Argument<string> SystemArgument() => new("system") { Description = $"particle system: {string.Join(", ", ParticleSystems.Names)}" };

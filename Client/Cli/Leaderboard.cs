@@ -28,14 +28,15 @@ public sealed class Leaderboard(IOrchestratorClient client, string sweep, int si
         if (status.Completed == _completedSeen || (!force && now - _lastRefresh < MinInterval))
             return false;
         (_completedSeen, _lastRefresh) = (status.Completed, now);
-        var results = await client.GetResultsAsync(sweep, cancellation);
-        // Best first in the objective's direction, labelled as the workload declares it.
-        var best = results.Groups.Where(g => g.Completed > 0 && double.IsFinite(g.Mean))
-            .OrderBy(g => results.Objective.SortKey(g.Mean)).Take(size)
-            .Select(g => (Label(g, results.Searched), g)).ToList();
+        // A bounded page (the sweep keeps its groups ranked): the cost does not grow with the sweep. Best first in the
+        // objective's direction, labelled as the workload declares it.
+        var page = await client.GetResultsPageAsync(sweep, new ResultsQuery(Limit: 0, Groups: size), cancellation);
+        var best = page.Groups.Where(g => g.Completed > 0 && double.IsFinite(g.Mean))
+            .OrderBy(g => page.Objective.SortKey(g.Mean)).Take(size)
+            .Select(g => (Label(g, page.Searched), g)).ToList();
         var changed = !best.Select(b => (b.Item1, b.g.Mean, b.g.Completed)).SequenceEqual(Best.Select(b => (b.Label, b.Group.Mean, b.Group.Completed)));
         Best = best;
-        _objectiveLabel = results.Objective.Label;
+        _objectiveLabel = page.Objective.Label;
         return changed;
     }
 

@@ -41,21 +41,19 @@ public static class TrainCommand
         command.SetAction(parse => ConsoleErrors.Run(() =>
         {
             var values = parameters.Read(parse);
-            var withSeed = new Dictionary<string, ParamValue>(values, StringComparer.Ordinal) { [WorkloadDescriptor.SeedParameter] = ParamValue.Of(parse.GetValue(seed)) };
-            var configHash = SpecCanonical.Hash(SpecCanonical.WriteParameters(descriptor.Name, withSeed));
+            var configHash = LocalTrial.ConfigHash(descriptor.Name, values, parse.GetValue(seed));
             var directory = Path.GetFullPath(parse.GetValue(output) ?? Path.Combine("runs", $"{descriptor.Name}-{configHash}"));
             var every = parse.GetValue(checkpointEvery);
             if (every < 1)
                 throw new ArgumentException("--checkpoint-every must be ≥ 1.");
-            var checkpointPath = Path.Combine(directory, "checkpoint.bin");
+            var request = LocalTrial.Request(descriptor.Name, values, parse.GetValue(seed), parse.GetValue(device)!, parse.GetValue(threads),
+                parse.GetList(observations), directory, every);
+            var checkpointPath = request.CheckpointPath;
             var resuming = parse.GetValue(resume);
             if (!resuming && File.Exists(checkpointPath))
                 File.Delete(checkpointPath);
             else if (resuming && !File.Exists(checkpointPath))
                 throw new FileNotFoundException($"--resume was given but {checkpointPath} does not exist.");
-            var request = new TrainRequest("train", $"{descriptor.Name}/{configHash}", descriptor.Name,
-                values.ToDictionary(v => v.Key, v => Json(v.Value), StringComparer.Ordinal), parse.GetValue(seed), parse.GetValue(device)!,
-                parse.GetValue(threads), parse.GetList(observations), checkpointPath, every, directory);
             workload.RequireData(values, request.Observations);
             AnsiConsole.MarkupLineInterpolated($"Training [bold]{descriptor.Name}[/] ({Describe(values)}, seed {request.Seed}, {request.Device}) → {directory}");
             var completed = TrainProgress.Run(descriptor, request, events => workload.Train(request, events, CancellationToken.None));
@@ -64,8 +62,6 @@ public static class TrainCommand
         }));
         return command;
     }
-
-    private static JsonElement Json(ParamValue value) => JsonDocument.Parse(value.ToCanonical()).RootElement.Clone();
 
     private static string Describe(Dictionary<string, ParamValue> values) =>
         string.Join(", ", values.OrderBy(v => v.Key, StringComparer.Ordinal).Select(v => $"{v.Key} {v.Value}"));

@@ -169,6 +169,6 @@ public sealed class SweepCommandsTests
         var best = Assert.Single(lines, l => l.Contains(" best: ", StringComparison.Ordinal));
         Assert.EndsWith("best: beta=5 0.610 (1/1 seed)", best.TrimEnd(), StringComparison.Ordinal);
         Assert.True(Array.IndexOf(lines, best) > Array.FindIndex(lines, l => l.Contains("completed: C2ST 0.610", StringComparison.Ordinal)));
-        Assert.Equal(["watch beta", "results beta", "results beta"], _client.Calls);
+        Assert.Equal(["watch beta", "results-page beta top=0 order=Objective status=", "results beta"], _client.Calls);
     }
 }
