@@ -10,23 +10,22 @@ namespace Orchestrator.Client.Cli;
 /// </summary>
 public static class ResultsView
 {
-    public static void Print(SweepResults results, bool perTrial = false)
+    /// <param name="ranked">Keep the given order (best first) instead of ordering groups by their parameters.</param>
+    public static void Print(SweepResults results, bool perTrial = false, bool ranked = false)
     {
         var s = results.Status;
         var searched = results.Searched;
         var groups = new Table().Title($"{s.Name}: {s.Phase}, {s.Completed}/{s.Total} completed, {s.Failed} failed, {s.Cancelled} cancelled");
         foreach (var name in searched)
             groups.AddColumn(name);
+        // Groups carry the objective's mean ± SEM (what the sweep aggregates); trials every final metric.
         var others = results.Metrics.Where(m => m.Name != results.Objective.Name).Take(MetricText.Shown - 1).ToList();
         groups.AddColumn("seeds").AddColumn(new TableColumn(Markup.Escape($"{results.Objective.Label} mean ± SEM")).RightAligned());
-        foreach (var metric in others)
-            groups.AddColumn(new TableColumn(Markup.Escape(metric.Label)).RightAligned());
-        foreach (var g in Ordered(results.Groups, searched))
+        foreach (var g in ranked ? results.Groups : Ordered(results.Groups, searched))
         {
             var cells = searched.Select(n => g.Parameters.TryGetValue(n, out var v) ? v.ToString() : "").ToList();
             cells.Add($"{g.Completed}/{g.Seeds}");
             cells.Add(double.IsNaN(g.Mean) ? "—" : double.IsNaN(g.Sem) ? $"{g.Mean:F3}" : $"{g.Mean:F3} ± {g.Sem:F3}");
-            cells.AddRange(others.Select(m => Cell(g.MetricMeans, m.Name)));
             groups.AddRow(cells.Select(Markup.Escape).ToArray());
         }
         AnsiConsole.Write(groups);

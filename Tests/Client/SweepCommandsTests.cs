@@ -61,7 +61,8 @@ public sealed class SweepCommandsTests
         var (code, output) = await RunAsync("results", "beta", "--csv", "--gateway-port", "31000");
         Assert.Equal(0, code);
         Assert.Equal(SummaryCsv.Write(Results), output);
-        Assert.Equal(["results beta"], _client.Calls);
+        // An empty page for the metric columns, then the rows streamed page by page, never one message of every row.
+        Assert.Equal(["results-page beta top=0 order=Objective status=", "export beta status="], _client.Calls);
         Assert.Equal(31000, _connectedWith!.GatewayPort);
         Assert.Equal("localhost", _connectedWith.Clustering);
         Assert.True(_client.Disposed);
