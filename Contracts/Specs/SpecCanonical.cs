@@ -55,7 +55,9 @@ public static class SpecCanonical
         }
         w.WriteStartObject("resources");
         w.WriteString("device", spec.Resources.Device.ToString().ToLowerInvariant());
-        w.WriteNumber("trialsPerWorker", spec.Resources.TrialsPerWorker);
+        // resources.trialsPerWorker was removed (never honoured; always 1): written as 1 so that the content hash of a
+        // spec submitted before the removal stays the same and running it again continues that sweep.
+        w.WriteNumber("trialsPerWorker", 1);
         w.WriteEndObject();
         if (spec.Scheduler is { } scheduler)
             WriteScheduler(w, scheduler);
