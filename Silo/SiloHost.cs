@@ -53,6 +53,8 @@ public static class SiloHost
                 {
                     silo.UseLocalhostClustering(options.SiloPort, options.GatewayPort, null, options.ServiceId, options.ClusterId);
                 }
+                if (options.Kubernetes)
+                    silo.UseKubernetesHosting();
                 silo.AddOrchestrator(options, BuiltInWorkloads.Registry, o => sweeps.Bind(o), new SweepDataCheck(BuiltInWorkloads.RequireDataOf));
                 if (dashboard.Enabled)
                     silo.AddDashboard();

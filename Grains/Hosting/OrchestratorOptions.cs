@@ -50,6 +50,12 @@ public sealed class OrchestratorOptions
     public string WorkPath { get; set; } = Path.Combine(Path.GetTempPath(), "orchestrator-work");
     /// <summary>Accept specs with the test-only <c>fault</c> parameter (crash-isolation tests); off in real clusters.</summary>
     public bool EnableTestFaults { get; set; }
+    /// <summary>
+    /// Running as a Kubernetes pod (Orleans' Kubernetes hosting: the silo's name, address and ids come from the pod's
+    /// POD_NAME, POD_IP, ORLEANS_SERVICE_ID and ORLEANS_CLUSTER_ID, and silos whose pods are gone are declared dead at
+    /// once). Clustering stays Redis.
+    /// </summary>
+    public bool Kubernetes { get; set; }
     /// <summary>How long workers retry storage calls and reports through an outage before giving an item back (uncounted).</summary>
     public TimeSpan StorageOutageWindow { get; set; } = TimeSpan.FromMinutes(5);
     /// <summary>How long a cancelled trial host may take to save its checkpoint and answer before it is killed.</summary>

@@ -33,7 +33,7 @@ public sealed class KubernetesManifestTests
         foreach (var service in services.Values)
         {
             var selector = Labels(service, "spec", "selector");
-            var target = Assert.Single(deployments, d => Labels(d, "spec", "template", "metadata", "labels").SequenceEqual(selector));
+            var target = Assert.Single(deployments, d => selector.All(Labels(d, "spec", "template", "metadata", "labels").Contains));
             var containerPorts = Containers(target).SelectMany(c => Sequence(c, "ports")).Select(p => Text(p, "containerPort")).ToHashSet();
             Assert.All(Sequence(service, "spec", "ports"), p => Assert.Contains(Text(p, "targetPort"), containerPorts));
         }
@@ -59,6 +59,27 @@ public sealed class KubernetesManifestTests
         Assert.Equal("metadata.name", Text(env["Orchestrator__SiloName"], "valueFrom", "fieldRef", "fieldPath"));
         Assert.Equal("status.podIP", Text(env["Orchestrator__AdvertisedAddress"], "valueFrom", "fieldRef", "fieldPath"));
 
+        // Orleans' Kubernetes hosting: the pod's name, namespace, IP and the orleans/* labels reach the silo, the labels name
+        // the silo's service and cluster ids, and its service account may watch and delete the namespace's pods.
+        Assert.Contains("--Orchestrator:Kubernetes=true", args);
+        Assert.Equal("metadata.name", Text(env["POD_NAME"], "valueFrom", "fieldRef", "fieldPath"));
+        Assert.Equal("metadata.namespace", Text(env["POD_NAMESPACE"], "valueFrom", "fieldRef", "fieldPath"));
+        Assert.Equal("status.podIP", Text(env["POD_IP"], "valueFrom", "fieldRef", "fieldPath"));
+        var podLabels = Labels(deployments.Single(d => Text(d, "metadata", "name") == "orchestrator-silo"), "spec", "template", "metadata", "labels");
+        foreach (var (variable, label) in new[] { ("ORLEANS_SERVICE_ID", "orleans/serviceId"), ("ORLEANS_CLUSTER_ID", "orleans/clusterId") })
+        {
+            Assert.Equal($"metadata.labels['{label}']", Text(env[variable], "valueFrom", "fieldRef", "fieldPath"));
+            Assert.Equal("orchestrator", podLabels.Single(l => l.Key == label).Value); // the silos' and clients' default ids
+        }
+        var account = Text(deployments.Single(d => Text(d, "metadata", "name") == "orchestrator-silo"), "spec", "template", "spec", "serviceAccountName");
+        Assert.Single(documents, d => Text(d, "kind") == "ServiceAccount" && Text(d, "metadata", "name") == account);
+        var binding = Assert.Single(documents, d => Text(d, "kind") == "RoleBinding"
+            && Sequence(d, "subjects").Any(s => Text(s, "kind") == "ServiceAccount" && Text(s, "name") == account));
+        var role = Assert.Single(documents, d => Text(d, "kind") == "Role" && Text(d, "metadata", "name") == Text(binding, "roleRef", "name"));
+        var verbs = Sequence(role, "rules").Where(r => Sequence(r, "resources").Any(x => ((YamlScalarNode)x).Value == "pods"))
+            .SelectMany(r => Sequence(r, "verbs")).Select(v => ((YamlScalarNode)v).Value).ToHashSet();
+        Assert.Superset(new HashSet<string?> { "get", "watch", "list", "delete" }, verbs);
+
         // The settings pass the silo's own startup check (with a pod's values for the environment).
         var configuration = new ConfigurationBuilder().AddCommandLine(args).AddInMemoryCollection(new Dictionary<string, string?>
         {
@@ -67,6 +88,7 @@ public sealed class KubernetesManifestTests
         }).Build();
         var options = SiloConfiguration.Read(configuration);
         Assert.Equal("redis", options.Clustering);
+        Assert.True(options.Kubernetes);
     }
 
     private static IEnumerable<YamlMappingNode> Load(string path)
