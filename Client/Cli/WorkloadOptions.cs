@@ -13,14 +13,23 @@ public sealed class WorkloadOptions
     private readonly WorkloadDescriptor _workload;
     private readonly List<(ParameterDefinition Parameter, Option Option)> _options = [];
 
-    public WorkloadOptions(WorkloadDescriptor workload)
+    /// <param name="except">Parameters that get no option (a command that sets them itself, e.g. a benchmark's grid).</param>
+    /// <param name="defaults">Defaults that replace the declared ones (a benchmark's protocol); still checked against the declaration.</param>
+    public WorkloadOptions(WorkloadDescriptor workload, IReadOnlyCollection<string>? except = null, IReadOnlyDictionary<string, ParamValue>? defaults = null)
     {
         _workload = workload;
-        foreach (var parameter in workload.Parameters.Where(p => !p.TestOnly))
-            _options.Add((parameter, Create(parameter)));
+        foreach (var parameter in workload.Parameters.Where(p => !p.TestOnly && except?.Contains(p.Name) != true))
+        {
+            var declared = defaults?.TryGetValue(parameter.Name, out var value) == true ? parameter with { Default = value } : parameter;
+            _options.Add((parameter, Create(declared)));
+        }
     }
 
     public IEnumerable<Option> Options => _options.Select(o => o.Option);
+
+    /// <summary>True when the user gave the parameter's option (rather than leaving its default).</summary>
+    public bool Given(ParseResult parse, string parameter) =>
+        _options.First(o => o.Parameter.Name == parameter).Option is var option && parse.GetResult(option) is { Implicit: false };
 
     /// <summary>"weightDecay" → "--weight-decay".</summary>
     public static string OptionName(string parameter)

@@ -29,14 +29,19 @@ public sealed class EmbeddedCluster : IAsyncDisposable
     public static async Task<EmbeddedCluster> StartAsync(OrchestratorOptions options, CancellationToken cancellation)
     {
         var builder = Host.CreateApplicationBuilder();
+        // Only what needs attention, timestamped like the silo's log; Orleans' option dumps and Polly's retry chatter
+        // (Orleans' runtime retries through Polly) stay out of the progress bars.
+        builder.Logging.ClearProviders();
+        builder.Logging.AddSimpleConsole(o => (o.TimestampFormat, o.SingleLine) = ("yyyy-MM-dd HH:mm:ss.fff ", true));
         builder.Logging.SetMinimumLevel(LogLevel.Warning);
         builder.Logging.AddFilter("Orleans", LogLevel.Error);
         builder.Logging.AddFilter("Microsoft.Orleans", LogLevel.Error);
+        builder.Logging.AddFilter("Polly", LogLevel.Error);
         builder.Services.AddOrchestratorTelemetry(options.Telemetry, "orchestrator", options.SiloName);
         builder.UseOrleans(silo =>
         {
             silo.UseLocalhostClustering(FreePort(), FreePort(), null, options.ServiceId, options.ClusterId);
-            silo.AddOrchestrator(options, BuiltInWorkloads.Registry);
+            silo.AddOrchestrator(options, BuiltInWorkloads.Registry, dataCheck: new SweepDataCheck(BuiltInWorkloads.RequireDataOf));
         });
         var host = builder.Build();
         await host.StartAsync(cancellation);

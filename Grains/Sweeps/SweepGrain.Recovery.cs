@@ -17,7 +17,7 @@ public sealed partial class SweepGrain
     {
         _source = TrialSources.Create(Spec, workloads);
         _stopPolicy = TrialStopPolicies.Create(Spec);
-        _ledger = new SweepLedger();
+        _ledger = new SweepLedger(Objective.Minimize);
         await foreach (var (segment, line) in store.ReadLedgerAsync(Name))
         {
             _ledger.Apply(LedgerEntry.Parse(line));
@@ -26,7 +26,8 @@ public sealed partial class SweepGrain
         if (definition.State.Trials.Count > 0)
             await MigrateAsync();
         _source.Restore(_ledger.MaxIndex + 1);
-        _ = Status(); // the total the metrics gauges read
+        // Listings read the scheduler's copy (sweeps stored before it existed report here once).
+        await GrainFactory.GetGrain<ISchedulerGrain>(SchedulerKey.Default).ReportAsync(Status());
         if (phase.State.Phase != SweepPhase.Running)
             return;
         var inFlight = _ledger.WithStatus(TrialStatus.Running).Concat(_ledger.WithStatus(TrialStatus.Evaluating)).ToList();
@@ -66,7 +67,7 @@ public sealed partial class SweepGrain
                 }
                 break;
             default:
-                return new LedgerEntry(trial.Index, trial.ConfigHash, trial.GroupHash, state.Status, state.Attempt, state.MeanC2st, state.ValidationNll);
+                return new LedgerEntry(trial.Index, trial.ConfigHash, trial.GroupHash, state.Status, state.Attempt, ObjectiveOf(state));
         }
         return null;
     }
@@ -82,7 +83,7 @@ public sealed partial class SweepGrain
             var states = await Task.WhenAll(batch.Select(async t => (Trial: t, State: await Trial(t.ConfigHash).GetAsync())));
             var entries = states.Where(s => s.State.Attempt > 0 && _ledger.Find(s.Trial.Index) is null)
                 .Select(s => new LedgerEntry(s.Trial.Index, s.Trial.ConfigHash, s.Trial.GroupHash, s.State.Status, s.State.Attempt,
-                    s.State.MeanC2st, s.State.ValidationNll))
+                    ObjectiveOf(s.State)))
                 .ToList();
             await AppendAsync(entries);
         }
@@ -199,8 +200,8 @@ public sealed partial class SweepGrain
     {
         phase.State.Phase = next;
         await phase.WriteStateAsync();
-        _ = Status(); // the phase and total the metrics gauges read
         var scheduler = GrainFactory.GetGrain<ISchedulerGrain>(SchedulerKey.Default);
+        await scheduler.ReportAsync(Status()); // also the phase and total the metrics gauges read
         if (next == SweepPhase.Running)
         {
             await scheduler.RegisterAsync(Name);

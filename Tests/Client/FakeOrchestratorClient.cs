@@ -40,7 +40,8 @@ public sealed class FakeOrchestratorClient(SweepResults results) : IOrchestrator
         cancellation.ThrowIfCancellationRequested();
         var rows = results.Trials.Where(t => query.Status is not { } s || t.Status == s).ToList();
         return Task.FromResult(new ResultsPage(results.Status, results.Searched, [.. rows.Skip((int)query.After).Take(query.Limit)], rows.Count,
-            query.After + query.Limit < rows.Count ? query.After + query.Limit : null, [.. results.Groups.Take(query.Groups)], results.Groups.Count));
+            query.After + query.Limit < rows.Count ? query.After + query.Limit : null, [.. results.Groups.Take(query.Groups)], results.Groups.Count,
+            results.Objective, results.Metrics));
     }
 
     public async IAsyncEnumerable<TrialRow> ExportAsync(string sweep, Orchestrator.Contracts.Trials.TrialStatus? status = null,
@@ -79,6 +80,18 @@ public sealed class FakeOrchestratorClient(SweepResults results) : IOrchestrator
     {
         Calls.Add($"logs {sweep} {trial}");
         return Task.FromResult(TrialLines);
+    }
+
+    public Task<IReadOnlyList<SweepStatus>> ListAllAsync(CancellationToken cancellation = default)
+    {
+        Calls.Add("ls --all");
+        return Task.FromResult<IReadOnlyList<SweepStatus>>([results.Status]);
+    }
+
+    public Task ArchiveAsync(string sweep, bool archived = true, CancellationToken cancellation = default)
+    {
+        Calls.Add($"archive {sweep} {archived}");
+        return Task.CompletedTask;
     }
 
     public Task<IReadOnlyList<SweepStatus>> ListAsync(CancellationToken cancellation = default)

@@ -119,14 +119,12 @@ public sealed class FlowTrainer : IDisposable
         return null;
     }
 
+    // One dot product per parameter (no squared copy of the gradient), summed in one op.
     private double GradientNorm()
     {
         using var scope = NewDisposeScope();
-        var total = zeros(1, dtype: _theta.dtype, device: _theta.device);
-        foreach (var p in _flow.parameters())
-            if (p.grad is { } g)
-                total += (g * g).sum();
-        return Math.Sqrt(total.ToDouble());
+        var squares = _flow.parameters().Select(p => p.grad).OfType<Tensor>().Select(g => g.view(-1).dot(g.view(-1))).ToArray();
+        return squares.Length == 0 ? 0 : Math.Sqrt(stack(squares).sum().ToDouble());
     }
 
     /// <summary>Scales all gradients by clip / norm when the global norm exceeds the clip (PyTorch's clip_grad_norm_).</summary>

@@ -155,15 +155,14 @@ public sealed class PackedFlowTrainer : IDisposable
     private Tensor Mask(bool[] keep) =>
         tensor(keep.Select(k => k ? 1f : 0f).ToArray(), device: _device);
 
-    // Global gradient L2 norm of each member (over all its parameters), as the standalone trainer checks and clips it.
+    // Global gradient L2 norm of each member (over all its parameters), as the standalone trainer checks and clips it:
+    // one batched dot product per parameter ([M, 1, n] · [M, n, 1]), no squared copy of the gradient.
     private double[] GradientNorms(int m)
     {
         using var scope = NewDisposeScope();
-        var total = zeros(m, dtype: float32, device: _device);
-        foreach (var p in _flow!.parameters())
-            if (p.grad is { } g)
-                total.add_((g * g).view(m, -1).sum(1), PackScalars.One);
-        return total.cpu().data<float>().Select(s => Math.Sqrt(s)).ToArray();
+        var squares = _flow!.parameters().Select(p => p.grad).OfType<Tensor>()
+            .Select(g => bmm(g.view(m, 1, -1), g.view(m, -1, 1)).view(m)).ToArray();
+        return stack(squares).sum(dim: 0).cpu().data<float>().Select(s => Math.Sqrt(s)).ToArray();
     }
 
     // Zeroes the gradients of members that skip this step and scales those above the clip (per member, as clip_grad_norm_).
