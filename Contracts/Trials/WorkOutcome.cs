@@ -23,3 +23,7 @@ public sealed record WorkProgress(
     [property: Id(2)] double TrainLoss,
     [property: Id(3)] double ValidationNll,
     [property: Id(4)] int CheckpointEpoch);
+
+/// <summary>One lease's good outcome, for reporting several at once.</summary>
+[GenerateSerializer, Immutable, Alias("orchestrator.lease-outcome")]
+public sealed record LeaseOutcome([property: Id(0)] string LeaseId, [property: Id(1)] WorkOutcome Outcome);
