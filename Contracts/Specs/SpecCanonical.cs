@@ -45,7 +45,9 @@ public static class SpecCanonical
         w.WriteString("name", spec.Name);
         w.WriteStartObject("resources");
         w.WriteString("device", spec.Resources.Device.ToString().ToLowerInvariant());
-        w.WriteNumber("trialsPerWorker", spec.Resources.TrialsPerWorker);
+        // resources.trialsPerWorker was removed (never honoured; always 1): written as 1 so that the content hash of a
+        // spec submitted before the removal stays the same and running it again continues that sweep.
+        w.WriteNumber("trialsPerWorker", 1);
         w.WriteEndObject();
         w.WriteStartObject("search");
         foreach (var (name, dimension) in spec.Search.OrderBy(p => p.Key, StringComparer.Ordinal))

@@ -74,8 +74,6 @@ public static partial class SweepSpecValidator
 
         if (!Enum.IsDefined(spec.Resources.Device))
             Add("resources.device", $"expected cpu or cuda, got {spec.Resources.Device}");
-        if (spec.Resources.TrialsPerWorker < 1)
-            Add("resources.trialsPerWorker", $"expected an integer ≥ 1, got {spec.Resources.TrialsPerWorker}");
 
         if (spec.Limits.MaxTrials is < 1)
             Add("limits.maxTrials", $"expected an integer ≥ 1, got {spec.Limits.MaxTrials}");

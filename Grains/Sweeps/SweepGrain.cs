@@ -25,7 +25,7 @@ public sealed partial class SweepGrain(
     [PersistentState("sweep", GrainStorageNames.State)] IPersistentState<SweepDefinitionState> definition,
     [PersistentState("sweep-phase", GrainStorageNames.State)] IPersistentState<SweepPhaseState> phase,
     IResultStore store, WorkloadRegistry workloads, IOptions<SweepOptions> options, TimeProvider time, OrchestratorMetrics metrics,
-    IClusterMembershipService membership, ILogger<SweepGrain> logger) : Grain, ISweepGrain
+    IClusterMembershipService membership, Hosting.SweepDataCheck dataCheck, ILogger<SweepGrain> logger) : Grain, ISweepGrain
 {
     private readonly SweepOptions _options = options.Value;
     private readonly Dictionary<string, int> _checkpointEpoch = new(StringComparer.Ordinal);
@@ -80,6 +80,7 @@ public sealed partial class SweepGrain(
             throw new ArgumentException($"resources.device is {device}, but no silo of this cluster has a {device} worker slot (Orchestrator:CudaSlots); submit with device: cpu or start a silo with a GPU.");
         // Validates the spec; O(axes), whatever the number of trials.
         _source = TrialSources.Create(spec, workloads);
+        dataCheck.Require(spec, workloads);
         activity?.SetTag(OrchestratorTelemetry.Attributes.Trials, (int)Math.Min(_source.Planned, int.MaxValue));
         await store.PutSpecAsync(Name, System.Text.Encoding.UTF8.GetBytes(spec.ToCanonicalJson()));
         definition.State = new SweepDefinitionState { Spec = spec, SpecHash = hash, SubmittedAt = time.GetUtcNow(), TraceParent = Activity.Current?.Id };

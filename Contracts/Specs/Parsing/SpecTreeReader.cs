@@ -198,7 +198,7 @@ internal sealed partial class SpecTreeReader
 
     private ResourceSpec ReadResources(SpecNode node, ResourceSpec defaults)
     {
-        var fields = Fields(node, "resources", ["device", "trialsPerWorker"]);
+        var fields = Fields(node, "resources", ["device"]);
         if (fields is null)
             return defaults;
         var result = defaults;
@@ -217,8 +217,6 @@ internal sealed partial class SpecTreeReader
                     break;
             }
         }
-        if (fields.TryGetValue("trialsPerWorker", out var perWorker) && Int(perWorker, "resources.trialsPerWorker", "an integer ≥ 1") is { } n)
-            result = result with { TrialsPerWorker = n };
         return result;
     }
 
