@@ -47,7 +47,8 @@ public static class NoopWorkers
                 foreach (var sweep in items.GroupBy(i => i.Sweep))
                 {
                     await grains.GetGrain<ISweepGrain>(sweep.Key).CompleteBatchAsync([.. sweep.Select(item => new LeaseOutcome(item.LeaseId,
-                        new WorkOutcome([.. item.Observations.Select(o => new ObservationScore(o, C2stOf(item.Trial.ConfigHash)))], -1, sleep.TotalSeconds)))]);
+                        new WorkOutcome([.. item.Observations.Select(o => new ObservationScore(o, C2stOf(item.Trial.ConfigHash)))],
+                        new Dictionary<string, double> { ["valNll"] = -1 }, sleep.TotalSeconds)))]);
                 }
                 Interlocked.Add(ref completed, items.Count);
             }

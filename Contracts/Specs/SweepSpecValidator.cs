@@ -44,8 +44,13 @@ public static partial class SweepSpecValidator
             Add("workload", workloads.UnknownMessage(spec.Workload));
 
         if (workload is not null)
+        {
             ValidateParameters(spec, workload, errors);
+            ValidateObjective(spec, workload, errors);
+        }
         ValidateStrategy(spec, errors);
+        ValidateTpe(spec, errors);
+        ValidateScheduler(spec, workload, errors);
 
         if (spec.Seeds.Count == 0)
             Add("seeds", "expected at least one seed, like [1]");

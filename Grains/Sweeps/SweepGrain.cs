@@ -39,6 +39,9 @@ public sealed partial class SweepGrain(
 
     private string Name => this.GetPrimaryKeyString();
     private SweepSpec Spec => definition.State.Spec!;
+    private WorkloadDescriptor Workload => workloads.Get(Spec.Workload);
+    // The metric trials are ranked by (validated at submit).
+    private Objective Objective => Objective.Of(Spec, Workload)!;
 
     public override async Task OnActivateAsync(CancellationToken cancellationToken)
     {
@@ -191,7 +194,7 @@ public sealed partial class SweepGrain(
         }
         if (progress.Epoch <= 0)
             return true;
-        Publish(work, $"epoch {progress.Epoch}/{progress.Epochs} loss {progress.TrainLoss:F3} val NLL {progress.ValidationNll:F3}", progress);
+        Publish(work, MetricText.Epoch(Workload, progress), progress);
         if (work.Kind != WorkKind.Train || work.Trial is null || _stopPolicy.OnReport(work.Trial, progress) == TrialDecision.Continue)
             return true;
         // The policy stops it: the lease ends here, so the worker stops at this answer.
@@ -212,15 +215,16 @@ public sealed partial class SweepGrain(
             .Where(r => r.Lease is not null).Select(r => (Lease: r.Lease!, r.Outcome)).ToList();
         var shards = Spec.Evaluation.Shards > 1 ? Spec.Evaluation.Shards : 0;
         // Trainings without shards complete their trials: states written side by side, their completions one ledger append.
-        var finals = reports.Where(r => r.Lease.Work.Kind == WorkKind.Train && shards == 0).ToList();
+        var finals = reports.Where(r => r.Lease.Work.Kind == WorkKind.Train && shards == 0)
+            .Select(r => (r.Lease, r.Outcome, Final: MetricText.WithScores(Workload, r.Outcome.Metrics, r.Outcome.Scores))).ToList();
         var fresh = finals.Where(r => _ledger.Find(r.Lease.Work.Index) is not { Status: TrialStatus.Completed }).ToList(); // else a late duplicate
         await Task.WhenAll(finals.Select(r => Trial(r.Lease.Work.ConfigHash).TrainedAsync(r.Lease.Work.Attempt, r.Outcome, 0))
-            .Append(AppendAsync([.. fresh.Select(r => Entry(r.Lease.Work, TrialStatus.Completed) with { C2st = Mean(r.Outcome.Scores), ValidationNll = r.Outcome.ValidationNll })])));
-        foreach (var (lease, outcome) in fresh)
-            Completed(lease.Work, Mean(outcome.Scores), outcome.ValidationNll);
-        foreach (var (lease, _) in finals)
+            .Append(AppendAsync([.. fresh.Select(r => Entry(r.Lease.Work, TrialStatus.Completed) with { Objective = ObjectiveOf(r.Final) })])));
+        foreach (var (lease, _, final) in fresh)
+            Completed(lease.Work, final);
+        foreach (var (lease, _, _) in finals)
             _queue.Release(lease.Id);
-        foreach (var (lease, outcome) in reports.Except(finals))
+        foreach (var (lease, outcome) in reports.Where(r => !(r.Lease.Work.Kind == WorkKind.Train && shards == 0)))
             await CompleteOneAsync(lease, outcome, shards);
         await CheckFinishedAsync();
     }
@@ -232,20 +236,20 @@ public sealed partial class SweepGrain(
         if (work.Kind == WorkKind.Train)
         {
             await Trial(work.ConfigHash).TrainedAsync(work.Attempt, outcome, shards);
-            metrics.Objectives(work.Trial!, null, outcome.ValidationNll);
-            await AppendAsync([Entry(work, TrialStatus.Evaluating) with { ValidationNll = outcome.ValidationNll }]);
+            await AppendAsync([Entry(work, TrialStatus.Evaluating)]);
             _queue.Release(lease.Id);
             for (var shard = 0; shard < shards; shard++)
                 _queue.Enqueue(new PendingWork(WorkKind.Evaluate, work.Index, work.ConfigHash, shard, ShardObservations(shard), 1, 0, work.Trial, TraceParent: outcome.TraceParent));
-            Publish(work, $"trained (val NLL {outcome.ValidationNll:F3}); {shards} evaluation shards queued");
+            Publish(work, $"trained{MetricText.Final(Workload, outcome.Metrics)}; {shards} evaluation shards queued");
             return;
         }
         // The trial keeps the shards' scores (first report of a shard wins), so a retried report is harmless.
         var state = await Trial(work.ConfigHash).ShardDoneAsync(work.Shard, outcome.Scores);
         if (state.Status == TrialStatus.Completed && _ledger.Find(work.Index) is not { Status: TrialStatus.Completed })
         {
-            await AppendAsync([Entry(work, TrialStatus.Completed) with { C2st = state.MeanC2st, ValidationNll = state.ValidationNll }]);
-            Completed(work, state.MeanC2st, state.ValidationNll, nllRecorded: true);
+            var final = state.FinalMetrics(Workload.PrimaryMetric.Name);
+            await AppendAsync([Entry(work, TrialStatus.Completed) with { Objective = ObjectiveOf(final) }]);
+            Completed(work, final);
         }
         _queue.Release(lease.Id);
     }
@@ -295,15 +299,16 @@ public sealed partial class SweepGrain(
         ? new PendingWork(WorkKind.Train, trial.Index, trial.ConfigHash, 0, TrainObservations, 1, 0, trial)
         : null;
 
-    /// <summary>After a completion is stored: metrics, the source's feedback and the watchers.</summary>
-    /// <param name="nllRecorded">The validation NLL went to the metrics when training ended (sharded trials).</param>
-    private void Completed(PendingWork work, double c2st, double nll, bool nllRecorded = false)
+    private double ObjectiveOf(IReadOnlyDictionary<string, double> final) =>
+        final.TryGetValue(Objective.Name, out var value) ? value : double.NaN;
+
+    /// <summary>After a completion is stored (the ledger keeps the objective's value): metrics, the source's feedback, the watchers.</summary>
+    private void Completed(PendingWork work, IReadOnlyDictionary<string, double> final)
     {
         _checkpointEpoch.Remove(work.ConfigHash);
         metrics.TrialFinished(Spec.Workload, TrialStatus.Completed);
-        metrics.Objectives(work.Trial!, c2st, nllRecorded ? null : nll);
-        _source.Observe(work.Trial!, SweepLedger.Objective(c2st, nll));
-        // Workloads without observations (ecnf-bg) report only an NLL.
-        Publish(work, double.IsFinite(c2st) ? $"completed: C2ST {c2st:F3}" : $"completed: NLL {nll:F3}");
+        metrics.Objectives(work.Trial!, Spec.Workload, final);
+        _source.Observe(work.Trial!, Objective.Loss(ObjectiveOf(final)));
+        Publish(work, $"completed{MetricText.Final(Workload, final)}");
     }
 }
