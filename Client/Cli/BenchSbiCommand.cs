@@ -1,108 +1,133 @@
 using System.Collections.Concurrent;
 using System.CommandLine;
-using Orchestrator.Training.Networks;
-using Orchestrator.Training.Optimization;
+using Orchestrator.Protocol;
 using Orchestrator.Training.Sbi;
-using Orchestrator.Training.Trials;
+using Orchestrator.Training.Workloads;
+using Orchestrator.Training.Workloads.FffSbi;
+using Orchestrator.Workloads;
 using Spectre.Console;
 
 namespace Orchestrator.Client.Cli;
 
 /// <summary>
-/// <c>orchestrator bench sbi</c>: trains FFF on sbibm tasks × budgets × β and prints mean C2ST next to the
-/// published NPE numbers, with time per training step and per C2ST evaluation.
+/// <c>orchestrator bench sbi</c>: trains fff-sbi on sbibm tasks × budgets × β and prints its primary metric (mean C2ST)
+/// next to the published NPE numbers, with time per training step and per evaluation. Its options are fff-sbi's
+/// parameter table (generated, checked as <c>train fff-sbi</c> checks them) plus the grid lists; each trial runs
+/// through the workload exactly as a sweep's trial host runs it.
 /// </summary>
 public static class BenchSbiCommand
 {
+    // The grid: one list option each instead of the generated single-value option.
+    private static readonly string[] Grid = [FffSbiDescriptor.Task, FffSbiDescriptor.Budget, FffSbiDescriptor.Beta];
+
+    // The bench's protocol where it differs from a single trial's declared defaults.
+    private static readonly Dictionary<string, ParamValue> Protocol = new(StringComparer.Ordinal)
+    {
+        [FffSbiDescriptor.Epochs] = ParamValue.Of(100L),
+        [FffSbiDescriptor.LearningRate] = ParamValue.Of(1e-3),
+    };
+
     public static Command Create()
     {
-        var tasks = ListParsing.ListOption("--tasks", "tasks", new[] { "two_moons", "gaussian_linear", "gaussian_mixture", "slcp" });
-        var budgets = ListParsing.ListOption("--budgets", "simulation budgets", new[] { 1000, 10000 });
-        var betas = ListParsing.ListOption("--betas", "reconstruction weights β to try", new[] { 25.0 });
-        var epochs = new Option<int>("--epochs") { Description = "epochs per trial", DefaultValueFactory = _ => 100 };
-        var batch = new Option<int>("--batch-size") { Description = "batch size (0: budget / 64 within [16, 128], so small budgets still take thousands of steps)", DefaultValueFactory = _ => 0 };
-        var lr = new Option<double>("--lr") { Description = "peak learning rate", DefaultValueFactory = _ => 1e-3 };
-        var architecture = new Option<string>("--architecture") { Description = $"network: {string.Join(", ", Architectures.Names)}", DefaultValueFactory = _ => Architectures.Reference };
-        var identityInit = new Option<bool>("--identity-init") { Description = "start near the identity" };
-        var observations = ListParsing.ListOption("--observations", "observations for C2ST", new[] { 1, 2, 3, 4, 5 });
-        var seed = new Option<long>("--seed") { Description = "seed", DefaultValueFactory = _ => 1 };
+        var workload = BuiltInWorkloads.Get(FffSbiDescriptor.Name);
+        var descriptor = workload.Descriptor;
+        var parameters = new WorkloadOptions(descriptor, Grid, Protocol);
+        string Help(string name) => descriptor.Parameters.First(p => p.Name == name).Help;
+        var tasks = ListParsing.ListOption("--tasks", Help(FffSbiDescriptor.Task) + "s", new[] { "two_moons", "gaussian_linear", "gaussian_mixture", "slcp" });
+        var budgets = ListParsing.ListOption("--budgets", Help(FffSbiDescriptor.Budget), new[] { 1000L, 10000L });
+        var betas = ListParsing.ListOption("--betas", Help(FffSbiDescriptor.Beta) + " values to try", new[] { 25.0 });
+        var observations = ListParsing.ListOption("--observations", "observations to evaluate", new[] { 1, 2, 3, 4, 5 });
+        var seed = new Option<long>("--seed") { Description = "seed of every trial", DefaultValueFactory = _ => 1 };
         var parallel = new Option<int>("--parallel") { Description = "trials run at once, each on its own thread with one intra-op thread", DefaultValueFactory = _ => Math.Max(1, Environment.ProcessorCount) };
         var device = new Option<string>("--device") { Description = "cpu, cuda or cuda:N", DefaultValueFactory = _ => "cpu" };
 
-        var command = new Command("sbi", "Train FFF on sbibm tasks and compare mean C2ST with the published NPE numbers.")
+        var command = new Command("sbi", $"Train {descriptor.Name} on sbibm tasks and compare its {descriptor.PrimaryMetric.Name} with the published NPE numbers " +
+            "(--batch-size unset: budget/64 within [16, 128], so small budgets still take thousands of steps).")
         {
-            tasks, budgets, betas, epochs, batch, lr, architecture, identityInit, observations, seed, parallel, device,
+            tasks, budgets, betas, observations, seed, parallel, device,
         };
+        foreach (var option in parameters.Options)
+            command.Add(option);
         command.SetAction(parse => ConsoleErrors.Run(() =>
         {
-            var configs = (
+            var common = parameters.Read(parse);
+            var autoBatch = !parameters.Given(parse, FffSbiDescriptor.BatchSize);
+            var grid = (
                 from task in parse.GetList(tasks)
                 from budget in parse.GetList(budgets)
                 from beta in parse.GetList(betas)
-                select new TrialConfig
+                select new Dictionary<string, ParamValue>(common, StringComparer.Ordinal)
                 {
-                    Task = task, Budget = budget, Seed = parse.GetValue(seed), Observations = parse.GetList(observations),
-                    Device = parse.GetValue(device)!, Threads = 1,
-                    Training = new TrainingOptions
-                    {
-                        Beta = beta, Epochs = parse.GetValue(epochs), BatchSize = BatchSize(parse.GetValue(batch), budget),
-                        LearningRate = parse.GetValue(lr),
-                        Architecture = parse.GetValue(architecture)!, IdentityInit = parse.GetValue(identityInit),
-                    },
+                    [FffSbiDescriptor.Task] = ParamValue.Of(task),
+                    [FffSbiDescriptor.Budget] = ParamValue.Of(budget),
+                    [FffSbiDescriptor.Beta] = ParamValue.Of(beta),
+                    [FffSbiDescriptor.BatchSize] = autoBatch ? ParamValue.Of(Math.Clamp(budget / 64, 16L, 128L)) : common[FffSbiDescriptor.BatchSize],
                 }).ToList();
-            configs.ForEach(c => c.Validate());
-            var results = RunAll(configs, Math.Max(1, parse.GetValue(parallel)));
-            Print(results);
+            var problems = grid.SelectMany(values => Grid.Select(name => descriptor.Check(name, values[name]) is { } problem ? $"{name}: {problem}" : null))
+                .OfType<string>().Distinct().ToList();
+            if (problems.Count > 0)
+                throw new ArgumentException(string.Join(Environment.NewLine, problems));
+            grid.ForEach(values => workload.RequireData(values, parse.GetList(observations)));
+            var runs = RunAll(workload, grid, parse.GetValue(seed), parse.GetValue(device)!, parse.GetList(observations), Math.Max(1, parse.GetValue(parallel)));
+            Print(descriptor, runs);
             return 0;
         }));
         return command;
     }
 
-    private static int BatchSize(int requested, int budget) => requested > 0 ? requested : Math.Clamp(budget / 64, 16, 128);
+    private sealed record Run(IReadOnlyDictionary<string, ParamValue> Values, TrialSummary Summary);
 
-    private static List<TrialResult> RunAll(List<TrialConfig> configs, int parallel)
+    private static List<Run> RunAll(IWorkload workload, List<Dictionary<string, ParamValue>> grid, long seed, string device, int[] observations, int parallel)
     {
-        var queue = new ConcurrentQueue<TrialConfig>(configs);
-        var results = new ConcurrentBag<TrialResult>();
-        var errors = new ConcurrentBag<Exception>();
+        var queue = new ConcurrentQueue<Dictionary<string, ParamValue>>(grid);
+        var runs = new ConcurrentBag<Run>();
         var done = 0;
+        var primary = workload.Descriptor.PrimaryMetric;
+        var root = Directory.CreateTempSubdirectory("orchestrator-bench-sbi-").FullName;
         // One dedicated OS thread per lane: intra-op threads and dispose scopes are per thread.
-        var lanes = Enumerable.Range(0, Math.Min(parallel, configs.Count)).Select(_ => new Thread(() =>
+        var lanes = Enumerable.Range(0, Math.Min(parallel, grid.Count)).Select(_ => new Thread(() =>
         {
-            while (queue.TryDequeue(out var config))
+            while (queue.TryDequeue(out var values))
             {
+                var name = $"{values[FffSbiDescriptor.Task]} budget {values[FffSbiDescriptor.Budget]} β {values[FffSbiDescriptor.Beta]}";
                 try
                 {
-                    var result = TrialRunner.Run(config);
-                    results.Add(result);
-                    Console.WriteLine($"[{Interlocked.Increment(ref done)}/{configs.Count}] {config.Task} budget {config.Budget} β {config.Training.Beta}: " +
-                        $"C2ST {result.MeanC2st:F3} ({result.Timings.TotalSeconds:F0} s)");
+                    var directory = Path.Combine(root, LocalTrial.ConfigHash(workload.Descriptor.Name, values, seed));
+                    var request = LocalTrial.Request(workload.Descriptor.Name, values, seed, device, 1, observations, directory, checkpointEvery: int.MaxValue);
+                    var summary = workload.Train(request, _ => { }, CancellationToken.None).Summary;
+                    runs.Add(new Run(values, summary));
+                    Console.WriteLine($"[{Interlocked.Increment(ref done)}/{grid.Count}] {name}: {primary.Name} {(summary.MeanC2st ?? double.NaN):F3} ({summary.Timings.TotalSeconds:F0} s)");
                 }
                 catch (Exception e) when (e is not OutOfMemoryException)
                 {
-                    errors.Add(e);
-                    Console.WriteLine($"[{Interlocked.Increment(ref done)}/{configs.Count}] {config.Task} budget {config.Budget} β {config.Training.Beta}: failed: {e.Message}");
+                    Console.WriteLine($"[{Interlocked.Increment(ref done)}/{grid.Count}] {name}: failed: {e.Message}");
                 }
             }
         }) { IsBackground = true }).ToList();
         lanes.ForEach(t => t.Start());
         lanes.ForEach(t => t.Join());
-        return [.. results];
+        Directory.Delete(root, recursive: true);
+        return [.. runs];
     }
 
-    private static void Print(List<TrialResult> results)
+    private static void Print(WorkloadDescriptor descriptor, List<Run> runs)
     {
-        var table = new Table().Title("FFF vs NPE (sbibm, mean C2ST over the shared observations; lower is better)");
-        foreach (var column in new[] { "task", "budget", "β", "batch", "FFF C2ST", "NPE C2ST", "FFF − NPE", "ms/step", "s/C2ST", "train s" })
-            table.AddColumn(new TableColumn(column).RightAligned());
-        foreach (var r in results.OrderBy(r => r.Config.Task).ThenBy(r => r.Config.Budget).ThenBy(r => r.Config.Training.Beta))
+        var primary = descriptor.PrimaryMetric;
+        var table = new Table().Title(Markup.Escape($"{descriptor.Name} vs NPE (sbibm, {primary.Name} averaged over the observations; {primary.GoalText})"));
+        foreach (var column in new[] { "task", "budget", "β", "batch", $"FFF {primary.Name}", $"NPE {primary.Name}", "FFF − NPE", "ms/step", "s/evaluation", "train s" })
+            table.AddColumn(new TableColumn(Markup.Escape(column)).RightAligned());
+        string Task(Run r) => r.Values[FffSbiDescriptor.Task].AsString();
+        long Budget(Run r) => r.Values[FffSbiDescriptor.Budget].AsInt64();
+        foreach (var r in runs.OrderBy(Task, StringComparer.Ordinal).ThenBy(Budget).ThenBy(r => r.Values[FffSbiDescriptor.Beta].AsDouble()))
         {
-            var npe = PublishedC2st.Npe(r.Config.Task, r.Config.Budget).Mean;
-            var best = results.Where(o => o.Config.Task == r.Config.Task && o.Config.Budget == r.Config.Budget).Min(o => o.MeanC2st);
-            var mark = r.MeanC2st == best ? "[bold]" : "[dim]";
-            table.AddRow(r.Config.Task, r.Config.Budget.ToString(), $"{r.Config.Training.Beta:G}", r.Config.Training.BatchSize.ToString(), $"{mark}{r.MeanC2st:F3}[/]", $"{npe:F3}",
-                $"{r.MeanC2st - npe:+0.000;-0.000}", $"{r.Timings.StepSeconds * 1000:F2}", $"{r.Timings.C2stSeconds / r.Observations.Count:F1}",
-                $"{r.Timings.TrainingSeconds:F0}");
+            var score = (r.Summary.MeanC2st ?? double.NaN);
+            var npe = PublishedC2st.Npe(Task(r), (int)Budget(r)).Mean;
+            var best = runs.Where(o => Task(o) == Task(r) && Budget(o) == Budget(r)).Min(o => (o.Summary.MeanC2st ?? double.NaN));
+            var mark = score == best ? "[bold]" : "[dim]";
+            var t = r.Summary.Timings;
+            table.AddRow(Task(r), Budget(r).ToString(), r.Values[FffSbiDescriptor.Beta].ToString(), r.Values[FffSbiDescriptor.BatchSize].ToString(),
+                $"{mark}{score:F3}[/]", $"{npe:F3}", $"{score - npe:+0.000;-0.000}", $"{t.StepSeconds * 1000:F2}",
+                $"{(t.SamplingSeconds + t.C2stSeconds) / Math.Max(1, r.Summary.Observations.Count):F1}", $"{t.TrainingSeconds:F0}");
         }
         AnsiConsole.Write(table);
     }

@@ -7,7 +7,8 @@ namespace Orchestrator.Client.Cli;
 /// <summary>Results tables: one row per config group (mean ± SEM of C2ST over seeds), optionally one per trial.</summary>
 public static class ResultsView
 {
-    public static void Print(SweepResults results, bool perTrial = false)
+    /// <param name="ranked">Keep the given order (best first) instead of ordering groups by their parameters.</param>
+    public static void Print(SweepResults results, bool perTrial = false, bool ranked = false)
     {
         var s = results.Status;
         var searched = results.Searched;
@@ -15,7 +16,7 @@ public static class ResultsView
         foreach (var name in searched)
             groups.AddColumn(name);
         groups.AddColumn("seeds").AddColumn(new TableColumn("C2ST mean ± SEM").RightAligned()).AddColumn(new TableColumn("val NLL").RightAligned());
-        foreach (var g in Ordered(results.Groups, searched))
+        foreach (var g in ranked ? results.Groups : Ordered(results.Groups, searched))
         {
             var cells = searched.Select(n => g.Parameters.TryGetValue(n, out var v) ? v.ToString() : "").ToList();
             cells.Add($"{g.Completed}/{g.Seeds}");

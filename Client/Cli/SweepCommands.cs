@@ -24,6 +24,7 @@ public sealed class SweepCommands(Func<ClientConnectionOptions, CancellationToke
         yield return Watch();
         yield return List();
         yield return Results();
+        yield return Archive();
         yield return Cancel();
         yield return Resume();
         yield return Remove();
@@ -61,31 +62,72 @@ public sealed class SweepCommands(Func<ClientConnectionOptions, CancellationToke
             });
     }
 
-    private Command List() => Connected("ls", "List the cluster's sweeps.", [], [], async (_, client, ct) =>
+    private Command List()
     {
-        var table = new Table().AddColumns("sweep", "phase", "trials", "completed", "running", "pending", "failed", "cancelled", "submitted");
-        foreach (var s in await client.ListAsync(ct))
-            table.AddRow(s.Name, s.Phase.ToString(), s.Total.ToString(), s.Completed.ToString(), s.Running.ToString(), s.Pending.ToString(),
-                s.Failed.ToString(), s.Cancelled.ToString(), s.SubmittedAt.ToLocalTime().ToString("g"));
-        AnsiConsole.Write(table);
-        return 0;
-    });
+        var all = new Option<bool>("--all") { Description = "include archived sweeps" };
+        return Connected("ls", "List the cluster's sweeps (one stored record per finished sweep; archived ones with --all).", [], [all],
+            async (parse, client, ct) =>
+            {
+                var table = new Table().AddColumns("sweep", "phase", "trials", "completed", "running", "pending", "failed", "cancelled", "submitted");
+                foreach (var s in parse.GetValue(all) ? await client.ListAllAsync(ct) : await client.ListAsync(ct))
+                    table.AddRow(s.Name, s.Phase.ToString(), s.Total.ToString(), s.Completed.ToString(), s.Running.ToString(), s.Pending.ToString(),
+                        s.Failed.ToString(), s.Cancelled.ToString(), s.SubmittedAt.ToLocalTime().ToString("g"));
+                AnsiConsole.Write(table);
+                return 0;
+            });
+    }
+
+    private Command Archive()
+    {
+        var name = new Argument<string>("sweep") { Description = "sweep name" };
+        var restore = new Option<bool>("--restore") { Description = "list the sweep again" };
+        return Connected("archive", "Move a finished sweep out of 'ls' (its results stay; 'ls --all' shows it).", [name], [restore],
+            async (parse, client, ct) =>
+            {
+                await client.ArchiveAsync(parse.GetValue(name)!, !parse.GetValue(restore), ct);
+                AnsiConsole.MarkupLineInterpolated($"{parse.GetValue(name)}: {(parse.GetValue(restore) ? "listed again" : "archived")}.");
+                return 0;
+            });
+    }
 
     private Command Results()
     {
         var name = new Argument<string>("sweep") { Description = "sweep name" };
-        var csv = new Option<bool>("--csv") { Description = "print one CSV row per trial instead of tables" };
-        var json = new Option<bool>("--json") { Description = "print the results (trials and groups) as JSON" };
-        return Connected("results", "Print a sweep's results: C2ST per config group (mean ± SEM over seeds) and per trial.", [name], [csv, json],
+        var top = new Option<int>("--top") { Description = $"best trials and config groups to show, by the objective (at most {ResultsQuery.MaxLimit})", DefaultValueFactory = _ => 20 };
+        var skip = new Option<int>("--skip") { Description = "ranked trials to skip first (the next page: --skip 20)", DefaultValueFactory = _ => 0 };
+        var status = new Option<string?>("--status") { Description = "only trials in this state: pending, running, evaluating, completed, failed, cancelled" };
+        var group = new Option<string?>("--group") { Description = "only trials of this config group (its group hash)" };
+        var csv = new Option<bool>("--csv") { Description = "export every (matching) trial as CSV, streamed page by page" };
+        var json = new Option<bool>("--json") { Description = "export every (matching) trial and every group as JSON, streamed page by page" };
+        return Connected("results", "Print a sweep's best trials and config groups (C2ST mean ± SEM over seeds), or export them all.",
+            [name], [top, skip, status, group, csv, json],
             async (parse, client, ct) =>
             {
-                var results = await client.GetResultsAsync(parse.GetValue(name)!, ct);
+                var sweep = parse.GetValue(name)!;
+                var state = parse.GetValue(status) is { } text
+                    ? Enum.TryParse<Contracts.Trials.TrialStatus>(text, ignoreCase: true, out var parsed) ? parsed
+                        : throw new ArgumentException($"--status: unknown state '{text}' (pending, running, evaluating, completed, failed, cancelled).")
+                    : (Contracts.Trials.TrialStatus?)null;
                 if (parse.GetValue(csv))
-                    Console.Write(SummaryCsv.Write(results));
-                else if (parse.GetValue(json))
-                    Console.WriteLine(SweepResultsJson.Write(results));
-                else
-                    ResultsView.Print(results, perTrial: true);
+                {
+                    await SummaryCsv.WriteAsync(Console.Out, client.ExportAsync(sweep, state, ct), ct);
+                    return 0;
+                }
+                if (parse.GetValue(json))
+                {
+                    // Groups page by page (bounded answers), then the trials streamed.
+                    var first = await client.GetResultsPageAsync(sweep, new ResultsQuery(0, Groups: ResultsQuery.MaxLimit), ct);
+                    var groups = first.Groups.ToList();
+                    while (groups.Count < first.GroupCount
+                        && (await client.GetResultsPageAsync(sweep, new ResultsQuery(0, Groups: ResultsQuery.MaxLimit, GroupsAfter: groups.Count), ct)).Groups is { Count: > 0 } more)
+                        groups.AddRange(more);
+                    await SweepResultsJson.WriteAsync(Console.Out, first.Status, first.Searched, groups, client.ExportAsync(sweep, state, ct), ct);
+                    return 0;
+                }
+                var limit = Math.Clamp(parse.GetValue(top), 1, ResultsQuery.MaxLimit);
+                var page = await client.GetResultsPageAsync(sweep, new ResultsQuery(limit, parse.GetValue(skip), state, parse.GetValue(group), Groups: limit), ct);
+                ResultsView.Print(new SweepResults(page.Status, page.Searched, page.Trials, page.Groups), perTrial: true, ranked: true);
+                AnsiConsole.MarkupLineInterpolated($"best {page.Groups.Count} of {page.GroupCount} config groups; trials {parse.GetValue(skip) + 1}-{parse.GetValue(skip) + page.Trials.Count} of {page.Matching} matching (started trials only); next page: --skip {parse.GetValue(skip) + limit}");
                 return 0;
             });
     }

@@ -20,7 +20,7 @@ public static class SweepProgressView
             {
                 var s = p.Status;
                 Console.WriteLine($"{DateTime.Now:HH:mm:ss} [{s.Completed + s.Failed + s.Cancelled}/{s.Total}] {(p.Trial is null ? "" : (p.Label ?? p.Trial) + ": ")}{p.Message}");
-                if (await leaderboard.RefreshAsync(s, cancellation))
+                if (await leaderboard.RefreshAsync(s, cancellation, force: s.IsFinished))
                     Console.WriteLine($"{DateTime.Now:HH:mm:ss} {leaderboard.Line()}");
             }
             return;
@@ -39,7 +39,7 @@ public static class SweepProgressView
                     overall.MaxValue = Math.Max(1, s.Total);
                     overall.Value = s.Completed + s.Failed + s.Cancelled;
                     overall.Description = $"[bold]{sweep}[/] {s.Completed} done, {s.Running} running, {s.Pending} pending, {s.Failed} failed";
-                    await leaderboard.RefreshAsync(s, cancellation);
+                    await leaderboard.RefreshAsync(s, cancellation, force: s.IsFinished); // the last table is complete
                     if (p.Trial is not { } trial)
                         continue;
                     if (!trials.TryGetValue(trial, out var bar))

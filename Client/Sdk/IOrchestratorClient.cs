@@ -54,6 +54,16 @@ public interface IOrchestratorClient : IAsyncDisposable
     /// <summary>The trial's log: per attempt, what its worker and trial host did and printed, timestamped; empty when none.</summary>
     Task<IReadOnlyList<string>> GetTrialLogAsync(string sweep, string trial, CancellationToken cancellation = default);
 
-    /// <summary>Every sweep the cluster knows, newest first.</summary>
+    /// <summary>
+    /// Every sweep the cluster knows except archived ones, newest first: one stored record per finished sweep, a live
+    /// status per running one.
+    /// </summary>
     Task<IReadOnlyList<SweepStatus>> ListAsync(CancellationToken cancellation = default);
+
+    /// <summary>As <see cref="ListAsync"/>, archived sweeps included.</summary>
+    Task<IReadOnlyList<SweepStatus>> ListAllAsync(CancellationToken cancellation = default);
+
+    /// <summary>Moves a finished sweep out of the listing (or back with <paramref name="archived"/> false); its results stay.</summary>
+    /// <exception cref="InvalidOperationException">The sweep is unknown or still running.</exception>
+    Task ArchiveAsync(string sweep, bool archived = true, CancellationToken cancellation = default);
 }

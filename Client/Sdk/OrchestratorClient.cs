@@ -179,11 +179,23 @@ public sealed class OrchestratorClient(IClusterClient cluster, IHost? host = nul
     public Task<IReadOnlyList<string>> GetTrialLogAsync(string sweep, string trial, CancellationToken cancellation = default) =>
         Sweep(sweep).GetTrialLogAsync(trial).WaitAsync(cancellation);
 
-    public async Task<IReadOnlyList<SweepStatus>> ListAsync(CancellationToken cancellation = default)
+    public Task<IReadOnlyList<SweepStatus>> ListAsync(CancellationToken cancellation = default) => ListingAsync(false, cancellation);
+
+    public Task<IReadOnlyList<SweepStatus>> ListAllAsync(CancellationToken cancellation = default) => ListingAsync(true, cancellation);
+
+    private async Task<IReadOnlyList<SweepStatus>> ListingAsync(bool includeArchived, CancellationToken cancellation)
     {
-        var names = await cluster.GetGrain<ISchedulerGrain>(SchedulerKey.Default).ListAllAsync().WaitAsync(cancellation);
-        var statuses = await Task.WhenAll(names.Select(n => Sweep(n).GetStatusAsync())).WaitAsync(cancellation);
+        var listing = await cluster.GetGrain<ISchedulerGrain>(SchedulerKey.Default).ListingAsync(includeArchived).WaitAsync(cancellation);
+        // Finished sweeps answer from the scheduler's record; only running (or never reported) ones are asked.
+        var statuses = await Task.WhenAll(listing.Select(l => l.Status is { IsFinished: true } finished
+            ? Task.FromResult(finished) : Sweep(l.Name).GetStatusAsync())).WaitAsync(cancellation);
         return [.. statuses.OrderByDescending(s => s.SubmittedAt)];
+    }
+
+    public async Task ArchiveAsync(string sweep, bool archived = true, CancellationToken cancellation = default)
+    {
+        if (!await cluster.GetGrain<ISchedulerGrain>(SchedulerKey.Default).ArchiveAsync(sweep, archived).WaitAsync(cancellation))
+            throw new InvalidOperationException($"sweep '{sweep}' is unknown or still running; only finished sweeps are archived.");
     }
 
     private ISweepGrain Sweep(string name) => cluster.GetGrain<ISweepGrain>(name);

@@ -20,6 +20,15 @@ public interface ISchedulerGrain : IGrainWithStringKey
     /// <summary>Every sweep ever registered (for listings).</summary>
     [AlwaysInterleave, Alias("all-sweeps")] Task<IReadOnlyList<string>> ListAllAsync();
 
+    /// <summary>A sweep's status, stored on each phase change: listings read it instead of activating the sweep.</summary>
+    [Alias("report-status")] Task ReportAsync(SweepStatus status);
+
+    /// <summary>Every sweep with its last reported status (null when it never reported); archived sweeps only when asked.</summary>
+    [AlwaysInterleave, Alias("listing")] Task<IReadOnlyList<SweepListing>> ListingAsync(bool includeArchived);
+
+    /// <summary>Moves a finished sweep out of (or back into) the listing; false when it is unknown or still running.</summary>
+    [Alias("archive")] Task<bool> ArchiveAsync(string sweep, bool archived);
+
     /// <summary>True when a worker slot of that device kind ("cpu", "cuda") ever asked this cluster for work.</summary>
     [AlwaysInterleave, Alias("has-workers-of")] Task<bool> HasWorkersOfAsync(string deviceKind);
 
@@ -30,3 +39,7 @@ public interface ISchedulerGrain : IGrainWithStringKey
     /// <param name="device">The worker's device ("cpu", "cuda:0"): only work of that kind is leased to it.</param>
     [AlwaysInterleave, Alias("lease")] Task<WorkItem?> LeaseAsync(string workerId, string device);
 }
+
+/// <summary>One sweep in the cluster's listing: its last reported status (null before its first report) and whether it is archived.</summary>
+[GenerateSerializer, Immutable, Alias("orchestrator.sweep-listing")]
+public sealed record SweepListing([property: Id(0)] string Name, [property: Id(1)] SweepStatus? Status, [property: Id(2)] bool Archived);

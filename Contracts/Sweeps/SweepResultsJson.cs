@@ -18,6 +18,38 @@ public static class SweepResultsJson
 
     public static string Write(SweepResults results) => JsonSerializer.Serialize(results, Options);
 
+    /// <summary>The same document, streamed: status and searched first, then the trials one at a time, then the groups.</summary>
+    public static async Task WriteAsync(TextWriter output, SweepStatus status, IReadOnlyList<string> searched, IReadOnlyList<GroupRow> groups,
+        IAsyncEnumerable<TrialRow> trials, CancellationToken cancellation = default)
+    {
+        var buffer = new System.Buffers.ArrayBufferWriter<byte>();
+        using var writer = new Utf8JsonWriter(buffer, new JsonWriterOptions { Indented = true });
+        async Task FlushAsync()
+        {
+            writer.Flush();
+            await output.WriteAsync(System.Text.Encoding.UTF8.GetString(buffer.WrittenSpan));
+            buffer.ResetWrittenCount();
+        }
+        writer.WriteStartObject();
+        writer.WritePropertyName("status");
+        JsonSerializer.Serialize(writer, status, Options);
+        writer.WritePropertyName("searched");
+        JsonSerializer.Serialize(writer, searched, Options);
+        writer.WriteStartArray("trials");
+        await foreach (var trial in trials.WithCancellation(cancellation))
+        {
+            JsonSerializer.Serialize(writer, trial, Options);
+            if (buffer.WrittenCount + writer.BytesPending > 1 << 16)
+                await FlushAsync();
+        }
+        writer.WriteEndArray();
+        writer.WritePropertyName("groups");
+        JsonSerializer.Serialize(writer, groups, Options);
+        writer.WriteEndObject();
+        await FlushAsync();
+        await output.WriteLineAsync();
+    }
+
     private sealed class ParamValueConverter : JsonConverter<ParamValue>
     {
         public override ParamValue Read(ref Utf8JsonReader reader, Type typeToConvert, JsonSerializerOptions options) =>

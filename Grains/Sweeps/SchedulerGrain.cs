@@ -40,9 +40,33 @@ public sealed class SchedulerGrain([PersistentState("scheduler", GrainStorageNam
 
     public async Task ForgetAsync(string sweep)
     {
-        var removed = state.State.Sweeps.Remove(sweep);
+        var removed = state.State.Sweeps.Remove(sweep) | state.State.Statuses.Remove(sweep) | state.State.Archived.Remove(sweep);
         if (state.State.All.Remove(sweep) || removed)
             await state.WriteStateAsync();
+    }
+
+    public async Task ReportAsync(SweepStatus status)
+    {
+        state.State.Statuses[status.Name] = status;
+        if (!state.State.All.Contains(status.Name))
+            state.State.All.Add(status.Name);
+        if (!status.IsFinished)
+            state.State.Archived.Remove(status.Name); // a resumed sweep is listed again
+        await state.WriteStateAsync();
+    }
+
+    public Task<IReadOnlyList<SweepListing>> ListingAsync(bool includeArchived) =>
+        Task.FromResult<IReadOnlyList<SweepListing>>([.. state.State.All
+            .Where(name => includeArchived || !state.State.Archived.Contains(name))
+            .Select(name => new SweepListing(name, state.State.Statuses.GetValueOrDefault(name), state.State.Archived.Contains(name)))]);
+
+    public async Task<bool> ArchiveAsync(string sweep, bool archived)
+    {
+        if (state.State.Statuses.GetValueOrDefault(sweep) is not { IsFinished: true })
+            return false;
+        if (archived ? state.State.Archived.Add(sweep) : state.State.Archived.Remove(sweep))
+            await state.WriteStateAsync();
+        return true;
     }
 
     public Task<IReadOnlyList<string>> ListAsync() => Task.FromResult<IReadOnlyList<string>>([.. state.State.Sweeps]);
@@ -84,4 +108,8 @@ public sealed class SchedulerState
     [Id(1)] public List<string> All { get; set; } = [];
     /// <summary>Device kinds ("cpu", "cuda") of the worker slots that ever asked for work.</summary>
     [Id(2)] public List<string> DeviceKinds { get; set; } = [];
+    /// <summary>Each sweep's status as of its last phase change (one small record per sweep, read by listings).</summary>
+    [Id(3)] public Dictionary<string, SweepStatus> Statuses { get; set; } = new(StringComparer.Ordinal);
+    /// <summary>Finished sweeps moved out of the listing.</summary>
+    [Id(4)] public HashSet<string> Archived { get; set; } = new(StringComparer.Ordinal);
 }

@@ -26,7 +26,8 @@ public sealed partial class SweepGrain
         if (definition.State.Trials.Count > 0)
             await MigrateAsync();
         _source.Restore(_ledger.MaxIndex + 1);
-        _ = Status(); // the total the metrics gauges read
+        // Listings read the scheduler's copy (sweeps stored before it existed report here once).
+        await GrainFactory.GetGrain<ISchedulerGrain>(SchedulerKey.Default).ReportAsync(Status());
         if (phase.State.Phase != SweepPhase.Running)
             return;
         var inFlight = _ledger.WithStatus(TrialStatus.Running).Concat(_ledger.WithStatus(TrialStatus.Evaluating)).ToList();
@@ -199,8 +200,8 @@ public sealed partial class SweepGrain
     {
         phase.State.Phase = next;
         await phase.WriteStateAsync();
-        _ = Status(); // the phase and total the metrics gauges read
         var scheduler = GrainFactory.GetGrain<ISchedulerGrain>(SchedulerKey.Default);
+        await scheduler.ReportAsync(Status()); // also the phase and total the metrics gauges read
         if (next == SweepPhase.Running)
         {
             await scheduler.RegisterAsync(Name);

@@ -81,6 +81,18 @@ public sealed class FakeOrchestratorClient(SweepResults results) : IOrchestrator
         return Task.FromResult(TrialLines);
     }
 
+    public Task<IReadOnlyList<SweepStatus>> ListAllAsync(CancellationToken cancellation = default)
+    {
+        Calls.Add("ls --all");
+        return Task.FromResult<IReadOnlyList<SweepStatus>>([results.Status]);
+    }
+
+    public Task ArchiveAsync(string sweep, bool archived = true, CancellationToken cancellation = default)
+    {
+        Calls.Add($"archive {sweep} {archived}");
+        return Task.CompletedTask;
+    }
+
     public Task<IReadOnlyList<SweepStatus>> ListAsync(CancellationToken cancellation = default)
     {
         Calls.Add("ls");

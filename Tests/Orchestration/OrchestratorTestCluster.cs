@@ -18,8 +18,11 @@ namespace Orchestrator.Tests.Orchestration;
 /// </summary>
 public sealed class OrchestratorTestCluster : IAsyncDisposable
 {
-    private OrchestratorTestCluster(InProcessTestCluster cluster)
+    private readonly string _work;
+
+    private OrchestratorTestCluster(InProcessTestCluster cluster, string work)
     {
+        _work = work;
         Cluster = cluster;
         Client = new OrchestratorClient(cluster.Client);
     }
@@ -63,7 +66,7 @@ public sealed class OrchestratorTestCluster : IAsyncDisposable
         builder.ConfigureClient(client => client.AddActivityPropagation());
         var cluster = builder.Build();
         await cluster.DeployAsync();
-        return new OrchestratorTestCluster(cluster);
+        return new OrchestratorTestCluster(cluster, work);
     }
 
     /// <summary>The built-in workloads and the test project's <see cref="QuadraticWorkload"/>.</summary>
@@ -119,5 +122,14 @@ public sealed class OrchestratorTestCluster : IAsyncDisposable
     {
         await Cluster.StopAllSilosAsync();
         await Cluster.DisposeAsync();
+        // The silos' work folders (checkpoints before upload, trial outputs): tens of MB per test otherwise left in /tmp.
+        try
+        {
+            Directory.Delete(_work, recursive: true);
+        }
+        catch (IOException)
+        {
+            // A trial host that is still exiting may hold a file; the folder is in /tmp.
+        }
     }
 }

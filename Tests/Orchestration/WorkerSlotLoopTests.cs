@@ -88,6 +88,9 @@ public sealed class WorkerSlotLoopTests
         public Task<IReadOnlyList<string>> ListAsync() => throw new NotSupportedException();
         public Task<IReadOnlyList<string>> ListAllAsync() => throw new NotSupportedException();
         public Task<bool> HasWorkersOfAsync(string deviceKind) => throw new NotSupportedException();
+        public Task ReportAsync(SweepStatus status) => throw new NotSupportedException();
+        public Task<IReadOnlyList<SweepListing>> ListingAsync(bool includeArchived) => throw new NotSupportedException();
+        public Task<bool> ArchiveAsync(string sweep, bool archived) => throw new NotSupportedException();
     }
 
     private sealed class ListLogger : ILogger
