@@ -50,14 +50,17 @@ public static class OrchestratorTelemetry
         /// <summary>Prefix of every searched and fixed parameter: <c>orchestrator.param.beta</c>.</summary>
         public const string ParameterPrefix = "orchestrator.param.";
         public const string Outcome = "orchestrator.outcome";
-        public const string C2st = "orchestrator.c2st";
-        public const string ValidationNll = "orchestrator.val_nll";
-        // Epoch event fields.
+        /// <summary>Prefix of every final metric on a span: <c>orchestrator.metric.c2st</c> (names as the workload declares them).</summary>
+        public const string MetricPrefix = "orchestrator.metric.";
+        /// <summary>Epoch event field; the event's other fields are the epoch metrics by their declared names.</summary>
         public const string Epoch = "epoch";
-        public const string TrainLoss = "loss";
-        public const string EpochValidationNll = "val_nll";
-        public const string LearningRate = "lr";
-        public const string StepSeconds = "step_seconds";
+    }
+
+    /// <summary>Tags a span with a request's final metrics (<see cref="Attributes.MetricPrefix"/> + name).</summary>
+    public static void TagMetrics(Activity? activity, IReadOnlyDictionary<string, double> metrics)
+    {
+        foreach (var (name, value) in metrics)
+            activity?.SetTag(Attributes.MetricPrefix + name, value);
     }
 
     /// <summary>Marks a span failed with the reason (status Error and an exception-less description).</summary>

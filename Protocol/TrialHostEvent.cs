@@ -48,16 +48,25 @@ public sealed record Started(string RequestId, string TrialId, int Pid) : TrialH
 /// <summary>Training continues from a checkpoint that holds <see cref="EpochsDone"/> finished epochs.</summary>
 public sealed record Resumed(string RequestId, int EpochsDone) : TrialHostEvent;
 
-/// <summary>One finished epoch (1-based), in order.</summary>
+/// <summary>
+/// One finished epoch (1-based), in order, with the workload's per-epoch metrics keyed by the names its descriptor
+/// declares (<see cref="CommonMetrics"/> for the shared ones).
+/// </summary>
 public sealed record Epoch(
-    string RequestId, [property: JsonPropertyName("epoch")] int EpochNumber, int Epochs, double TrainLoss, double ValNll, double ValReconstruction,
-    double Lr, double StepSeconds, int SkippedBatches) : TrialHostEvent;
+    string RequestId, [property: JsonPropertyName("epoch")] int EpochNumber, int Epochs, IReadOnlyDictionary<string, double> Metrics) : TrialHostEvent
+{
+    /// <summary>The metric of that name, NaN when the workload does not report it.</summary>
+    public double this[string metric] => Metrics.TryGetValue(metric, out var value) ? value : double.NaN;
+}
 
 /// <summary>The checkpoint file now holds <see cref="EpochNumber"/> finished epochs.</summary>
 public sealed record CheckpointSaved(string RequestId, [property: JsonPropertyName("epoch")] int EpochNumber, string Path) : TrialHostEvent;
 
-/// <summary>One observation's C2ST; its posterior samples are in <see cref="SamplesPath"/> (csv.gz).</summary>
-public sealed record Evaluated(string RequestId, int Observation, double C2st, double Acceptance, string SamplesPath) : TrialHostEvent;
+/// <summary>
+/// One observation's score (a value of the workload's primary metric, e.g. C2ST); its samples are in
+/// <see cref="SamplesPath"/> (csv.gz).
+/// </summary>
+public sealed record Evaluated(string RequestId, int Observation, double Score, double Acceptance, string SamplesPath) : TrialHostEvent;
 
 /// <summary>The request finished; result.json is at <see cref="ResultPath"/>.</summary>
 public sealed record Completed(string RequestId, string TrialId, TrialSummary Summary, string ResultPath) : TrialHostEvent;

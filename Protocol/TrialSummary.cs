@@ -1,21 +1,26 @@
 namespace Orchestrator.Protocol;
 
 /// <summary>The numbers of a finished request, as <see cref="Completed"/> carries them (result.json has everything).</summary>
-/// <param name="MeanC2st">Mean C2ST over <see cref="Observations"/>; null when nothing was evaluated.</param>
+/// <param name="Metrics">Final metrics keyed by the names the workload's descriptor declares (only those it computed:
+/// a training without observations has no C2ST); non-finite values are left out.</param>
+/// <param name="Observations">Per-observation scores of the primary metric (empty when nothing was evaluated).</param>
 /// <param name="ResumedFromEpoch">Epochs the checkpoint held when the request started (0 for a fresh run).</param>
 public sealed record TrialSummary(
-    double? MeanC2st,
+    IReadOnlyDictionary<string, double> Metrics,
     IReadOnlyList<EvaluatedObservation> Observations,
-    double ValNll,
-    double ValNllEncoder,
-    double ValReconstruction,
-    int SkippedBatches,
-    int DroppedSimulations,
     int ResumedFromEpoch,
-    TrialTimingsSummary Timings);
+    TrialTimingsSummary Timings)
+{
+    /// <summary>The metric of that name, NaN when it was not reported.</summary>
+    public double this[string metric] => Metrics.TryGetValue(metric, out var value) ? value : double.NaN;
 
-/// <summary>C2ST of one observation, its acceptance rate and its samples file.</summary>
-public sealed record EvaluatedObservation(int Observation, double C2st, double Acceptance, string SamplesPath);
+    /// <summary>Metrics with the non-finite values left out (a diverged run's NaN is "not reported", not a number).</summary>
+    public static IReadOnlyDictionary<string, double> Finite(IEnumerable<KeyValuePair<string, double>> metrics) =>
+        metrics.Where(m => double.IsFinite(m.Value)).ToDictionary(m => m.Key, m => m.Value, StringComparer.Ordinal);
+}
+
+/// <summary>The score of one observation (a value of the primary metric), its acceptance rate and its samples file.</summary>
+public sealed record EvaluatedObservation(int Observation, double Score, double Acceptance, string SamplesPath);
 
 /// <summary>Wall-clock seconds of each phase.</summary>
 public sealed record TrialTimingsSummary(

@@ -53,7 +53,7 @@ public static class SiloHost
                 {
                     silo.UseLocalhostClustering(options.SiloPort, options.GatewayPort, null, options.ServiceId, options.ClusterId);
                 }
-                silo.AddOrchestrator(options, BuiltInWorkloads.Registry, o => sweeps.Bind(o));
+                silo.AddOrchestrator(options, BuiltInWorkloads.Registry, o => sweeps.Bind(o), new SweepDataCheck(BuiltInWorkloads.RequireDataOf));
                 if (dashboard.Enabled)
                     silo.AddDashboard();
             });

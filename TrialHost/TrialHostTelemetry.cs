@@ -54,22 +54,16 @@ public sealed class TrialHostTelemetry : IDisposable
         switch (e)
         {
             case Epoch epoch:
-                activity.AddEvent(new ActivityEvent(OrchestratorTelemetry.Spans.EpochEvent, tags: new ActivityTagsCollection
-                {
-                    [OrchestratorTelemetry.Attributes.Epoch] = epoch.EpochNumber,
-                    [OrchestratorTelemetry.Attributes.TrainLoss] = epoch.TrainLoss,
-                    [OrchestratorTelemetry.Attributes.EpochValidationNll] = epoch.ValNll,
-                    [OrchestratorTelemetry.Attributes.LearningRate] = epoch.Lr,
-                    [OrchestratorTelemetry.Attributes.StepSeconds] = epoch.StepSeconds,
-                }));
+                var tags = new ActivityTagsCollection { [OrchestratorTelemetry.Attributes.Epoch] = epoch.EpochNumber };
+                foreach (var (name, value) in epoch.Metrics)
+                    tags[name] = value;
+                activity.AddEvent(new ActivityEvent(OrchestratorTelemetry.Spans.EpochEvent, tags: tags));
                 break;
             case Failed failed:
                 OrchestratorTelemetry.Fail(activity, failed.Reason);
                 break;
             case Completed completed:
-                activity.SetTag(OrchestratorTelemetry.Attributes.ValidationNll, completed.Summary.ValNll);
-                if (completed.Summary.MeanC2st is { } c2st)
-                    activity.SetTag(OrchestratorTelemetry.Attributes.C2st, c2st);
+                OrchestratorTelemetry.TagMetrics(activity, completed.Summary.Metrics);
                 break;
         }
     }

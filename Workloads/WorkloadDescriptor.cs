@@ -12,7 +12,8 @@ public sealed class WorkloadDescriptor
     /// <param name="name">The name specs use in <c>workload:</c>, e.g. "fff-sbi".</param>
     /// <param name="summary">One line: what a trial of this workload does.</param>
     /// <param name="parameters">Every parameter (not <c>seed</c>, which every workload has).</param>
-    /// <param name="metrics">Per-epoch and final metrics; the first final one is the <see cref="PrimaryMetric"/>.</param>
+    /// <param name="metrics">Per-epoch and final metrics; the first final one is the <see cref="PrimaryMetric"/>. A name may
+    /// appear once per scope (a validation NLL per epoch and at the end).</param>
     public WorkloadDescriptor(string name, string summary, IReadOnlyList<ParameterDefinition> parameters, IReadOnlyList<MetricDefinition> metrics)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(name);
@@ -25,6 +26,8 @@ public sealed class WorkloadDescriptor
             throw new ArgumentException($"Workload {name} must not define '{SeedParameter}': every workload has it.");
         PrimaryMetric = metrics.FirstOrDefault(m => m.Scope == MetricScope.Final)
             ?? throw new ArgumentException($"Workload {name} declares no final metric to judge its trials by.");
+        if (metrics.GroupBy(m => (m.Name, m.Scope)).FirstOrDefault(g => g.Count() > 1) is { } twice)
+            throw new ArgumentException($"Workload {name} declares the {twice.Key.Scope} metric '{twice.Key.Name}' twice.");
     }
 
     /// <summary>The parameter every workload has: seeds come from the spec's <c>seeds</c>.</summary>
@@ -38,8 +41,20 @@ public sealed class WorkloadDescriptor
 
     public IReadOnlyList<MetricDefinition> Metrics { get; }
 
-    /// <summary>The final metric trials are compared and aggregated by.</summary>
+    /// <summary>
+    /// The final metric trials are compared and aggregated by unless a spec names another objective. Per-observation
+    /// scores (evaluation shards) are values of this metric; the trial's value is their mean.
+    /// </summary>
     public MetricDefinition PrimaryMetric { get; }
+
+    /// <summary>Metrics reported once when a trial ends, primary first.</summary>
+    public IEnumerable<MetricDefinition> FinalMetrics => Metrics.Where(m => m.Scope == MetricScope.Final);
+
+    /// <summary>Metrics reported after every epoch.</summary>
+    public IEnumerable<MetricDefinition> EpochMetrics => Metrics.Where(m => m.Scope == MetricScope.Epoch);
+
+    /// <summary>The metric of that name and scope, or null.</summary>
+    public MetricDefinition? FindMetric(string name, MetricScope scope) => Metrics.FirstOrDefault(m => m.Name == name && m.Scope == scope);
 
     public ParameterDefinition? Find(string name) => _byName.GetValueOrDefault(name);
 

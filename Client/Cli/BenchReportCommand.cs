@@ -1,9 +1,12 @@
 using System.CommandLine;
 using System.Diagnostics;
 using Orchestrator.Client.Reports;
+using Orchestrator.Contracts.Specs;
 using Orchestrator.Contracts.Sweeps;
 using Orchestrator.Contracts.Trials;
 using Orchestrator.Grains.Sweeps;
+using Orchestrator.Protocol;
+using Orchestrator.Training.Workloads.FffSbi;
 using Orchestrator.Workloads;
 using Spectre.Console;
 
@@ -54,16 +57,24 @@ public static class BenchReportCommand
                 ["budget"] = ParamValue.Of(10_000L), [WorkloadDescriptor.SeedParameter] = ParamValue.Of((long)seed),
             };
             var c2st = 0.5 + 0.4 / (1 + Math.Log10(beta)) * (0.5 + random.NextDouble() * 0.5);
+            var metrics = failed ? new Dictionary<string, double>()
+                : new Dictionary<string, double> { [FffSbiDescriptor.C2st] = c2st, [FffSbiDescriptor.ValNll] = -2 + random.NextDouble() };
             rows.Add(new TrialRow($"{i:x16}", $"g{i % 400:x15}", seed, failed ? TrialStatus.Failed : TrialStatus.Completed, failed ? 3 : 1,
-                failed ? double.NaN : c2st, failed ? double.NaN : -2 + random.NextDouble(), failed ? $"reason {i % 3}: loss not finite" : null,
+                failed ? double.NaN : c2st, metrics, failed ? $"reason {i % 3}: loss not finite" : null,
                 parameters, $"silo{i % 4}/cpu{i % 8}", began, began.AddSeconds(5 + random.NextDouble() * 20)));
         }
         var status = new SweepStatus("bench", SweepPhase.Completed, count, 0, 0, rows.Count(r => r.Status == TrialStatus.Completed),
             rows.Count(r => r.Status == TrialStatus.Failed), 0, "synthetic", start);
-        return new SweepResults(status, ["beta", "lr", "task"], rows, SweepAggregation.Groups(rows));
+        var objective = new Objective(FffSbiDescriptor.Instance.PrimaryMetric, Minimize: true, PerEpoch: false);
+        return new SweepResults(status, ["beta", "lr", "task"], rows, SweepAggregation.Groups(rows), MetricColumn.Of(objective),
+            MetricText.Columns(FffSbiDescriptor.Instance, objective));
     }
 
     private static IReadOnlyList<LearningCurve> Curves(SweepResults results) =>
         results.Groups.Take(24).Select(g => new LearningCurve(g.GroupHash, g.Parameters, Enumerable.Range(1, 200).ToList(),
-            Enumerable.Range(1, 200).Select(e => 5.0 / e).ToList(), Enumerable.Range(1, 200).Select(e => 4.0 / e + 1).ToList())).ToList();
+            new Dictionary<string, IReadOnlyList<double>>
+            {
+                [CommonMetrics.TrainLoss] = Enumerable.Range(1, 200).Select(e => 5.0 / e).ToList(),
+                [CommonMetrics.ValNll] = Enumerable.Range(1, 200).Select(e => 4.0 / e + 1).ToList(),
+            })).ToList();
 }

@@ -96,7 +96,7 @@ public static class BenchSbiCommand
                     var request = LocalTrial.Request(workload.Descriptor.Name, values, seed, device, 1, observations, directory, checkpointEvery: int.MaxValue);
                     var summary = workload.Train(request, _ => { }, CancellationToken.None).Summary;
                     runs.Add(new Run(values, summary));
-                    Console.WriteLine($"[{Interlocked.Increment(ref done)}/{grid.Count}] {name}: {primary.Name} {(summary.MeanC2st ?? double.NaN):F3} ({summary.Timings.TotalSeconds:F0} s)");
+                    Console.WriteLine($"[{Interlocked.Increment(ref done)}/{grid.Count}] {name}: {primary.Name} {summary[primary.Name]:F3} ({summary.Timings.TotalSeconds:F0} s)");
                 }
                 catch (Exception e) when (e is not OutOfMemoryException)
                 {
@@ -120,9 +120,9 @@ public static class BenchSbiCommand
         long Budget(Run r) => r.Values[FffSbiDescriptor.Budget].AsInt64();
         foreach (var r in runs.OrderBy(Task, StringComparer.Ordinal).ThenBy(Budget).ThenBy(r => r.Values[FffSbiDescriptor.Beta].AsDouble()))
         {
-            var score = (r.Summary.MeanC2st ?? double.NaN);
+            var score = r.Summary[FffSbiDescriptor.C2st];
             var npe = PublishedC2st.Npe(Task(r), (int)Budget(r)).Mean;
-            var best = runs.Where(o => Task(o) == Task(r) && Budget(o) == Budget(r)).Min(o => (o.Summary.MeanC2st ?? double.NaN));
+            var best = runs.Where(o => Task(o) == Task(r) && Budget(o) == Budget(r)).Min(o => o.Summary[FffSbiDescriptor.C2st]);
             var mark = score == best ? "[bold]" : "[dim]";
             var t = r.Summary.Timings;
             table.AddRow(Task(r), Budget(r).ToString(), r.Values[FffSbiDescriptor.Beta].ToString(), r.Values[FffSbiDescriptor.BatchSize].ToString(),

@@ -15,6 +15,7 @@ public sealed class Leaderboard(IOrchestratorClient client, string sweep, int si
     public static readonly TimeSpan MinInterval = TimeSpan.FromSeconds(5);
 
     private int _completedSeen;
+    private string _objectiveLabel = "objective";
     private DateTimeOffset _lastRefresh = DateTimeOffset.MinValue;
 
     /// <summary>The best groups at the last refresh, best first, with their searched values as labels.</summary>
@@ -27,13 +28,15 @@ public sealed class Leaderboard(IOrchestratorClient client, string sweep, int si
         if (status.Completed == _completedSeen || (!force && now - _lastRefresh < MinInterval))
             return false;
         (_completedSeen, _lastRefresh) = (status.Completed, now);
-        // A bounded page (the sweep keeps its groups ranked): the cost does not grow with the sweep.
+        // A bounded page (the sweep keeps its groups ranked): the cost does not grow with the sweep. Best first in the
+        // objective's direction, labelled as the workload declares it.
         var page = await client.GetResultsPageAsync(sweep, new ResultsQuery(Limit: 0, Groups: size), cancellation);
-        var best = page.Groups.Where(g => g.Completed > 0 && double.IsFinite(g.MeanC2st))
-            .OrderBy(g => g.MeanC2st).Take(size)
+        var best = page.Groups.Where(g => g.Completed > 0 && double.IsFinite(g.Mean))
+            .OrderBy(g => page.Objective.SortKey(g.Mean)).Take(size)
             .Select(g => (Label(g, page.Searched), g)).ToList();
-        var changed = !best.Select(b => (b.Item1, b.g.MeanC2st, b.g.Completed)).SequenceEqual(Best.Select(b => (b.Label, b.Group.MeanC2st, b.Group.Completed)));
+        var changed = !best.Select(b => (b.Item1, b.g.Mean, b.g.Completed)).SequenceEqual(Best.Select(b => (b.Label, b.Group.Mean, b.Group.Completed)));
         Best = best;
+        _objectiveLabel = page.Objective.Label;
         return changed;
     }
 
@@ -43,13 +46,13 @@ public sealed class Leaderboard(IOrchestratorClient client, string sweep, int si
     /// <summary>The table under the progress bars.</summary>
     public IRenderable Table()
     {
-        var table = new Table().Title("best groups so far").AddColumns("#", "group", "seeds").AddColumn(new TableColumn("C2ST mean ± SEM").RightAligned());
+        var table = new Table().Title("best groups so far").AddColumns("#", "group", "seeds").AddColumn(new TableColumn(Markup.Escape($"{_objectiveLabel} mean ± SEM")).RightAligned());
         for (var i = 0; i < Best.Count; i++)
             table.AddRow((i + 1).ToString(), Markup.Escape(Best[i].Label), $"{Best[i].Group.Completed}/{Best[i].Group.Seeds}", Score(Best[i].Group));
         return table;
     }
 
-    private static string Score(GroupRow g) => double.IsNaN(g.SemC2st) || g.Completed < 2 ? $"{g.MeanC2st:F3}" : $"{g.MeanC2st:F3} ± {g.SemC2st:F3}";
+    private static string Score(GroupRow g) => double.IsNaN(g.Sem) || g.Completed < 2 ? $"{g.Mean:F3}" : $"{g.Mean:F3} ± {g.Sem:F3}";
 
     private static string Label(GroupRow g, IReadOnlyList<string> searched) =>
         searched.Count == 0 ? g.GroupHash : string.Join(' ', searched.Where(g.Parameters.ContainsKey).Select(n => $"{n}={g.Parameters[n]}"));

@@ -40,7 +40,8 @@ public static class NoopWorkers
                 if (sleep > TimeSpan.Zero)
                     await Task.Delay(sleep, cancellation);
                 await grains.GetGrain<ISweepGrain>(item.Sweep).CompleteAsync(item.LeaseId,
-                    new WorkOutcome([.. item.Observations.Select(o => new ObservationScore(o, C2stOf(item.Trial.ConfigHash)))], -1, sleep.TotalSeconds));
+                    new WorkOutcome([.. item.Observations.Select(o => new ObservationScore(o, C2stOf(item.Trial.ConfigHash)))],
+                        new Dictionary<string, double> { ["valNll"] = -1 }, sleep.TotalSeconds));
             }
             Interlocked.Decrement(ref completed);
         }));

@@ -99,7 +99,7 @@ public sealed class SweepCommands(Func<ClientConnectionOptions, CancellationToke
         var group = new Option<string?>("--group") { Description = "only trials of this config group (its group hash)" };
         var csv = new Option<bool>("--csv") { Description = "export every (matching) trial as CSV, streamed page by page" };
         var json = new Option<bool>("--json") { Description = "export every (matching) trial and every group as JSON, streamed page by page" };
-        return Connected("results", "Print a sweep's best trials and config groups (C2ST mean ± SEM over seeds), or export them all.",
+        return Connected("results", "Print a sweep's best trials and config groups (the objective's mean ± SEM over seeds), or export them all.",
             [name], [top, skip, status, group, csv, json],
             async (parse, client, ct) =>
             {
@@ -110,7 +110,9 @@ public sealed class SweepCommands(Func<ClientConnectionOptions, CancellationToke
                     : (Contracts.Trials.TrialStatus?)null;
                 if (parse.GetValue(csv))
                 {
-                    await SummaryCsv.WriteAsync(Console.Out, client.ExportAsync(sweep, state, ct), ct);
+                    // An empty page names the metric columns (as the workload declares them), then the rows stream.
+                    var columns = await client.GetResultsPageAsync(sweep, new ResultsQuery(0, Groups: 0), ct);
+                    await SummaryCsv.WriteAsync(Console.Out, columns.Metrics, client.ExportAsync(sweep, state, ct), ct);
                     return 0;
                 }
                 if (parse.GetValue(json))
@@ -121,12 +123,13 @@ public sealed class SweepCommands(Func<ClientConnectionOptions, CancellationToke
                     while (groups.Count < first.GroupCount
                         && (await client.GetResultsPageAsync(sweep, new ResultsQuery(0, Groups: ResultsQuery.MaxLimit, GroupsAfter: groups.Count), ct)).Groups is { Count: > 0 } more)
                         groups.AddRange(more);
-                    await SweepResultsJson.WriteAsync(Console.Out, first.Status, first.Searched, groups, client.ExportAsync(sweep, state, ct), ct);
+                    await SweepResultsJson.WriteAsync(Console.Out, first.Status, first.Searched, first.Objective, first.Metrics, groups,
+                        client.ExportAsync(sweep, state, ct), ct);
                     return 0;
                 }
                 var limit = Math.Clamp(parse.GetValue(top), 1, ResultsQuery.MaxLimit);
                 var page = await client.GetResultsPageAsync(sweep, new ResultsQuery(limit, parse.GetValue(skip), state, parse.GetValue(group), Groups: limit), ct);
-                ResultsView.Print(new SweepResults(page.Status, page.Searched, page.Trials, page.Groups), perTrial: true, ranked: true);
+                ResultsView.Print(new SweepResults(page.Status, page.Searched, page.Trials, page.Groups, page.Objective, page.Metrics), perTrial: true, ranked: true);
                 AnsiConsole.MarkupLineInterpolated($"best {page.Groups.Count} of {page.GroupCount} config groups; trials {parse.GetValue(skip) + 1}-{parse.GetValue(skip) + page.Trials.Count} of {page.Matching} matching (started trials only); next page: --skip {parse.GetValue(skip) + limit}");
                 return 0;
             });

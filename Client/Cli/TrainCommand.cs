@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.Text.Json;
 using Orchestrator.Contracts.Specs;
+using Orchestrator.Contracts.Sweeps;
 using Orchestrator.Protocol;
 using Orchestrator.Training.Workloads;
 using Orchestrator.Workloads;
@@ -55,7 +56,7 @@ public static class TrainCommand
                 throw new FileNotFoundException($"--resume was given but {checkpointPath} does not exist.");
             workload.RequireData(values, request.Observations);
             AnsiConsole.MarkupLineInterpolated($"Training [bold]{descriptor.Name}[/] ({Describe(values)}, seed {request.Seed}, {request.Device}) → {directory}");
-            var completed = TrainProgress.Run(request, events => workload.Train(request, events, CancellationToken.None));
+            var completed = TrainProgress.Run(descriptor, request, events => workload.Train(request, events, CancellationToken.None));
             Print(descriptor, completed, directory);
             return 0;
         }));
@@ -69,14 +70,17 @@ public static class TrainCommand
     {
         var summary = completed.Summary;
         var metric = descriptor.PrimaryMetric;
-        var table = new Table().Title($"{descriptor.Name}: {metric.Name} ({metric.GoalText})").AddColumns("observation", metric.Name);
+        var table = new Table().Title(Markup.Escape($"{descriptor.Name}: {metric.Label} ({metric.GoalText})")).AddColumns("observation", Markup.Escape(metric.Label));
         foreach (var o in summary.Observations)
-            table.AddRow(o.Observation.ToString(), $"{o.C2st:F4}");
-        if (summary.MeanC2st is { } mean)
-            table.AddRow("[bold]mean[/]", $"[bold]{mean:F4}[/]");
+            table.AddRow(o.Observation.ToString(), $"{o.Score:F4}");
+        if (summary.Observations.Count > 0)
+            table.AddRow("[bold]mean[/]", $"[bold]{summary[metric.Name]:F4}[/]");
         AnsiConsole.Write(table);
+        // Every final metric the workload reported, labelled as its descriptor declares (the mean above not again).
+        var others = MetricText.Values(descriptor.FinalMetrics.Where(m => m.Name != metric.Name || summary.Observations.Count == 0), summary.Metrics,
+            int.MaxValue, ", ", "G5");
         AnsiConsole.MarkupLineInterpolated(
-            $"validation NLL {summary.ValNll:F4} (encoder {summary.ValNllEncoder:F4}), reconstruction {summary.ValReconstruction:G4}, skipped batches {summary.SkippedBatches}; {summary.Timings.TotalSeconds:F1} s in all ({summary.Timings.TrainingSeconds:F1} s training)");
+            $"{others}; {summary.Timings.TotalSeconds:F1} s in all ({summary.Timings.TrainingSeconds:F1} s training)");
         AnsiConsole.MarkupLineInterpolated($"Outputs in {directory} (result: {completed.ResultPath})");
     }
 }

@@ -41,7 +41,7 @@ public sealed class EmbeddedCluster : IAsyncDisposable
         builder.UseOrleans(silo =>
         {
             silo.UseLocalhostClustering(FreePort(), FreePort(), null, options.ServiceId, options.ClusterId);
-            silo.AddOrchestrator(options, BuiltInWorkloads.Registry);
+            silo.AddOrchestrator(options, BuiltInWorkloads.Registry, dataCheck: new SweepDataCheck(BuiltInWorkloads.RequireDataOf));
         });
         var host = builder.Build();
         await host.StartAsync(cancellation);

@@ -32,7 +32,7 @@ public static class HtmlReport
         foreach (var svg in ReportPlots.ObjectiveBySearchedValue(results))
             html.Append(svg);
         html.Append("</div>");
-        html.Append("<h2>Learning curves</h2><div class=\"plots\" id=\"curves\">").Append(ReportPlots.LearningCurves(curves, results.Searched)).Append("</div>");
+        html.Append("<h2>Learning curves</h2><div class=\"plots\" id=\"curves\">").Append(ReportPlots.LearningCurves(curves, results.Searched, results.Objective.Name)).Append("</div>");
         html.Append("<h2>Durations and workers</h2><div class=\"plots\" id=\"timing\">")
             .Append(ReportPlots.Durations(results)).Append(ReportPlots.WorkerUtilisation(results)).Append("</div>");
 
@@ -49,32 +49,42 @@ public static class HtmlReport
     }
 
     private static IEnumerable<string> Columns(SweepResults results) =>
-        new[] { "trial" }.Concat(results.Searched).Concat(["seed", "status", "attempts", "C2ST", "val NLL", "seconds", "worker", "reason"]);
+        new[] { "trial" }.Concat(results.Searched).Concat(["seed", "status", "attempts"]).Concat(results.Metrics.Select(m => m.Label))
+            .Concat(["seconds", "worker", "reason"]);
 
     private static string TrialJson(SweepResults results)
     {
         // Rows as arrays in column order: compact for 10⁵ trials; "</" never appears (the JSON serializer escapes '<').
         var rows = results.Trials.Select(t => new object?[] { t.ConfigHash }
             .Concat(results.Searched.Select(n => Cell(t, n)))
-            .Concat([t.Seed, t.Status.ToString(), t.Attempt, Finite(t.MeanC2st), Finite(t.ValidationNll), Seconds(t), t.Worker, t.Reason]));
+            .Concat([t.Seed, t.Status.ToString(), t.Attempt])
+            .Concat(results.Metrics.Select(m => (object?)Finite(t.Metrics.TryGetValue(m.Name, out var v) ? v : double.NaN)))
+            .Concat([Seconds(t), t.Worker, t.Reason]));
         return JsonSerializer.Serialize(rows);
     }
 
     private static string GroupTable(SweepResults results)
     {
-        var best = results.Groups.Where(g => double.IsFinite(g.MeanC2st)).OrderBy(g => Math.Abs(g.MeanC2st - 0.5)).Take(BestGroups).ToList();
+        var best = results.Groups.Where(g => double.IsFinite(g.Mean)).OrderBy(g => results.Objective.SortKey(g.Mean)).Take(BestGroups).ToList();
+        var others = results.Metrics.Where(m => m.Name != results.Objective.Name).Take(MetricText.Shown - 1).ToList();
         if (best.Count == 0)
             return "<p>No completed group yet.</p>";
         var html = new StringBuilder("<table id=\"groups\"><thead><tr>");
         foreach (var name in results.Searched)
             html.Append($"<th>{Esc(name)}</th>");
-        html.Append("<th>seeds done</th><th>C2ST mean ± SEM</th><th>val NLL</th></tr></thead><tbody>");
+        html.Append($"<th>seeds done</th><th>{Esc(results.Objective.Label)} mean ± SEM</th>");
+        foreach (var metric in others)
+            html.Append($"<th>{Esc(metric.Label)}</th>");
+        html.Append("</tr></thead><tbody>");
         foreach (var g in best)
         {
             html.Append("<tr>");
             foreach (var name in results.Searched)
                 html.Append($"<td>{Esc(g.Parameters.TryGetValue(name, out var v) ? v.ToString() : "")}</td>");
-            html.Append(Invariant($"<td>{g.Completed}/{g.Seeds}</td><td>{g.MeanC2st:F3}{(double.IsFinite(g.SemC2st) ? Invariant($" ± {g.SemC2st:F3}") : "")}</td><td>{g.MeanValidationNll:F3}</td></tr>"));
+            html.Append(Invariant($"<td>{g.Completed}/{g.Seeds}</td><td>{g.Mean:F3}{(double.IsFinite(g.Sem) ? Invariant($" ± {g.Sem:F3}") : "")}</td>"));
+            foreach (var metric in others)
+                html.Append(Invariant($"<td>{(g.MetricMeans.TryGetValue(metric.Name, out var m) ? m : double.NaN):F3}</td>"));
+            html.Append("</tr>");
         }
         return html.Append("</tbody></table>").ToString();
     }

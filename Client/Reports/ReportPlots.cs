@@ -1,6 +1,7 @@
 using Orchestrator.Contracts.Specs;
 using Orchestrator.Contracts.Sweeps;
 using Orchestrator.Contracts.Trials;
+using Orchestrator.Protocol;
 
 namespace Orchestrator.Client.Reports;
 
@@ -17,16 +18,15 @@ public static class ReportPlots
     public static IEnumerable<string> ObjectiveBySearchedValue(SweepResults results)
     {
         var done = results.Trials.Where(t => t.Status == TrialStatus.Completed).ToList();
-        var useC2st = done.Any(t => double.IsFinite(t.MeanC2st));
-        Func<TrialRow, double> objective = useC2st ? t => t.MeanC2st : t => t.ValidationNll;
-        var label = useC2st ? "C2ST (mean ± SEM)" : "validation NLL (mean ± SEM)";
+        Func<TrialRow, double> objective = t => t.Objective;
+        var label = $"{results.Objective.Label} (mean ± SEM)";
         foreach (var name in results.Searched)
         {
             var values = done.Where(t => t.Parameters.ContainsKey(name)).Select(t => t.Parameters[name]).Distinct().ToList();
             var numeric = values.Count > 0 && values.All(v => v.IsNumeric);
             var ordered = numeric ? values.OrderBy(v => v.AsDouble()).ToList() : values.OrderBy(v => v.ToString(), StringComparer.Ordinal).ToList();
             var positive = numeric && ordered.Count > 0 && ordered[0].AsDouble() > 0;
-            var chart = new SvgChart($"{(useC2st ? "C2ST" : "Validation NLL")} vs {name}", name, label)
+            var chart = new SvgChart($"{results.Objective.Label} vs {name}", name, label)
             {
                 LogX = positive && ordered[^1].AsDouble() / ordered[0].AsDouble() >= 50,
                 XCategories = numeric ? null : ordered.Select(v => v.ToString()).ToList(),
@@ -49,15 +49,20 @@ public static class ReportPlots
         }
     }
 
-    /// <summary>Validation NLL per epoch of each reduced learning curve.</summary>
-    public static string LearningCurves(IReadOnlyList<LearningCurve> curves, IReadOnlyList<string> searched)
+    /// <summary>
+    /// One per-epoch metric of each reduced learning curve: the objective when the workload reports it per epoch,
+    /// else the validation NLL, else the first it reports.
+    /// </summary>
+    public static string LearningCurves(IReadOnlyList<LearningCurve> curves, IReadOnlyList<string> searched, string objective)
     {
-        var chart = new SvgChart("Learning curves (mean over seeds)", "epoch", "validation NLL per epoch (z-scored θ)");
-        foreach (var curve in curves)
+        var names = curves.SelectMany(c => c.Values.Keys).Distinct().ToList();
+        var metric = names.Contains(objective) ? objective : names.Contains(CommonMetrics.ValNll) ? CommonMetrics.ValNll : names.FirstOrDefault() ?? CommonMetrics.ValNll;
+        var chart = new SvgChart("Learning curves (mean over seeds)", "epoch", $"{metric} per epoch");
+        foreach (var curve in curves.Where(c => c.Values.ContainsKey(metric)))
         {
             var name = string.Join(", ", searched.Where(curve.Parameters.ContainsKey).Select(n => $"{n}={curve.Parameters[n]}"));
             chart.AddPoints(name.Length == 0 ? curve.GroupHash : name,
-                curve.Epochs.Select((e, i) => new ChartPoint(e, curve.ValidationNll[i])).ToList(), joined: true);
+                curve.Epochs.Select((e, i) => new ChartPoint(e, curve.Values[metric][i])).Where(p => double.IsFinite(p.Y)).ToList(), joined: true);
         }
         return chart.Render();
     }

@@ -142,7 +142,7 @@ public sealed class OrchestratorClient(IClusterClient cluster, IHost? host = nul
                 break;
             groups.AddRange(page.Groups);
         }
-        return new SweepResults(first.Status, first.Searched, trials, groups);
+        return new SweepResults(first.Status, first.Searched, trials, groups, first.Objective, first.Metrics);
     }
 
     public Task<ResultsPage> GetResultsPageAsync(string sweep, ResultsQuery query, CancellationToken cancellation = default) =>

@@ -43,10 +43,24 @@ public static class SpecCanonical
             w.WriteString("timeBudget", Durations.Format(budget));
         w.WriteEndObject();
         w.WriteString("name", spec.Name);
+        // Written only when given, so the hashes of specs without them stay what they were.
+        if (spec.Objective is { } objective)
+        {
+            w.WriteStartObject("objective");
+            if (objective.Direction is { } direction)
+                w.WriteString("direction", direction);
+            w.WriteString("fidelity", objective.Fidelity);
+            w.WriteString("metric", objective.Metric);
+            w.WriteEndObject();
+        }
         w.WriteStartObject("resources");
         w.WriteString("device", spec.Resources.Device.ToString().ToLowerInvariant());
-        w.WriteNumber("trialsPerWorker", spec.Resources.TrialsPerWorker);
+        // resources.trialsPerWorker was removed (never honoured; always 1): written as 1 so that the content hash of a
+        // spec submitted before the removal stays the same and running it again continues that sweep.
+        w.WriteNumber("trialsPerWorker", 1);
         w.WriteEndObject();
+        if (spec.Scheduler is { } scheduler)
+            WriteScheduler(w, scheduler);
         w.WriteStartObject("search");
         foreach (var (name, dimension) in spec.Search.OrderBy(p => p.Key, StringComparer.Ordinal))
         {
@@ -60,15 +74,31 @@ public static class SpecCanonical
         w.WriteEndArray();
         w.WriteStartObject("strategy");
         w.WriteString("kind", spec.Strategy.Kind.ToString().ToLowerInvariant());
-        if (spec.Strategy.Kind == StrategyKind.Random)
+        if (spec.Strategy.Kind is StrategyKind.Random or StrategyKind.Tpe)
         {
             w.WriteNumber("samples", spec.Strategy.Samples);
             w.WriteNumber("seed", spec.Strategy.Seed);
         }
+        if (spec.Strategy.Kind == StrategyKind.Tpe)
+            w.WriteNumber("startup", spec.Strategy.Startup);
         w.WriteEndObject();
         w.WriteString("workload", spec.Workload);
         w.WriteEndObject();
     });
+
+    private static void WriteScheduler(Utf8JsonWriter w, SchedulerSpec scheduler)
+    {
+        w.WriteStartObject("scheduler");
+        w.WriteNumber("brackets", scheduler.Brackets);
+        w.WriteNumber("eta", scheduler.ReductionFactor);
+        w.WriteNumber("graceEpochs", scheduler.GraceEpochs);
+        w.WriteString("kind", scheduler.Kind.ToString().ToLowerInvariant());
+        if (scheduler.MaxEpochs is { } max)
+            w.WriteNumber("maxEpochs", max);
+        w.WriteNumber("minEpochs", scheduler.MinEpochs);
+        w.WriteNumber("minSamples", scheduler.MinSamples);
+        w.WriteEndObject();
+    }
 
     private static void WriteDimension(Utf8JsonWriter w, SearchDimension dimension)
     {

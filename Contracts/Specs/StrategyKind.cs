@@ -8,4 +8,7 @@ public enum StrategyKind
     Grid = 0,
     /// <summary><see cref="StrategySpec.Samples"/> seeded draws from the dimensions.</summary>
     Random = 1,
+    /// <summary>Tree-structured Parzen estimator: <see cref="StrategySpec.Startup"/> seeded random draws, then each
+    /// configuration drawn where good results are dense, from the results so far.</summary>
+    Tpe = 2,
 }

@@ -2,7 +2,7 @@ namespace Orchestrator.Contracts.Specs;
 
 /// <summary>
 /// A sweep: which workload, which parameters are fixed, which are searched and how, seed repeats, evaluation,
-/// resources and limits. Built by <see cref="SweepSpecParser"/> from YAML or JSON, checked by
+/// resources, limits, the objective and the early-stopping scheduler. Built by <see cref="SweepSpecParser"/> from YAML or JSON, checked by
 /// <see cref="SweepSpecValidator"/>, turned into trials by <see cref="SweepExpander"/>.
 /// </summary>
 [GenerateSerializer, Immutable, Alias("orchestrator.specs.SweepSpec")]
@@ -20,6 +20,10 @@ public sealed record SweepSpec
     [Id(6)] public EvaluationSpec Evaluation { get; init; } = new();
     [Id(7)] public ResourceSpec Resources { get; init; } = new();
     [Id(8)] public LimitsSpec Limits { get; init; } = new();
+    /// <summary>The metric trials are compared by; null: the workload's primary metric.</summary>
+    [Id(9)] public ObjectiveSpec? Objective { get; init; }
+    /// <summary>Early stopping; null: fifo (every trial runs to the end).</summary>
+    [Id(10)] public SchedulerSpec? Scheduler { get; init; }
 
     /// <summary>
     /// Sorted-key JSON of every field with defaults filled in: the same spec written with other key order,

@@ -44,8 +44,13 @@ public static partial class SweepSpecValidator
             Add("workload", workloads.UnknownMessage(spec.Workload));
 
         if (workload is not null)
+        {
             ValidateParameters(spec, workload, errors);
+            ValidateObjective(spec, workload, errors);
+        }
         ValidateStrategy(spec, errors);
+        ValidateTpe(spec, errors);
+        ValidateScheduler(spec, workload, errors);
 
         if (spec.Seeds.Count == 0)
             Add("seeds", "expected at least one seed, like [1]");
@@ -74,8 +79,6 @@ public static partial class SweepSpecValidator
 
         if (!Enum.IsDefined(spec.Resources.Device))
             Add("resources.device", $"expected cpu or cuda, got {spec.Resources.Device}");
-        if (spec.Resources.TrialsPerWorker < 1)
-            Add("resources.trialsPerWorker", $"expected an integer ≥ 1, got {spec.Resources.TrialsPerWorker}");
 
         if (spec.Limits.MaxTrials is < 1)
             Add("limits.maxTrials", $"expected an integer ≥ 1, got {spec.Limits.MaxTrials}");

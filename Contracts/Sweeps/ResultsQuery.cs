@@ -6,7 +6,7 @@ namespace Orchestrator.Contracts.Sweeps;
 [GenerateSerializer, Alias("orchestrator.results-order")]
 public enum ResultsOrder
 {
-    /// <summary>Best objective first (today the workload's primary metric: mean C2ST, else validation NLL; lower is better).</summary>
+    /// <summary>Best objective first (the spec's objective, else the workload's primary metric, in its direction).</summary>
     Objective,
     /// <summary>The order trials started in; pages continue from <see cref="ResultsPage.Next"/>.</summary>
     Start,
@@ -39,6 +39,7 @@ public sealed record ResultsQuery(
 /// <param name="Matching">Trials that match the query's filters (-1 when a start-order page with filters does not count them).</param>
 /// <param name="Next">Start order: where the next page starts; null when this was the last.</param>
 /// <param name="GroupCount">Config groups with at least one completed trial.</param>
+/// <param name="Objective">The metric rows are ranked by; <paramref name="Metrics"/> the workload's final metrics (column headings).</param>
 [GenerateSerializer, Immutable, Alias("orchestrator.results-page")]
 public sealed record ResultsPage(
     [property: Id(0)] SweepStatus Status,
@@ -47,4 +48,6 @@ public sealed record ResultsPage(
     [property: Id(3)] long Matching,
     [property: Id(4)] long? Next,
     [property: Id(5)] IReadOnlyList<GroupRow> Groups,
-    [property: Id(6)] int GroupCount);
+    [property: Id(6)] int GroupCount,
+    [property: Id(7)] MetricColumn Objective,
+    [property: Id(8)] IReadOnlyList<MetricColumn> Metrics);

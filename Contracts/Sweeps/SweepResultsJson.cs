@@ -19,8 +19,8 @@ public static class SweepResultsJson
     public static string Write(SweepResults results) => JsonSerializer.Serialize(results, Options);
 
     /// <summary>The same document, streamed: status and searched first, then the trials one at a time, then the groups.</summary>
-    public static async Task WriteAsync(TextWriter output, SweepStatus status, IReadOnlyList<string> searched, IReadOnlyList<GroupRow> groups,
-        IAsyncEnumerable<TrialRow> trials, CancellationToken cancellation = default)
+    public static async Task WriteAsync(TextWriter output, SweepStatus status, IReadOnlyList<string> searched, MetricColumn objective,
+        IReadOnlyList<MetricColumn> metrics, IReadOnlyList<GroupRow> groups, IAsyncEnumerable<TrialRow> trials, CancellationToken cancellation = default)
     {
         var buffer = new System.Buffers.ArrayBufferWriter<byte>();
         using var writer = new Utf8JsonWriter(buffer, new JsonWriterOptions { Indented = true });
@@ -35,6 +35,10 @@ public static class SweepResultsJson
         JsonSerializer.Serialize(writer, status, Options);
         writer.WritePropertyName("searched");
         JsonSerializer.Serialize(writer, searched, Options);
+        writer.WritePropertyName("objective");
+        JsonSerializer.Serialize(writer, objective, Options);
+        writer.WritePropertyName("metrics");
+        JsonSerializer.Serialize(writer, metrics, Options);
         writer.WriteStartArray("trials");
         await foreach (var trial in trials.WithCancellation(cancellation))
         {

@@ -10,8 +10,8 @@ public sealed class TrialState
     /// <summary>Last epoch whose checkpoint is in the result store (0: none).</summary>
     [Id(2)] public int CheckpointEpoch { get; set; }
     [Id(3)] public string? Reason { get; set; }
+    /// <summary>Per-observation scores of the workload's primary metric (merged from evaluation shards).</summary>
     [Id(4)] public List<ObservationScore> Scores { get; set; } = [];
-    [Id(5)] public double ValidationNll { get; set; } = double.NaN;
     /// <summary>Evaluation shards whose scores have been merged.</summary>
     [Id(6)] public List<int> ShardsDone { get; set; } = [];
     [Id(7)] public int Shards { get; set; }
@@ -24,5 +24,37 @@ public sealed class TrialState
     /// <summary>The trial's configuration, written with its first start (sweeps materialise nothing per trial before that).</summary>
     [Id(12)] public Specs.TrialSpec? Spec { get; set; }
 
-    public double MeanC2st => Scores.Count == 0 ? double.NaN : Scores.Average(s => s.C2st);
+    /// <summary>Final metrics the training reported, by the names the workload declares (finite values only).</summary>
+    [Id(13)] public Dictionary<string, double> Metrics { get; set; } = new(StringComparer.Ordinal);
+
+    /// <summary>
+    /// Read-only path for states stored before metrics were workload-neutral: their validation NLL field becomes the
+    /// <c>valNll</c> metric. Never written.
+    /// </summary>
+    public double ValidationNll
+    {
+        set
+        {
+            if (double.IsFinite(value))
+                Metrics.TryAdd(LegacyValidationNll, value);
+        }
+    }
+
+    /// <summary>The metric name old states' validation NLL is read into.</summary>
+    public const string LegacyValidationNll = "valNll";
+
+    /// <summary>Mean of the per-observation scores; NaN when none.</summary>
+    public double ScoreMean => Scores.Count == 0 ? double.NaN : Scores.Average(s => s.Value);
+
+    /// <summary>
+    /// The trial's final metrics: what its training reported, with <paramref name="primaryMetric"/> set to the mean of
+    /// the per-observation scores when observations were evaluated (shards report scores, not the mean).
+    /// </summary>
+    public IReadOnlyDictionary<string, double> FinalMetrics(string primaryMetric)
+    {
+        var metrics = new Dictionary<string, double>(Metrics, StringComparer.Ordinal);
+        if (Scores.Count > 0)
+            metrics[primaryMetric] = ScoreMean;
+        return metrics;
+    }
 }

@@ -1,25 +1,34 @@
 namespace Orchestrator.Contracts.Trials;
 
-/// <summary>C2ST of one observation.</summary>
+/// <summary>
+/// The score of one observation: a value of the workload's primary metric (C2ST for fff-sbi). Stores written before
+/// metrics were workload-neutral name the value "C2st"; <see cref="C2st"/> reads them.
+/// </summary>
 [GenerateSerializer, Immutable, Alias("orchestrator.observation-score")]
-public sealed record ObservationScore([property: Id(0)] int Observation, [property: Id(1)] double C2st);
+public sealed record ObservationScore([property: Id(0)] int Observation, [property: Id(1)] double Value)
+{
+    /// <summary>Read-only path for persisted states of the earlier shape ({"Observation":1,"C2st":0.61}); never written.</summary>
+    public double C2st
+    {
+        init => Value = value;
+    }
+}
 
 /// <summary>What a worker reports when a work item ends well.</summary>
-/// <param name="Scores">C2ST per evaluated observation (empty when training did not evaluate).</param>
-/// <param name="ValidationNll">Exact validation NLL (training items; NaN for evaluation items).</param>
+/// <param name="Scores">Per-observation scores of the primary metric (empty when training did not evaluate).</param>
+/// <param name="Metrics">Final metrics by their declared names (training items; evaluation items report only scores).</param>
 /// <param name="TraceParent">W3C traceparent of the worker's attempt span: the evaluation shards of a trained trial hang below it.</param>
 [GenerateSerializer, Immutable, Alias("orchestrator.work-outcome")]
 public sealed record WorkOutcome(
     [property: Id(0)] IReadOnlyList<ObservationScore> Scores,
-    [property: Id(1)] double ValidationNll,
+    [property: Id(1)] IReadOnlyDictionary<string, double> Metrics,
     [property: Id(2)] double Seconds,
     [property: Id(3)] string? TraceParent = null);
 
-/// <summary>Heartbeat of a running item: renews its lease and carries progress.</summary>
+/// <summary>Heartbeat of a running item: renews its lease and carries progress (the latest epoch's metrics by name).</summary>
 [GenerateSerializer, Immutable, Alias("orchestrator.work-progress")]
 public sealed record WorkProgress(
     [property: Id(0)] int Epoch,
     [property: Id(1)] int Epochs,
-    [property: Id(2)] double TrainLoss,
-    [property: Id(3)] double ValidationNll,
-    [property: Id(4)] int CheckpointEpoch);
+    [property: Id(2)] IReadOnlyDictionary<string, double> Metrics,
+    [property: Id(3)] int CheckpointEpoch);

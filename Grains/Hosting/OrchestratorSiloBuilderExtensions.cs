@@ -16,8 +16,9 @@ public static class OrchestratorSiloBuilderExtensions
 {
     /// <param name="workloads">The workloads sweeps may name (the silo host passes Training's built-in ones); their
     /// trial host must run the same workloads.</param>
+    /// <param name="dataCheck">Rejects at submit a sweep whose data is missing (default: no check).</param>
     public static ISiloBuilder AddOrchestrator(this ISiloBuilder builder, OrchestratorOptions options, WorkloadRegistry workloads,
-        Action<SweepOptions>? sweeps = null)
+        Action<SweepOptions>? sweeps = null, SweepDataCheck? dataCheck = null)
     {
         // Every problem at start-up, one line each, rather than at first use.
         OrchestratorOptionsValidator.EnsureValid(options);
@@ -35,6 +36,7 @@ public static class OrchestratorSiloBuilderExtensions
         {
             services.AddSingleton(options);
             services.AddSingleton(workloads);
+            services.AddSingleton(dataCheck ?? SweepDataCheck.None);
             services.TryAddSingleton(TimeProvider.System);
             services.AddOptions<SweepOptions>().Configure(o =>
             {

@@ -35,9 +35,7 @@ public sealed class FifoStopPolicy : ITrialStopPolicy
 /// <summary>Chooses a sweep's stop policy from its spec (a scheduler field adds its cases here).</summary>
 public static class TrialStopPolicies
 {
-    public static ITrialStopPolicy Create(SweepSpec spec)
-    {
-        _ = spec;
-        return new FifoStopPolicy();
-    }
+    public static ITrialStopPolicy Create(SweepSpec spec) => spec.Scheduler is { Kind: not SchedulerKind.Fifo }
+        ? throw new SpecValidationException([new SpecError("scheduler", "is valid but not plugged into the sweep yet")])
+        : new FifoStopPolicy();
 }

@@ -5,21 +5,25 @@ using Orchestrator.Workloads;
 
 namespace Orchestrator.Grains.Sweeps;
 
-/// <summary>Aggregates trial rows into config groups: mean ± standard error of the mean over completed seeds.</summary>
+/// <summary>
+/// Aggregates trial rows into config groups: the objective's mean ± standard error of the mean over completed seeds,
+/// and the mean of every final metric.
+/// </summary>
 public static class SweepAggregation
 {
     public static IReadOnlyList<GroupRow> Groups(IEnumerable<TrialRow> trials) =>
         trials.GroupBy(t => t.GroupHash, StringComparer.Ordinal)
             .Select(g =>
             {
-                // A trial counts when it has a score: C2ST, or only an NLL for workloads without observations (ecnf-bg).
-                var done = g.Where(t => t.Status == TrialStatus.Completed && (double.IsFinite(t.MeanC2st) || double.IsFinite(t.ValidationNll))).ToList();
-                var c2st = done.Select(t => t.MeanC2st).Where(double.IsFinite).ToList();
+                // A trial counts when it reported its objective.
+                var done = g.Where(t => t.Status == TrialStatus.Completed && double.IsFinite(t.Objective)).ToList();
+                var objective = done.Select(t => t.Objective).ToList();
+                var means = done.SelectMany(t => t.Metrics).Where(m => double.IsFinite(m.Value)).GroupBy(m => m.Key, StringComparer.Ordinal)
+                    .ToDictionary(m => m.Key, m => m.Average(v => v.Value), StringComparer.Ordinal);
                 var parameters = g.First().Parameters
                     .Where(p => p.Key != WorkloadDescriptor.SeedParameter)
                     .ToDictionary(p => p.Key, p => p.Value, StringComparer.Ordinal);
-                return new GroupRow(g.Key, parameters, g.Count(), done.Count, Mean(c2st), Sem(c2st),
-                    Mean(done.Select(t => t.ValidationNll).Where(double.IsFinite).ToList()));
+                return new GroupRow(g.Key, parameters, g.Count(), done.Count, Mean(objective), Sem(objective), means);
             })
             .ToList();
 

@@ -26,32 +26,37 @@ public sealed partial class SweepGrain
 
     private async Task<LearningCurve> CurveAsync(string groupHash, IReadOnlyList<TrialSpec> seeds, int maxPoints)
     {
-        // epoch → (sum of loss, sum of NLL, count) over seeds; within a seed the latest attempt's line wins.
-        var sums = new SortedDictionary<int, (double Loss, double Nll, int N)>();
+        // epoch → metric → (sum, count) over seeds; within a seed the latest attempt's line wins.
+        var sums = new SortedDictionary<int, Dictionary<string, (double Sum, int N)>>();
         foreach (var trial in seeds)
         {
-            var latest = new Dictionary<int, (int Attempt, double Loss, double Nll)>();
+            var latest = new Dictionary<int, (int Attempt, JsonElement Line)>();
             foreach (var line in await store.ReadMetricsAsync(Name, trial.ConfigHash))
             {
                 using var json = JsonDocument.Parse(line);
-                var root = json.RootElement;
+                var root = json.RootElement.Clone();
                 var (attempt, epoch) = (root.GetProperty("attempt").GetInt32(), root.GetProperty("epoch").GetInt32());
                 if (!latest.TryGetValue(epoch, out var seen) || seen.Attempt <= attempt)
-                    latest[epoch] = (attempt, Number(root, "trainLoss"), Number(root, "valNll"));
+                    latest[epoch] = (attempt, root);
             }
-            foreach (var (epoch, (_, loss, nll)) in latest)
+            foreach (var (epoch, (_, line)) in latest)
             {
-                var (l, n, c) = sums.GetValueOrDefault(epoch);
-                sums[epoch] = (l + loss, n + nll, c + 1);
+                var epochSums = sums.TryGetValue(epoch, out var e) ? e : sums[epoch] = new(StringComparer.Ordinal);
+                foreach (var metric in Workload.EpochMetrics)
+                {
+                    if (line.TryGetProperty(metric.Name, out var v) && v.ValueKind == JsonValueKind.Number)
+                    {
+                        var (sum, n) = epochSums.GetValueOrDefault(metric.Name);
+                        epochSums[metric.Name] = (sum + v.GetDouble(), n + 1);
+                    }
+                }
             }
         }
         var stride = Math.Max(1, (int)Math.Ceiling(sums.Count / (double)maxPoints));
         var kept = sums.Where((_, i) => i % stride == 0 || i == sums.Count - 1).ToList();
         var parameters = seeds[0].Parameters.Where(p => p.Key != WorkloadDescriptor.SeedParameter).ToDictionary(p => p.Key, p => p.Value, StringComparer.Ordinal);
-        return new LearningCurve(groupHash, parameters, [.. kept.Select(k => k.Key)],
-            [.. kept.Select(k => k.Value.Loss / k.Value.N)], [.. kept.Select(k => k.Value.Nll / k.Value.N)]);
+        var values = Workload.EpochMetrics.ToDictionary(m => m.Name,
+            m => (IReadOnlyList<double>)[.. kept.Select(k => k.Value.TryGetValue(m.Name, out var s) ? s.Sum / s.N : double.NaN)], StringComparer.Ordinal);
+        return new LearningCurve(groupHash, parameters, [.. kept.Select(k => k.Key)], values);
     }
-
-    private static double Number(JsonElement root, string name) =>
-        root.TryGetProperty(name, out var v) && v.ValueKind == JsonValueKind.Number ? v.GetDouble() : double.NaN;
 }

@@ -27,7 +27,7 @@ public sealed partial class SweepGrain
         LogSweepEvent(Name, "deleted with its results");
         _timer?.Dispose();
         _timer = null;
-        _ledger = new SweepLedger();
+        _ledger = new SweepLedger(Objective.Minimize);
         await definition.ClearStateAsync();
         await phase.ClearStateAsync();
         DeactivateOnIdle();

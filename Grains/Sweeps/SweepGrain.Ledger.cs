@@ -28,6 +28,10 @@ public sealed partial class SweepGrain
             _ledger.Apply(entry);
     }
 
+    /// <summary>The objective's value among a trial state's final metrics (NaN when it did not report it).</summary>
+    private double ObjectiveOf(TrialState state) =>
+        state.FinalMetrics(Workload.PrimaryMetric.Name).TryGetValue(Objective.Name, out var value) ? value : double.NaN;
+
     private LedgerEntry Entry(PendingWork work, TrialStatus status) =>
         new(work.Index, work.ConfigHash, work.Trial?.GroupHash ?? _ledger.Find(work.Index)?.GroupHash ?? "", status, work.Attempt);
 
@@ -122,7 +126,6 @@ public sealed partial class SweepGrain
 
     private ITrialGrain Trial(string hash) => GrainFactory.GetGrain<ITrialGrain>($"{Name}/{hash}");
 
-    private static double Mean(IReadOnlyList<ObservationScore> scores) => scores.Count == 0 ? double.NaN : scores.Average(s => s.C2st);
 
     private KeyNotFoundException NotFound() => new($"Sweep '{Name}' does not exist.");
 }

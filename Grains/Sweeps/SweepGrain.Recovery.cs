@@ -17,7 +17,7 @@ public sealed partial class SweepGrain
     {
         _source = TrialSources.Create(Spec, workloads);
         _stopPolicy = TrialStopPolicies.Create(Spec);
-        _ledger = new SweepLedger();
+        _ledger = new SweepLedger(Objective.Minimize);
         await foreach (var (segment, line) in store.ReadLedgerAsync(Name))
         {
             _ledger.Apply(LedgerEntry.Parse(line));
@@ -67,7 +67,7 @@ public sealed partial class SweepGrain
                 }
                 break;
             default:
-                return new LedgerEntry(trial.Index, trial.ConfigHash, trial.GroupHash, state.Status, state.Attempt, state.MeanC2st, state.ValidationNll);
+                return new LedgerEntry(trial.Index, trial.ConfigHash, trial.GroupHash, state.Status, state.Attempt, ObjectiveOf(state));
         }
         return null;
     }
@@ -83,7 +83,7 @@ public sealed partial class SweepGrain
             var states = await Task.WhenAll(batch.Select(async t => (Trial: t, State: await Trial(t.ConfigHash).GetAsync())));
             var entries = states.Where(s => s.State.Attempt > 0 && _ledger.Find(s.Trial.Index) is null)
                 .Select(s => new LedgerEntry(s.Trial.Index, s.Trial.ConfigHash, s.Trial.GroupHash, s.State.Status, s.State.Attempt,
-                    s.State.MeanC2st, s.State.ValidationNll))
+                    ObjectiveOf(s.State)))
                 .ToList();
             await AppendAsync(entries);
         }

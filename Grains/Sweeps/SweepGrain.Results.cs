@@ -19,16 +19,18 @@ public sealed partial class SweepGrain
         var (rows, matching, next) = _ledger.Query(query, limit);
         var trials = await Task.WhenAll(rows.Select(RowAsync));
         var groups = await Task.WhenAll(_ledger.TopGroups(Math.Max(0, query.GroupsAfter), Math.Clamp(query.Groups, 0, ResultsQuery.MaxLimit)).Select(GroupAsync));
-        return new ResultsPage(Status(), [.. Spec.Search.Keys.Order(StringComparer.Ordinal)], trials, matching, next, groups, _ledger.RankedGroupCount);
+        return new ResultsPage(Status(), [.. Spec.Search.Keys.Order(StringComparer.Ordinal)], trials, matching, next, groups, _ledger.RankedGroupCount,
+            MetricColumn.Of(Objective), MetricText.Columns(Workload, Objective));
     }
 
     private async Task<TrialRow> RowAsync(LedgerTrial trial)
     {
         var state = await Trial(trial.ConfigHash).GetAsync();
         var spec = state.Spec ?? await ResolveAsync(trial.Index, trial.ConfigHash);
-        // The ledger's status and scores are the sweep's view (a trial that never started again after a cancel reads cancelled).
-        return new TrialRow(trial.ConfigHash, trial.GroupHash, spec.Seed, trial.Status, trial.Attempt, trial.C2st, trial.ValidationNll,
-            state.Reason, spec.Parameters, state.Worker, state.StartedAt, state.FinishedAt);
+        // The ledger's status and objective are the sweep's view (a trial that never started again after a cancel reads
+        // cancelled); the other final metrics come from the trial's state.
+        return new TrialRow(trial.ConfigHash, trial.GroupHash, spec.Seed, trial.Status, trial.Attempt, trial.Objective,
+            state.FinalMetrics(Workload.PrimaryMetric.Name), state.Reason, spec.Parameters, state.Worker, state.StartedAt, state.FinishedAt);
     }
 
     private async Task<GroupRow> GroupAsync(LedgerGroup group)
@@ -36,7 +38,9 @@ public sealed partial class SweepGrain
         var first = _ledger.Find(group.FirstIndex)!;
         var spec = await ResolveAsync(first.Index, first.ConfigHash);
         var parameters = spec.Parameters.Where(p => p.Key != WorkloadDescriptor.SeedParameter).ToDictionary(p => p.Key, p => p.Value, StringComparer.Ordinal);
-        return new GroupRow(group.GroupHash, parameters, Spec.Seeds.Count, group.Completed, group.MeanC2st, group.SemC2st, group.MeanValidationNll);
+        // The ledger aggregates the objective only (its mean is the group's one metric mean).
+        return new GroupRow(group.GroupHash, parameters, Spec.Seeds.Count, group.Completed, group.Mean, group.Sem,
+            new Dictionary<string, double> { [Objective.Name] = group.Mean });
     }
 
     /// <summary>summary.csv of a finished sweep, page by page (skipped above <see cref="SummaryMaxTrials"/> started trials).</summary>
@@ -53,7 +57,8 @@ public sealed partial class SweepGrain
                 rows.AddRange(page.Trials);
                 after = page.Next;
             }
-            var results = new SweepResults(Status(), [.. Spec.Search.Keys.Order(StringComparer.Ordinal)], rows, []);
+            var results = new SweepResults(Status(), [.. Spec.Search.Keys.Order(StringComparer.Ordinal)], rows, [],
+                MetricColumn.Of(Objective), MetricText.Columns(Workload, Objective));
             await store.PutSummaryAsync(Name, System.Text.Encoding.UTF8.GetBytes(SummaryCsv.Write(results)));
         }
         catch (Exception e) when (e is IOException or Azure.RequestFailedException)

@@ -25,7 +25,7 @@ public sealed partial class SweepGrain(
     [PersistentState("sweep", GrainStorageNames.State)] IPersistentState<SweepDefinitionState> definition,
     [PersistentState("sweep-phase", GrainStorageNames.State)] IPersistentState<SweepPhaseState> phase,
     IResultStore store, WorkloadRegistry workloads, IOptions<SweepOptions> options, TimeProvider time, OrchestratorMetrics metrics,
-    IClusterMembershipService membership, ILogger<SweepGrain> logger) : Grain, ISweepGrain
+    IClusterMembershipService membership, Hosting.SweepDataCheck dataCheck, ILogger<SweepGrain> logger) : Grain, ISweepGrain
 {
     private readonly SweepOptions _options = options.Value;
     private readonly Dictionary<string, int> _checkpointEpoch = new(StringComparer.Ordinal);
@@ -39,6 +39,9 @@ public sealed partial class SweepGrain(
 
     private string Name => this.GetPrimaryKeyString();
     private SweepSpec Spec => definition.State.Spec!;
+    private WorkloadDescriptor Workload => workloads.Get(Spec.Workload);
+    // The metric trials are ranked by (validated at submit).
+    private Objective Objective => Objective.Of(Spec, Workload)!;
 
     public override async Task OnActivateAsync(CancellationToken cancellationToken)
     {
@@ -80,6 +83,7 @@ public sealed partial class SweepGrain(
             throw new ArgumentException($"resources.device is {device}, but no silo of this cluster has a {device} worker slot (Orchestrator:CudaSlots); submit with device: cpu or start a silo with a GPU.");
         // Validates the spec; O(axes), whatever the number of trials.
         _source = TrialSources.Create(spec, workloads);
+        dataCheck.Require(spec, workloads);
         activity?.SetTag(OrchestratorTelemetry.Attributes.Trials, (int)Math.Min(_source.Planned, int.MaxValue));
         await store.PutSpecAsync(Name, System.Text.Encoding.UTF8.GetBytes(spec.ToCanonicalJson()));
         definition.State = new SweepDefinitionState { Spec = spec, SpecHash = hash, SubmittedAt = time.GetUtcNow(), TraceParent = Activity.Current?.Id };
@@ -175,7 +179,7 @@ public sealed partial class SweepGrain(
         }
         if (progress.Epoch <= 0)
             return true;
-        Publish(work, $"epoch {progress.Epoch}/{progress.Epochs} loss {progress.TrainLoss:F3} val NLL {progress.ValidationNll:F3}", progress);
+        Publish(work, MetricText.Epoch(Workload, progress), progress);
         if (work.Kind != WorkKind.Train || work.Trial is null || _stopPolicy.OnReport(work.Trial, progress) == TrialDecision.Continue)
             return true;
         // The policy stops it: the lease ends here, so the worker stops at this answer.
@@ -195,18 +199,17 @@ public sealed partial class SweepGrain(
         {
             var shards = Spec.Evaluation.Shards > 1 ? Spec.Evaluation.Shards : 0;
             await Trial(work.ConfigHash).TrainedAsync(work.Attempt, outcome, shards);
-            metrics.Objectives(work.Trial!, null, outcome.ValidationNll);
             if (shards > 0)
             {
-                await AppendAsync([Entry(work, TrialStatus.Evaluating) with { ValidationNll = outcome.ValidationNll }]);
+                await AppendAsync([Entry(work, TrialStatus.Evaluating)]);
                 _queue.Release(leaseId);
                 for (var shard = 0; shard < shards; shard++)
                     _queue.Enqueue(new PendingWork(WorkKind.Evaluate, work.Index, work.ConfigHash, shard, ShardObservations(shard), 1, 0, work.Trial, TraceParent: outcome.TraceParent));
-                Publish(work, $"trained (val NLL {outcome.ValidationNll:F3}); {shards} evaluation shards queued");
+                Publish(work, $"trained{MetricText.Final(Workload, outcome.Metrics)}; {shards} evaluation shards queued");
             }
             else
             {
-                await CompletedAsync(work, Mean(outcome.Scores), outcome.ValidationNll);
+                await CompletedAsync(work, MetricText.WithScores(Workload, outcome.Metrics, outcome.Scores));
                 _queue.Release(leaseId);
             }
         }
@@ -215,7 +218,7 @@ public sealed partial class SweepGrain(
             // The trial keeps the shards' scores (first report of a shard wins), so a retried report is harmless.
             var state = await Trial(work.ConfigHash).ShardDoneAsync(work.Shard, outcome.Scores);
             if (state.Status == TrialStatus.Completed)
-                await CompletedAsync(work, state.MeanC2st, state.ValidationNll);
+                await CompletedAsync(work, state.FinalMetrics(Workload.PrimaryMetric.Name));
             _queue.Release(leaseId);
         }
         await CheckFinishedAsync();
@@ -266,16 +269,17 @@ public sealed partial class SweepGrain(
         ? new PendingWork(WorkKind.Train, trial.Index, trial.ConfigHash, 0, TrainObservations, 1, 0, trial)
         : null;
 
-    private async Task CompletedAsync(PendingWork work, double c2st, double nll)
+    /// <summary>Records a completed trial with its final metrics; the ledger keeps the objective's value.</summary>
+    private async Task CompletedAsync(PendingWork work, IReadOnlyDictionary<string, double> final)
     {
         if (_ledger.Find(work.Index) is { Status: TrialStatus.Completed })
             return; // a late duplicate
-        await AppendAsync([Entry(work, TrialStatus.Completed) with { C2st = c2st, ValidationNll = nll }]);
+        var objective = final.TryGetValue(Objective.Name, out var value) ? value : double.NaN;
+        await AppendAsync([Entry(work, TrialStatus.Completed) with { Objective = objective }]);
         _checkpointEpoch.Remove(work.ConfigHash);
         metrics.TrialFinished(Spec.Workload, TrialStatus.Completed);
-        metrics.Objectives(work.Trial!, c2st, null);
-        _source.Observe(work.Trial!, SweepLedger.Objective(c2st, nll));
-        // Workloads without observations (ecnf-bg) report only an NLL.
-        Publish(work, double.IsFinite(c2st) ? $"completed: C2ST {c2st:F3}" : $"completed: NLL {nll:F3}");
+        metrics.Objectives(work.Trial!, Spec.Workload, final);
+        _source.Observe(work.Trial!, Objective.Loss(objective));
+        Publish(work, $"completed{MetricText.Final(Workload, final)}");
     }
 }

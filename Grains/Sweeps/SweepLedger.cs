@@ -5,12 +5,12 @@ namespace Orchestrator.Grains.Sweeps;
 
 /// <summary>
 /// What a sweep knows of its started trials, folded from its ledger one transition at a time: each trial's status,
-/// attempt and scores (about 48 bytes each, only for trials that started), counts by status, per-group mean ± SEM
-/// (Welford) over completed seeds, and the best trial so far. Transitions are idempotent: a completed trial never
+/// attempt and objective value (about 40 bytes each, only for trials that started), counts by status, per-group
+/// mean ± SEM (Welford) of the objective over completed seeds, and the best trial so far (in the objective's direction). Transitions are idempotent: a completed trial never
 /// changes again (late duplicates are ignored) and a report of an attempt older than the trial's is stale. Queries page
 /// over it in memory. Not thread-safe, except <see cref="Count"/>, which the metrics gauges read from another thread.
 /// </summary>
-public sealed class SweepLedger
+public sealed class SweepLedger(bool minimize = true)
 {
     private readonly List<Trial> _trials = [];
     private readonly Dictionary<long, int> _byIndex = [];
@@ -31,7 +31,7 @@ public sealed class SweepLedger
 
     public LedgerTrial? Find(long index) => _byIndex.TryGetValue(index, out var position) ? View(position) : null;
 
-    /// <summary>The best completed trial so far (lowest objective), or null.</summary>
+    /// <summary>The best completed trial so far (in the objective's direction), or null.</summary>
     public LedgerTrial? Best => _best < 0 ? null : View(_best);
 
     /// <summary>Applies one transition; false when it changed nothing (stale or duplicate).</summary>
@@ -40,7 +40,7 @@ public sealed class SweepLedger
         if (!_byIndex.TryGetValue(entry.Index, out var position))
         {
             position = _trials.Count;
-            _trials.Add(new Trial(entry.Index, Convert.ToUInt64(entry.ConfigHash, 16), GroupOf(entry.GroupHash, entry.Index), TrialStatus.Pending, 0, double.NaN, double.NaN));
+            _trials.Add(new Trial(entry.Index, Convert.ToUInt64(entry.ConfigHash, 16), GroupOf(entry.GroupHash, entry.Index), TrialStatus.Pending, 0, double.NaN));
             _byIndex[entry.Index] = position;
             Interlocked.Increment(ref _counts[(int)TrialStatus.Pending]);
             MaxIndex = Math.Max(MaxIndex, entry.Index);
@@ -52,8 +52,7 @@ public sealed class SweepLedger
         {
             // A reset (resume) only reopens what ended without completing.
             TrialStatus.Pending when trial.Status is not (TrialStatus.Failed or TrialStatus.Cancelled) => trial,
-            TrialStatus.Completed => trial with { Status = TrialStatus.Completed, Attempt = entry.Attempt, C2st = entry.C2st, Nll = entry.ValidationNll },
-            TrialStatus.Evaluating => trial with { Status = TrialStatus.Evaluating, Attempt = entry.Attempt, Nll = entry.ValidationNll },
+            TrialStatus.Completed => trial with { Status = TrialStatus.Completed, Attempt = entry.Attempt, Objective = entry.Objective },
             _ => trial with { Status = entry.Status, Attempt = entry.Attempt },
         };
         if (next == trial)
@@ -63,8 +62,8 @@ public sealed class SweepLedger
         Interlocked.Increment(ref _counts[(int)next.Status]);
         if (next.Status == TrialStatus.Completed)
         {
-            _groups[next.Group].Add(next.C2st, next.Nll);
-            if (double.IsFinite(Objective(next)) && (_best < 0 || Objective(next) < Objective(_trials[_best])))
+            _groups[next.Group].Add(next.Objective);
+            if (double.IsFinite(next.Objective) && (_best < 0 || Rank(next) < Rank(_trials[_best])))
                 _best = position;
         }
         return true;
@@ -78,7 +77,7 @@ public sealed class SweepLedger
         Enumerable.Range(0, _trials.Count).Where(p => _trials[p].Status == status).Select(View);
 
     /// <summary>
-    /// One page of trials. By objective (lowest first; trials without one last): skips <see cref="ResultsQuery.After"/>
+    /// One page of trials. By objective (best first; trials without one last): skips <see cref="ResultsQuery.After"/>
     /// matching rows (O(n) partial sort). By index: rows in start order from position <see cref="ResultsQuery.After"/>,
     /// with the position to continue from (O(page)).
     /// </summary>
@@ -104,7 +103,7 @@ public sealed class SweepLedger
         return (page, all, position < _trials.Count ? position : null);
     }
 
-    /// <summary>Config groups with a completed trial, best objective first (mean C2ST, else mean validation NLL).</summary>
+    /// <summary>Config groups with a completed trial, best mean objective first.</summary>
     public IReadOnlyList<LedgerGroup> TopGroups(int skip, int limit) =>
         [.. _groups.Where(g => g.Completed > 0).OrderBy(g => Rank(g.Objective)).ThenBy(g => g.FirstIndex)
             .Skip(skip).Take(limit).Select(g => g.View())];
@@ -120,14 +119,12 @@ public sealed class SweepLedger
             ? Enumerable.Range(0, _trials.Count).Where(p => _trials[p].Group == id).Select(View)
             : [];
 
-    /// <summary>The objective of a trial today: its mean C2ST, or its validation NLL for workloads without observations.</summary>
-    public static double Objective(double c2st, double nll) => double.IsFinite(c2st) ? c2st : nll;
+    private static double Objective(Trial t) => t.Status == TrialStatus.Completed ? t.Objective : double.NaN;
 
-    private static double Objective(Trial t) => t.Status == TrialStatus.Completed ? Objective(t.C2st, t.Nll) : double.NaN;
+    private double Rank(Trial t) => Rank(Objective(t));
 
-    private static double Rank(Trial t) => Rank(Objective(t));
-
-    private static double Rank(double objective) => double.IsFinite(objective) ? objective : double.PositiveInfinity;
+    // Best first in the objective's direction; trials without one last.
+    private double Rank(double objective) => !double.IsFinite(objective) ? double.PositiveInfinity : minimize ? objective : -objective;
 
     private int GroupOf(string groupHash, long index)
     {
@@ -144,58 +141,43 @@ public sealed class SweepLedger
     private LedgerTrial View(int position)
     {
         var t = _trials[position];
-        return new LedgerTrial(t.Index, Hex(t.Config), Hex(_groups[t.Group].Key), t.Status, t.Attempt, t.C2st, t.Nll, Objective(t));
+        return new LedgerTrial(t.Index, Hex(t.Config), Hex(_groups[t.Group].Key), t.Status, t.Attempt, Objective(t));
     }
 
     private static string Hex(ulong value) => value.ToString("x16", System.Globalization.CultureInfo.InvariantCulture);
 
-    private readonly record struct Trial(long Index, ulong Config, int Group, TrialStatus Status, int Attempt, double C2st, double Nll);
+    private readonly record struct Trial(long Index, ulong Config, int Group, TrialStatus Status, int Attempt, double Objective);
 
-    /// <summary>Completed seeds of one configuration: Welford's running mean and squared deviations of C2ST, mean NLL.</summary>
+    /// <summary>Completed seeds of one configuration: Welford's running mean and squared deviations of the objective.</summary>
     private sealed class Group(ulong key, long firstIndex)
     {
-        private int _c2stCount;
-        private double _c2stMean;
-        private double _c2stM2;
-        private int _nllCount;
-        private double _nllSum;
+        private double _mean;
+        private double _m2;
 
         public ulong Key => key;
         public long FirstIndex => firstIndex;
         public int Completed { get; private set; }
 
-        public double Objective => _c2stCount > 0 ? _c2stMean : _nllCount > 0 ? _nllSum / _nllCount : double.NaN;
+        public double Objective => Completed > 0 ? _mean : double.NaN;
 
-        public void Add(double c2st, double nll)
+        public void Add(double objective)
         {
-            // As the from-scratch aggregation: a trial counts when it has a score (C2ST, or only an NLL).
-            if (!double.IsFinite(c2st) && !double.IsFinite(nll))
+            // As the from-scratch aggregation: a trial counts when it reported its objective.
+            if (!double.IsFinite(objective))
                 return;
             Completed++;
-            if (double.IsFinite(c2st))
-            {
-                _c2stCount++;
-                var delta = c2st - _c2stMean;
-                _c2stMean += delta / _c2stCount;
-                _c2stM2 += delta * (c2st - _c2stMean);
-            }
-            if (double.IsFinite(nll))
-            {
-                _nllCount++;
-                _nllSum += nll;
-            }
+            var delta = objective - _mean;
+            _mean += delta / Completed;
+            _m2 += delta * (objective - _mean);
         }
 
-        public LedgerGroup View() => new(Hex(key), firstIndex, Completed,
-            _c2stCount > 0 ? _c2stMean : double.NaN,
-            _c2stCount > 1 ? Math.Sqrt(_c2stM2 / (_c2stCount - 1) / _c2stCount) : double.NaN,
-            _nllCount > 0 ? _nllSum / _nllCount : double.NaN);
+        public LedgerGroup View() => new(Hex(key), firstIndex, Completed, Objective,
+            Completed > 1 ? Math.Sqrt(_m2 / (Completed - 1) / Completed) : double.NaN);
     }
 }
 
 /// <summary>A started trial as the ledger knows it (parameters come from the trial's state or the sweep's source).</summary>
-public sealed record LedgerTrial(long Index, string ConfigHash, string GroupHash, TrialStatus Status, int Attempt, double C2st,
-    double ValidationNll, double Objective);
+public sealed record LedgerTrial(long Index, string ConfigHash, string GroupHash, TrialStatus Status, int Attempt, double Objective);
 
 /// <summary>A config group's aggregate over its completed seeds.</summary>
-public sealed record LedgerGroup(string GroupHash, long FirstIndex, int Completed, double MeanC2st, double SemC2st, double MeanValidationNll);
+public sealed record LedgerGroup(string GroupHash, long FirstIndex, int Completed, double Mean, double Sem);

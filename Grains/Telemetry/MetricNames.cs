@@ -17,8 +17,8 @@ public static class MetricNames
     public const string SamplesPerSecond = "orchestrator.training.throughput";
     public const string NonFiniteBatches = "orchestrator.training.nonfinite_batches";
     public const string EvaluationDuration = "orchestrator.evaluation.duration";
-    public const string C2st = "orchestrator.objective.c2st";
-    public const string ValidationNll = "orchestrator.objective.val_nll";
+    /// <summary>Final metrics of completed trials, tagged by workload and metric name.</summary>
+    public const string Objective = "orchestrator.objective";
     public const string LeasesExpired = "orchestrator.leases.expired";
     public const string Requeued = "orchestrator.attempts.requeued";
     public const string TrialHostRestarts = "orchestrator.trialhost.restarts";

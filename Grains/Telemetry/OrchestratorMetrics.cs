@@ -17,7 +17,7 @@ public sealed class OrchestratorMetrics
     private readonly ConcurrentDictionary<string, Func<SweepGauges>> _sweeps = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, Func<WorkerGauge>> _workers = new(StringComparer.Ordinal);
     private readonly Counter<long> _trialsFinished, _attemptsStarted, _leasesExpired, _requeued, _hostRestarts, _nonFinite;
-    private readonly Histogram<double> _attemptDuration, _stepDuration, _evaluationDuration, _c2st, _nll, _samplesPerSecond;
+    private readonly Histogram<double> _attemptDuration, _stepDuration, _evaluationDuration, _objective, _samplesPerSecond;
     private readonly KeyValuePair<string, object?> _silo;
 
     public OrchestratorMetrics(IMeterFactory factory, Hosting.OrchestratorOptions options)
@@ -34,8 +34,7 @@ public sealed class OrchestratorMetrics
         _stepDuration = meter.CreateHistogram<double>(MetricNames.StepDuration, "s", "Mean training-step time of one epoch");
         _evaluationDuration = meter.CreateHistogram<double>(MetricNames.EvaluationDuration, "s", "Sampling and C2ST time of one work item");
         _samplesPerSecond = meter.CreateHistogram<double>(MetricNames.SamplesPerSecond, "{sample}/s", "Training samples per second of one epoch");
-        _c2st = meter.CreateHistogram<double>(MetricNames.C2st, "1", "Mean C2ST of a completed trial (0.5 is best)");
-        _nll = meter.CreateHistogram<double>(MetricNames.ValidationNll, "1", "Validation NLL of a trained trial");
+        _objective = meter.CreateHistogram<double>(MetricNames.Objective, "1", "Final metrics of finished work (C2ST, validation NLL, …), by workload and metric");
         meter.CreateObservableGauge(MetricNames.Trials, ObserveTrials, "{trial}", "Trials of the sweeps active on this silo, by state");
         meter.CreateObservableGauge(MetricNames.QueueDepth, () => Observe(s => s.Pending), "{item}", "Work items waiting for a worker");
         meter.CreateObservableGauge(MetricNames.LeasesInFlight, () => Observe(s => s.Leased), "{lease}", "Work items leased to workers");
@@ -67,7 +66,8 @@ public sealed class OrchestratorMetrics
     public void Epoch(TrialSpec trial, string workload, string device, double stepSeconds, double samplesPerSecond, int newlySkipped)
     {
         var tags = new TagList { { "workload", workload }, { "task", Parameter(trial, "task") }, { "device", device } };
-        _stepDuration.Record(stepSeconds, tags);
+        if (double.IsFinite(stepSeconds))
+            _stepDuration.Record(stepSeconds, tags);
         if (double.IsFinite(samplesPerSecond) && samplesPerSecond > 0)
             _samplesPerSecond.Record(samplesPerSecond, tags);
         if (newlySkipped > 0)
@@ -77,13 +77,17 @@ public sealed class OrchestratorMetrics
     public void Evaluated(TrialSpec trial, string workload, double seconds) =>
         _evaluationDuration.Record(seconds, new("workload", workload), new("task", Parameter(trial, "task")));
 
-    public void Objectives(TrialSpec trial, double? c2st, double? validationNll)
+    /// <summary>Records the final metrics a trial (or its training) reported, each under its declared name.</summary>
+    public void Objectives(TrialSpec trial, string workload, IReadOnlyDictionary<string, double> values)
     {
-        var tags = new TagList { { "task", Parameter(trial, "task") }, { "budget", Parameter(trial, "budget") } };
-        if (c2st is { } c && double.IsFinite(c))
-            _c2st.Record(c, tags);
-        if (validationNll is { } v && double.IsFinite(v))
-            _nll.Record(v, tags);
+        foreach (var (metric, value) in values)
+        {
+            if (double.IsFinite(value))
+                _objective.Record(value, new TagList
+                {
+                    { "workload", workload }, { "metric", metric }, { "task", Parameter(trial, "task") }, { "budget", Parameter(trial, "budget") },
+                });
+        }
     }
 
     private static string Parameter(TrialSpec trial, string name) =>

@@ -36,7 +36,7 @@ public sealed class TrialGrain([PersistentState("trial", GrainStorageNames.State
     {
         if (IsFinal || attempt != State.Attempt)
             return;
-        State.ValidationNll = outcome.ValidationNll;
+        State.Metrics = new Dictionary<string, double>(outcome.Metrics.Where(m => double.IsFinite(m.Value)), StringComparer.Ordinal);
         State.Shards = shards;
         if (shards > 0)
         {

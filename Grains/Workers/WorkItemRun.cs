@@ -23,7 +23,7 @@ namespace Orchestrator.Grains.Workers;
 /// </summary>
 public sealed class WorkItemRun(WorkItem item, TrialProcess process, ISweepGrain sweep, IResultStore store, WorkItemRunOptions options)
 {
-    private volatile WorkProgress _progress = new(0, 0, double.NaN, double.NaN, 0);
+    private volatile WorkProgress _progress = new(0, 0, new Dictionary<string, double>(), 0);
     private volatile bool _leaseLost;
     private int _skippedBatches;
 
@@ -101,9 +101,11 @@ public sealed class WorkItemRun(WorkItem item, TrialProcess process, ISweepGrain
         switch (hostEvent)
         {
             case Epoch e:
-                _progress = _progress with { Epoch = e.EpochNumber, Epochs = e.Epochs, TrainLoss = e.TrainLoss, ValidationNll = e.ValNll };
-                options.Metrics?.Epoch(item.Trial, item.Workload, item.Device, e.StepSeconds, BatchSize / e.StepSeconds, e.SkippedBatches - _skippedBatches);
-                _skippedBatches = e.SkippedBatches;
+                _progress = _progress with { Epoch = e.EpochNumber, Epochs = e.Epochs, Metrics = e.Metrics };
+                var stepSeconds = e[CommonMetrics.StepSeconds];
+                var skipped = e.Metrics.TryGetValue(CommonMetrics.SkippedBatches, out var s) ? (int)s : _skippedBatches;
+                options.Metrics?.Epoch(item.Trial, item.Workload, item.Device, stepSeconds, BatchSize / stepSeconds, skipped - _skippedBatches);
+                _skippedBatches = skipped;
                 await options.Retry.RunAsync(() => store.AppendMetricsAsync(item.Sweep, item.Trial.ConfigHash, [MetricLine(e)]));
                 break;
             case CheckpointSaved c:
@@ -156,17 +158,15 @@ public sealed class WorkItemRun(WorkItem item, TrialProcess process, ISweepGrain
         var summary = done.Summary;
         if (summary.Observations.Count > 0)
             options.Metrics?.Evaluated(item.Trial, item.Workload, summary.Timings.SamplingSeconds + summary.Timings.C2stSeconds);
-        Activity.Current?.SetTag(OrchestratorTelemetry.Attributes.ValidationNll, summary.ValNll);
-        if (summary.MeanC2st is { } c2st)
-            Activity.Current?.SetTag(OrchestratorTelemetry.Attributes.C2st, c2st);
+        OrchestratorTelemetry.TagMetrics(Activity.Current, summary.Metrics);
         if (item.Kind == WorkKind.Train && File.Exists(done.ResultPath))
         {
             // Write-once per attempt: a duplicate report of the same attempt keeps the first result.
             var bytes = await File.ReadAllBytesAsync(done.ResultPath);
             await options.Retry.RunAsync(() => store.TryPutResultAsync(item.Sweep, item.Trial.ConfigHash, item.Attempt, bytes));
         }
-        var scores = summary.Observations.Select(o => new Contracts.Trials.ObservationScore(o.Observation, o.C2st)).ToList();
-        await ReportAsync(() => sweep.CompleteAsync(item.LeaseId, new WorkOutcome(scores, summary.ValNll, summary.Timings.TotalSeconds, Activity.Current?.Id)));
+        var scores = summary.Observations.Select(o => new Contracts.Trials.ObservationScore(o.Observation, o.Score)).ToList();
+        await ReportAsync(() => sweep.CompleteAsync(item.LeaseId, new WorkOutcome(scores, summary.Metrics, summary.Timings.TotalSeconds, Activity.Current?.Id)));
     }
 
     // Reports go through the outage window too; past it the lease expires and the sweep requeues the item.
@@ -194,18 +194,15 @@ public sealed class WorkItemRun(WorkItem item, TrialProcess process, ISweepGrain
         await stored.CopyToAsync(file, cancellation);
     }
 
-    private string MetricLine(Epoch e) => JsonSerializer.Serialize(new
+    // One metrics.jsonl line: attempt, epoch, every epoch metric by its declared name (non-finite as null), time.
+    private string MetricLine(Epoch e)
     {
-        attempt = item.Attempt,
-        epoch = e.EpochNumber,
-        trainLoss = Finite(e.TrainLoss),
-        valNll = Finite(e.ValNll),
-        valReconstruction = Finite(e.ValReconstruction),
-        lr = e.Lr,
-        stepSeconds = e.StepSeconds,
-        skippedBatches = e.SkippedBatches,
-        at = DateTimeOffset.UtcNow.ToString("O", CultureInfo.InvariantCulture),
-    });
+        var line = new Dictionary<string, object?> { ["attempt"] = item.Attempt, ["epoch"] = e.EpochNumber };
+        foreach (var (name, value) in e.Metrics)
+            line[name] = Finite(value);
+        line["at"] = DateTimeOffset.UtcNow.ToString("O", CultureInfo.InvariantCulture);
+        return JsonSerializer.Serialize(line);
+    }
 
     private static double? Finite(double v) => double.IsFinite(v) ? v : null;
 

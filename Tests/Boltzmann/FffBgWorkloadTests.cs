@@ -1,3 +1,4 @@
+using Orchestrator.Tests.Workloads;
 using System.Text.Json;
 using Orchestrator.Protocol;
 using Orchestrator.Training.Workloads;
@@ -27,15 +28,16 @@ public sealed class FffBgWorkloadTests
                 Path.Combine(folder, "train")), events.Add, CancellationToken.None);
 
             Assert.Equal(2, events.OfType<Epoch>().Count());
+            DeclaredMetrics.AssertDeclared(workload.Descriptor, [.. events, trained]);
             Assert.Equal(2, events.OfType<CheckpointSaved>().Count());
             var score = Assert.Single(events.OfType<Evaluated>());
-            Assert.Equal(trained.Summary.MeanC2st, score.C2st);
-            Assert.InRange(score.C2st, 5, 20); // barely trained: near the untrained ≈ 12
+            Assert.Equal(trained.Summary[FffBgDescriptor.TestNll], score.Score);
+            Assert.InRange(score.Score, 5, 20); // barely trained: near the untrained ≈ 12
             Assert.True(File.Exists(trained.ResultPath));
 
             var evaluated = workload.Evaluate(new EvaluateRequest("r2", "t1", FffBgDescriptor.Name, parameters, 1, "cpu", 1, [1], checkpoint,
                 Path.Combine(folder, "eval")), _ => { }, CancellationToken.None);
-            Assert.Equal(trained.Summary.MeanC2st!.Value, evaluated.Summary.MeanC2st!.Value, 6);
+            Assert.Equal(trained.Summary[FffBgDescriptor.TestNll], evaluated.Summary[FffBgDescriptor.TestNll], 6);
         }
         finally
         {

@@ -40,7 +40,8 @@ public sealed class FakeOrchestratorClient(SweepResults results) : IOrchestrator
         cancellation.ThrowIfCancellationRequested();
         var rows = results.Trials.Where(t => query.Status is not { } s || t.Status == s).ToList();
         return Task.FromResult(new ResultsPage(results.Status, results.Searched, [.. rows.Skip((int)query.After).Take(query.Limit)], rows.Count,
-            query.After + query.Limit < rows.Count ? query.After + query.Limit : null, [.. results.Groups.Take(query.Groups)], results.Groups.Count));
+            query.After + query.Limit < rows.Count ? query.After + query.Limit : null, [.. results.Groups.Take(query.Groups)], results.Groups.Count,
+            results.Objective, results.Metrics));
     }
 
     public async IAsyncEnumerable<TrialRow> ExportAsync(string sweep, Orchestrator.Contracts.Trials.TrialStatus? status = null,

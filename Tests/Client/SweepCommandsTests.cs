@@ -15,10 +15,11 @@ public sealed class SweepCommandsTests
         new SweepStatus("beta", SweepPhase.Completed, 2, 0, 0, 2, 0, 0, "hash", DateTimeOffset.UnixEpoch),
         ["beta"],
         [
-            new TrialRow("c1", "g1", 1, TrialStatus.Completed, 1, 0.61, 1.5, null, new Dictionary<string, ParamValue> { ["beta"] = ParamValue.Of(5.0), ["seed"] = ParamValue.Of(1L) }),
-            new TrialRow("c2", "g2", 1, TrialStatus.Failed, 3, double.NaN, double.NaN, "boom, twice", new Dictionary<string, ParamValue> { ["beta"] = ParamValue.Of(25.0), ["seed"] = ParamValue.Of(1L) }),
+            new TrialRow("c1", "g1", 1, TrialStatus.Completed, 1, 0.61, new Dictionary<string, double> { ["c2st"] = 0.61, ["valNll"] = 1.5 }, null, new Dictionary<string, ParamValue> { ["beta"] = ParamValue.Of(5.0), ["seed"] = ParamValue.Of(1L) }),
+            new TrialRow("c2", "g2", 1, TrialStatus.Failed, 3, double.NaN, new Dictionary<string, double>(), "boom, twice", new Dictionary<string, ParamValue> { ["beta"] = ParamValue.Of(25.0), ["seed"] = ParamValue.Of(1L) }),
         ],
-        [new GroupRow("g1", new Dictionary<string, ParamValue> { ["beta"] = ParamValue.Of(5.0) }, 1, 1, 0.61, 0, 1.5)]);
+        [new GroupRow("g1", new Dictionary<string, ParamValue> { ["beta"] = ParamValue.Of(5.0) }, 1, 1, 0.61, 0, new Dictionary<string, double> { ["c2st"] = 0.61, ["valNll"] = 1.5 })],
+        new MetricColumn("c2st", "C2ST", true), [new MetricColumn("c2st", "C2ST", true), new MetricColumn("valNll", "val NLL", true)]);
 
     private readonly FakeOrchestratorClient _client = new(Results);
     private ClientConnectionOptions? _connectedWith;
@@ -60,12 +61,13 @@ public sealed class SweepCommandsTests
         var (code, output) = await RunAsync("results", "beta", "--csv", "--gateway-port", "31000");
         Assert.Equal(0, code);
         Assert.Equal(SummaryCsv.Write(Results), output);
-        Assert.Equal(["export beta status="], _client.Calls); // streamed page by page, never one message of every row
+        // An empty page for the metric columns, then the rows streamed page by page, never one message of every row.
+        Assert.Equal(["results-page beta top=0 order=Objective status=", "export beta status="], _client.Calls);
         Assert.Equal(31000, _connectedWith!.GatewayPort);
         Assert.Equal("localhost", _connectedWith.Clustering);
         Assert.True(_client.Disposed);
         var lines = output.Trim().Split('\n');
-        Assert.Equal("config_hash,group_hash,status,attempt,mean_c2st,val_nll,reason,beta,seed", lines[0]);
+        Assert.Equal("config_hash,group_hash,status,attempt,c2st,valNll,reason,beta,seed", lines[0]);
         Assert.Equal("c2,g2,Failed,3,,,\"boom, twice\",25,1", lines[2]);
     }
 
@@ -78,10 +80,27 @@ public sealed class SweepCommandsTests
         using var json = JsonDocument.Parse(output);
         var trials = json.RootElement.GetProperty("trials");
         Assert.Equal(2, trials.GetArrayLength());
-        Assert.Equal(0.61, trials[0].GetProperty("meanC2st").GetDouble());
+        Assert.Equal(0.61, trials[0].GetProperty("objective").GetDouble());
+        Assert.Equal(1.5, trials[0].GetProperty("metrics").GetProperty("valNll").GetDouble());
+        Assert.Equal("c2st", json.RootElement.GetProperty("objective").GetProperty("name").GetString());
         Assert.Equal(5.0, trials[0].GetProperty("parameters").GetProperty("beta").GetDouble());
-        Assert.Equal(JsonValueKind.Null, trials[1].GetProperty("meanC2st").ValueKind);
+        Assert.Equal(JsonValueKind.Null, trials[1].GetProperty("objective").ValueKind);
         Assert.Equal("failed", trials[1].GetProperty("status").GetString());
+    }
+
+    [Fact]
+    public async Task The_results_table_labels_its_metric_columns_as_the_results_declare_them()
+    {
+        var (_, output) = await RunAsync("results", "beta");
+        Assert.Contains("C2ST mean ± SEM", output, StringComparison.Ordinal);
+        Assert.Contains("val NLL", output, StringComparison.Ordinal);
+        Assert.Contains("0.610", output, StringComparison.Ordinal);
+
+        var relabelled = Results with { Objective = new MetricColumn("c2st", "accuracy", true), Metrics = [new MetricColumn("c2st", "accuracy", true)] };
+        var commands = new SweepCommands((_, _) => Task.FromResult<IOrchestratorClient>(new FakeOrchestratorClient(relabelled))).All();
+        var (_, table, _) = await CliRunner.RunAsync(commands, ["results", "beta"]);
+        Assert.Contains("accuracy mean ± SEM", table, StringComparison.Ordinal);
+        Assert.DoesNotContain("C2ST", table, StringComparison.Ordinal);
     }
 
     [Fact]

@@ -18,9 +18,9 @@ public sealed class DivergentTrialTests
         Assert.Equal(TrialStatus.Failed, diverged.Status);
         Assert.Equal(1, diverged.Attempt); // the trial's own failure, not worth a retry
         Assert.Matches("non-finite|not finite|diverged", diverged.Reason);
-        Assert.True(double.IsNaN(diverged.MeanC2st), "a diverged trial has no C2ST");
+        Assert.True(double.IsNaN(diverged.Metric("c2st")), "a diverged trial has no C2ST");
         var healthy = results.Trials.Single(t => t.Parameters["lr"].Number == 1e-3);
         Assert.Equal(TrialStatus.Completed, healthy.Status);
-        Assert.InRange(healthy.MeanC2st, 0.5, 1.0);
+        Assert.InRange(healthy.Metric("c2st"), 0.5, 1.0);
     }
 }

@@ -29,7 +29,7 @@ public sealed class LeaseExpiryTests
         Assert.Equal(1, item.Attempt);
         var store = new LocalDirectoryResultStore(Path.Combine(storePath, "results"));
         await store.PutCheckpointAsync("lease", item.Trial.ConfigHash, new MemoryStream(checkpoint));
-        Assert.True(await sweep.HeartbeatAsync(item.LeaseId, new WorkProgress(3, 6, 1.0, 1.0, CheckpointEpoch: 3)));
+        Assert.True(await sweep.HeartbeatAsync(item.LeaseId, new WorkProgress(3, 6, new Dictionary<string, double> { ["trainLoss"] = 1.0 }, CheckpointEpoch: 3)));
 
         // A real worker is there to take the requeued attempt once the ghost's lease runs out.
         await cluster.Grains.GetGrain<IWorkerGrain>($"{cluster.Cluster.Silos[0].Name}/cpu0").StartAsync();
@@ -38,7 +38,7 @@ public sealed class LeaseExpiryTests
         var trial = Assert.Single(results.Trials);
         Assert.Equal(TrialStatus.Completed, trial.Status);
         Assert.Equal(2, trial.Attempt);
-        Assert.False(await sweep.HeartbeatAsync(item.LeaseId, new WorkProgress(4, 6, 1.0, 1.0, 3)), "the ghost's lease must stay lost");
+        Assert.False(await sweep.HeartbeatAsync(item.LeaseId, new WorkProgress(4, 6, new Dictionary<string, double> { ["trainLoss"] = 1.0 }, 3)), "the ghost's lease must stay lost");
         var epochsOfAttempt2 = (await store.ReadMetricsAsync("lease", item.Trial.ConfigHash))
             .Select(line => JsonDocument.Parse(line).RootElement)
             .Where(m => m.GetProperty("attempt").GetInt32() == 2)

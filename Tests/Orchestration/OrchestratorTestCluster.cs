@@ -60,7 +60,7 @@ public sealed class OrchestratorTestCluster : IAsyncDisposable
                 o.LeaseDuration = TimeSpan.FromSeconds(20);
                 o.CheckpointEvery = 1;
                 sweeps?.Invoke(o);
-            });
+            }, new SweepDataCheck(BuiltInWorkloads.RequireDataOf));
         });
         // Trace context flows from the test's client calls into the grains, as from the SDK's.
         builder.ConfigureClient(client => client.AddActivityPropagation());

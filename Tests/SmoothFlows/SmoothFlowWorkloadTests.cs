@@ -1,3 +1,4 @@
+using Orchestrator.Tests.Workloads;
 using System.Text.Json;
 using Orchestrator.Protocol;
 using Orchestrator.Training.Workloads;
@@ -26,9 +27,10 @@ public sealed class SmoothFlowWorkloadTests : IDisposable
 
         Assert.Equal(1, events.OfType<Resumed>().Single().EpochsDone);
         Assert.Equal([2, 3], events.OfType<Epoch>().Select(e => e.EpochNumber));
-        Assert.Equal(uninterrupted.Summary.ValNll, resumed.Summary.ValNll);
-        Assert.Equal(uninterrupted.Summary.MeanC2st, resumed.Summary.MeanC2st); // the force RMSE
-        Assert.True(uninterrupted.Summary.MeanC2st > 0);
+        DeclaredMetrics.AssertDeclared(workload.Descriptor, [.. events, resumed]);
+        Assert.Equal(uninterrupted.Summary.Metrics, resumed.Summary.Metrics);
+        Assert.Equal(uninterrupted.Summary[SmoothFlowDescriptor.ForceRmse], resumed.Summary[SmoothFlowDescriptor.ForceRmse]);
+        Assert.True(uninterrupted.Summary[SmoothFlowDescriptor.ForceRmse] > 0);
         using var result = JsonDocument.Parse(File.ReadAllText(resumed.ResultPath));
         Assert.True(result.RootElement.GetProperty("maxForceJump").GetDouble() > 0);
     }

@@ -18,7 +18,7 @@ public class SpecParsingTests
         seeds: [1, 2]
         strategy: { random: 20, seed: 7 }
         evaluation: { observations: [1, 2, 3, 4, 5], shards: 2 }
-        resources: { device: cpu, trialsPerWorker: 1 }
+        resources: { device: cpu }
         limits: { maxTrials: 100, timeBudget: 2h }
         """;
 
@@ -28,7 +28,7 @@ public class SpecParsingTests
           "workload": "fff-sbi",
           "name": "two-moons-beta",
           "limits": { "timeBudget": "2h", "maxTrials": 100 },
-          "resources": { "trialsPerWorker": 1, "device": "cpu" },
+          "resources": { "device": "cpu" },
           "evaluation": { "shards": 2, "observations": [1, 2, 3, 4, 5] },
           "strategy": { "seed": 7, "random": 20 },
           "seeds": [1, 2],
@@ -57,7 +57,7 @@ public class SpecParsingTests
         Assert.Equal(StrategySpec.Random(20, 7), spec.Strategy);
         Assert.Equal([1L, 2L], spec.Seeds);
         Assert.Equal(new EvaluationSpec { Observations = [1, 2, 3, 4, 5], Shards = 2 }, spec.Evaluation);
-        Assert.Equal(new ResourceSpec { Device = DeviceKind.Cpu, TrialsPerWorker = 1 }, spec.Resources);
+        Assert.Equal(new ResourceSpec { Device = DeviceKind.Cpu }, spec.Resources);
         Assert.Equal(new LimitsSpec { MaxTrials = 100, TimeBudget = TimeSpan.FromHours(2) }, spec.Limits);
     }
 
@@ -105,7 +105,6 @@ public class SpecParsingTests
         Assert.Equal([1, 2, 3, 4, 5], spec.Evaluation.Observations);
         Assert.Equal(1, spec.Evaluation.Shards);
         Assert.Equal(DeviceKind.Cpu, spec.Resources.Device);
-        Assert.Equal(1, spec.Resources.TrialsPerWorker);
         Assert.Null(spec.Limits.MaxTrials);
         Assert.Null(spec.Limits.TimeBudget);
         Assert.Empty(spec.Search);

@@ -54,7 +54,7 @@ public class SpecValidationTests
         { Header + "evaluation: { shards: 0 }", "evaluation.shards", "≥ 1|got 0" },
         { Header + "evaluation: { observations: [1, 2], shards: 3 }", "evaluation.shards", "at most 2 shards|got 3" },
         { Header + "resources: { device: tpu }", "resources.device", "cpu or cuda|'tpu'" },
-        { Header + "resources: { trialsPerWorker: 0 }", "resources.trialsPerWorker", "≥ 1|got 0" },
+        { Header + "resources: { trialsPerWorker: 1 }", "resources.trialsPerWorker", "unknown key 'trialsPerWorker'" },
         { Header + "limits: { maxTrials: 0 }", "limits.maxTrials", "≥ 1|got 0" },
         { Header + "limits: { timeBudget: soon }", "limits.timeBudget", "duration like 90s, 30m, 2h|'soon'" },
         { Header + "limits: { timeBudget: 3600 }", "limits.timeBudget", "duration like|got 3600" },

@@ -51,8 +51,8 @@ public sealed class LargeSweepTests
                 var all = await cluster.Client.ExportAsync("large", TrialStatus.Completed).ToListAsync();
                 completed = [.. all.Select(t => t.ConfigHash)];
                 Assert.Equal(300, completed.Count);
-                Assert.Equal(all.Select(t => NoopWorkers.C2stOf(t.ConfigHash)).Order().Take(20), top.Trials.Select(t => t.MeanC2st));
-                Assert.Equal(top.Trials[0].MeanC2st, top.Groups[0].MeanC2st); // one seed: each group is one trial
+                Assert.Equal(all.Select(t => NoopWorkers.C2stOf(t.ConfigHash)).Order().Take(20), top.Trials.Select(t => t.Objective));
+                Assert.Equal(top.Trials[0].Objective, top.Groups[0].Mean); // one seed: each group is one trial
 
                 var cancelled = await Timed(() => cluster.Client.CancelAsync("large"));
                 Assert.Equal((SweepPhase.Cancelled, 300, 100_000 - 300), (cancelled.Phase, cancelled.Completed, cancelled.Cancelled));

@@ -25,15 +25,16 @@ public class SweepLedgerTests
     {
         var random = new Random(seed);
         var (entries, truth) = History(random, trials: random.Next(1, 120), seeds: random.Next(1, 5));
-        var ledger = new SweepLedger();
+        var minimize = seed % 2 == 1; // odd seeds rank lowest first, even seeds highest first
+        var ledger = new SweepLedger(minimize);
         foreach (var entry in entries)
             ledger.Apply(entry);
 
-        AssertMatches(truth, ledger);
-        var reloaded = new SweepLedger();
+        AssertMatches(truth, ledger, minimize);
+        var reloaded = new SweepLedger(minimize);
         foreach (var line in entries.Select(e => e.ToLine()))
             reloaded.Apply(LedgerEntry.Parse(line));
-        AssertMatches(truth, reloaded);
+        AssertMatches(truth, reloaded, minimize);
     }
 
     [Fact]
@@ -50,7 +51,7 @@ public class SweepLedgerTests
         Assert.Equal(truth.Count, ranked.Select(r => r.Index).Distinct().Count());
         var scored = ranked.TakeWhile(r => double.IsFinite(r.Objective)).Select(r => r.Objective).ToList();
         Assert.Equal(scored.Order().ToList(), scored);
-        Assert.Equal(truth.Values.Count(t => t.Status == TrialStatus.Completed && double.IsFinite(SweepLedger.Objective(t.C2st, t.Nll))), scored.Count);
+        Assert.Equal(truth.Values.Count(t => t.Status == TrialStatus.Completed && double.IsFinite(t.Objective)), scored.Count);
 
         var started = new List<LedgerTrial>();
         for (long? after = 0; after is { } position;)
@@ -62,12 +63,22 @@ public class SweepLedgerTests
         Assert.Equal(truth.Where(t => t.Value.Status == TrialStatus.Failed).Select(t => t.Key).Order(), started.Select(r => r.Index).Order());
     }
 
-    private static void AssertMatches(Dictionary<long, Final> truth, SweepLedger ledger)
+    [Fact]
+    public void Lines_of_the_first_ledger_format_read_c2st_else_the_nll_as_the_objective()
+    {
+        Assert.Equal(0.61, LedgerEntry.Parse("3,00000000000000ab,00000000000000cd,3,1,0.61,-2.5").Objective);
+        Assert.Equal(-2.5, LedgerEntry.Parse("3,00000000000000ab,00000000000000cd,3,1,,-2.5").Objective);
+        var entry = new LedgerEntry(3, "00000000000000ab", "00000000000000cd", TrialStatus.Completed, 1, 0.61);
+        Assert.Equal("3,00000000000000ab,00000000000000cd,3,1,0.61", entry.ToLine());
+        Assert.Equal(entry, LedgerEntry.Parse(entry.ToLine()));
+    }
+
+    private static void AssertMatches(Dictionary<long, Final> truth, SweepLedger ledger, bool minimize)
     {
         foreach (var status in Enum.GetValues<TrialStatus>())
             Assert.Equal(truth.Values.Count(t => t.Status == status), ledger.Count(status));
-        var rows = truth.Select(t => new TrialRow(Hash(t.Key), t.Value.Group, 0, t.Value.Status, t.Value.Attempt, t.Value.C2st, t.Value.Nll, null,
-            new Dictionary<string, ParamValue>())).ToList();
+        var rows = truth.Select(t => new TrialRow(Hash(t.Key), t.Value.Group, 0, t.Value.Status, t.Value.Attempt, t.Value.Objective,
+            new Dictionary<string, double>(), null, new Dictionary<string, ParamValue>())).ToList();
         var expected = SweepAggregation.Groups(rows).Where(g => g.Completed > 0).ToDictionary(g => g.GroupHash);
         var actual = ledger.TopGroups(0, int.MaxValue);
         Assert.Equal(expected.Keys.Order(), actual.Select(g => g.GroupHash).Order());
@@ -75,13 +86,12 @@ public class SweepLedgerTests
         {
             var want = expected[group.GroupHash];
             Assert.Equal(want.Completed, group.Completed);
-            Close(want.MeanC2st, group.MeanC2st);
-            Close(want.SemC2st, group.SemC2st);
-            Close(want.MeanValidationNll, group.MeanValidationNll);
+            Close(want.Mean, group.Mean);
+            Close(want.Sem, group.Sem);
         }
-        var best = truth.Where(t => t.Value.Status == TrialStatus.Completed && double.IsFinite(SweepLedger.Objective(t.Value.C2st, t.Value.Nll)))
-            .OrderBy(t => SweepLedger.Objective(t.Value.C2st, t.Value.Nll)).ThenBy(t => t.Key).Select(t => (long?)t.Key).FirstOrDefault();
-        Assert.Equal(best is null ? null : SweepLedger.Objective(truth[best.Value].C2st, truth[best.Value].Nll), ledger.Best?.Objective);
+        var best = truth.Where(t => t.Value.Status == TrialStatus.Completed && double.IsFinite(t.Value.Objective))
+            .OrderBy(t => minimize ? t.Value.Objective : -t.Value.Objective).ThenBy(t => t.Key).Select(t => (long?)t.Key).FirstOrDefault();
+        Assert.Equal(best is null ? null : truth[best.Value].Objective, ledger.Best?.Objective);
         foreach (var (index, final) in truth)
         {
             var trial = ledger.Find(index)!;
@@ -97,7 +107,7 @@ public class SweepLedgerTests
             Assert.True(Math.Abs(expected - actual) <= 1e-12 * Math.Max(1, Math.Abs(expected)), $"expected {expected}, got {actual}");
     }
 
-    private sealed record Final(string Group, TrialStatus Status, int Attempt, double C2st, double Nll);
+    private sealed record Final(string Group, TrialStatus Status, int Attempt, double Objective);
 
     /// <summary>Each trial's transitions in its own order (with late duplicates and stale reports), trials interleaved at random.</summary>
     private static (List<LedgerEntry> Entries, Dictionary<long, Final> Truth) History(Random random, int trials, int seeds)
@@ -124,25 +134,24 @@ public class SweepLedgerTests
                         events.Add(new LedgerEntry(index, hash, group, TrialStatus.Pending, attempt)); // resumed
                         continue;
                     }
-                    final = new Final(group, ended, attempt, double.NaN, double.NaN);
+                    final = new Final(group, ended, attempt, double.NaN);
                 }
                 else if (roll < 0.4)
                 {
-                    final = new Final(group, TrialStatus.Running, attempt, double.NaN, double.NaN);
+                    final = new Final(group, TrialStatus.Running, attempt, double.NaN);
                 }
                 else
                 {
-                    var c2st = random.Next(5) == 0 ? double.NaN : 0.5 + random.NextDouble() / 2;
-                    var nll = random.Next(7) == 0 ? double.NaN : random.NextDouble() * 10 - 3;
+                    var objective = random.Next(6) == 0 ? double.NaN : random.NextDouble() * 10 - 3;
                     if (random.Next(3) == 0)
-                        events.Add(new LedgerEntry(index, hash, group, TrialStatus.Evaluating, attempt, double.NaN, nll));
-                    events.Add(new LedgerEntry(index, hash, group, TrialStatus.Completed, attempt, c2st, nll));
-                    // Late duplicates: the same completion again with other numbers, a stale attempt's reports.
+                        events.Add(new LedgerEntry(index, hash, group, TrialStatus.Evaluating, attempt));
+                    events.Add(new LedgerEntry(index, hash, group, TrialStatus.Completed, attempt, objective));
+                    // Late duplicates: the same completion again with another number, a stale attempt's reports.
                     if (random.Next(2) == 0)
-                        events.Add(new LedgerEntry(index, hash, group, TrialStatus.Completed, attempt, 0.99, 99));
+                        events.Add(new LedgerEntry(index, hash, group, TrialStatus.Completed, attempt, 99));
                     if (attempt > 1 && random.Next(2) == 0)
                         events.Add(new LedgerEntry(index, hash, group, TrialStatus.Failed, attempt - 1));
-                    final = new Final(group, TrialStatus.Completed, attempt, c2st, nll);
+                    final = new Final(group, TrialStatus.Completed, attempt, objective);
                 }
             }
             perTrial.Add(new Queue<LedgerEntry>(events));

@@ -47,7 +47,7 @@ public sealed class OtlpExportTests
         Assert.Equal("5", attempt.Attributes[Attr.ParameterPrefix + "beta"]);
         Assert.Equal(attempt.Attributes[Attr.TrialId], training.Attributes[Attr.TrialId]);
         Assert.Equal([1, 2, 3], training.Events.Where(e => e.Name == Spans.EpochEvent).Select(e => int.Parse(e.Attributes[Attr.Epoch])));
-        Assert.All(training.Events, e => Assert.True(double.IsFinite(double.Parse(e.Attributes[Attr.TrainLoss], System.Globalization.CultureInfo.InvariantCulture))));
+        Assert.All(training.Events, e => Assert.True(double.IsFinite(double.Parse(e.Attributes["trainLoss"], System.Globalization.CultureInfo.InvariantCulture))));
 
         var finished = receiver.Points.Where(p => p.Metric == MetricNames.TrialsFinished && p.Attributes["outcome"] == "completed").ToList();
         Assert.Equal(1, finished[^1].Value);

@@ -77,7 +77,7 @@ public sealed class SweepTracingTests
         Assert.Equal(0, Last(metrics, MetricNames.LeasesInFlight));
         Assert.Equal(2, Last(metrics, MetricNames.Trials, ("state", "completed")));
         Assert.Equal(2 * 2, HistogramCount(metrics, MetricNames.StepDuration)); // 2 trials × 2 epochs
-        Assert.Equal(2, HistogramCount(metrics, MetricNames.C2st));
+        Assert.Equal(2, HistogramCount(metrics, MetricNames.Objective, ("metric", "c2st")));
         Assert.DoesNotContain(metrics.SelectMany(Points).SelectMany(Tags), t => t.Key.Contains("trial", StringComparison.Ordinal));
     }
 
@@ -147,6 +147,6 @@ public sealed class SweepTracingTests
     private static long Last(List<Metric> metrics, string name, params (string, string)[] tags) =>
         LastPoints(metrics, name, tags).Sum(p => p.GetGaugeLastValueLong());
 
-    private static long HistogramCount(List<Metric> metrics, string name) =>
-        LastPoints(metrics, name, []).Sum(p => p.GetHistogramCount());
+    private static long HistogramCount(List<Metric> metrics, string name, params (string, string)[] tags) =>
+        LastPoints(metrics, name, tags).Sum(p => p.GetHistogramCount());
 }

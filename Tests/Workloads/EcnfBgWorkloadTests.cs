@@ -34,10 +34,12 @@ public sealed class EcnfBgWorkloadTests
             var done = workload.Train(Request(model, folder), events.Add, CancellationToken.None);
 
             Assert.Equal([1, 2, 3], events.OfType<Epoch>().Select(e => e.EpochNumber));
+            DeclaredMetrics.AssertDeclared(workload.Descriptor, [.. events, done]);
             Assert.Equal(3, events.OfType<CheckpointSaved>().Count());
-            Assert.All(events.OfType<Epoch>(), e => Assert.True(double.IsFinite(e.TrainLoss) && double.IsFinite(e.ValNll)));
-            Assert.Null(done.Summary.MeanC2st);
-            Assert.InRange(done.Summary.ValNll, -5, 20);
+            Assert.All(events.OfType<Epoch>(), e => Assert.True(double.IsFinite(e["trainLoss"]) && double.IsFinite(e["valNll"])));
+            Assert.Empty(done.Summary.Observations);
+            Assert.Equal(["ess", "testNll"], done.Summary.Metrics.Keys.Order());
+            Assert.InRange(done.Summary["testNll"], -5, 20);
             using (var result = JsonDocument.Parse(File.ReadAllText(done.ResultPath)))
                 Assert.InRange(result.RootElement.GetProperty("ess").GetDouble(), 1e-6, 1);
 
@@ -45,12 +47,12 @@ public sealed class EcnfBgWorkloadTests
             var resumed = workload.Train(Request(model, folder), again.Add, CancellationToken.None);
             Assert.Equal(3, Assert.Single(again.OfType<Resumed>()).EpochsDone);
             Assert.Empty(again.OfType<Epoch>());
-            Assert.Equal(done.Summary.ValNll, resumed.Summary.ValNll);
+            Assert.Equal(done.Summary["testNll"], resumed.Summary["testNll"]);
 
             var request = Request(model, folder);
             var evaluated = workload.Evaluate(new EvaluateRequest("r2", "t1", EcnfBgDescriptor.Name, request.Parameters, request.Seed, "cpu", 1,
                 [1], request.CheckpointPath, request.OutputDirectory), _ => { }, CancellationToken.None);
-            Assert.Equal(done.Summary.ValNll, evaluated.Summary.ValNll);
+            Assert.Equal(done.Summary["testNll"], evaluated.Summary["testNll"]);
         }
         finally
         {

@@ -49,7 +49,7 @@ public sealed class QuadraticWorkload : IWorkload
             cancellation.ThrowIfCancellationRequested();
             x -= lr * 2 * (x - target);
             var loss = (x - target) * (x - target);
-            events(new Epoch(request.RequestId, epoch, epochs, loss, loss, 0, lr, 0, 0));
+            events(new Epoch(request.RequestId, epoch, epochs, new Dictionary<string, double> { ["trainLoss"] = loss }));
             if (epoch % request.CheckpointEvery == 0 || epoch == epochs)
             {
                 File.WriteAllText(request.CheckpointPath, JsonSerializer.Serialize((epoch, x), Json));
@@ -68,7 +68,7 @@ public sealed class QuadraticWorkload : IWorkload
             Stopwatch.StartNew(), events);
     }
 
-    // Every observation scores the final loss (the protocol's per-observation score field is named after C2ST).
+    // Every observation scores the final loss (the primary metric).
     private static Completed Finish(string requestId, string trialId, double loss, IReadOnlyList<int> observations, string output,
         int resumedFrom, Stopwatch total, Action<TrialHostEvent> events)
     {
@@ -84,7 +84,7 @@ public sealed class QuadraticWorkload : IWorkload
         var resultPath = Path.Combine(output, "result.json");
         File.WriteAllText(resultPath, JsonSerializer.Serialize(new { loss }));
         var seconds = total.Elapsed.TotalSeconds;
-        var summary = new TrialSummary(observations.Count > 0 ? loss : null, scores, loss, loss, 0, 0, 0, resumedFrom,
+        var summary = new TrialSummary(new Dictionary<string, double> { ["loss"] = loss }, scores, resumedFrom,
             new TrialTimingsSummary(0, seconds, 0, 0, 0, seconds));
         return new Completed(requestId, trialId, summary, resultPath);
     }

@@ -31,19 +31,23 @@ public sealed class QuadraticWorkloadTests
             await cancelled.CancelAsync();
             await Assert.ThrowsAnyAsync<OperationCanceledException>(() => client.GetResultsAsync("quadratic", cancelled.Token));
         }
-        Assert.Equal(5, SummaryCsv.Write(results).Trim().Split('\n').Length); // header + 4 trials
+        var csv = SummaryCsv.Write(results).Trim().Split('\n');
+        Assert.Equal(5, csv.Length); // header + 4 trials
+        Assert.StartsWith("config_hash,group_hash,status,attempt,loss,reason,", csv[0]); // metric columns as the workload declares them
+        Assert.Equal(new MetricColumn("loss", "loss", Minimize: true), results.Objective);
 
         Assert.Equal(4, results.Trials.Count);
         Assert.All(results.Trials, t =>
         {
             Assert.Equal(TrialStatus.Completed, t.Status);
             var expected = QuadraticWorkload.ExpectedLoss(0.5, t.Parameters["lr"].AsDouble(), 4, t.Seed);
-            Assert.Equal(expected, t.MeanC2st, 12);
+            Assert.Equal(expected, t.Objective, 12);
+            Assert.Equal(expected, t.Metric("loss"), 12);
         });
         Assert.Equal(2, results.Groups.Count);
         // lr 0.25 halves the distance each step: (seed − 0.5)·2⁻⁴, squared, averaged over seeds 2 and 3.
         var fast = results.Groups.Single(g => g.Parameters["lr"].AsDouble() == 0.25);
-        Assert.Equal((Math.Pow(1.5 / 16, 2) + Math.Pow(2.5 / 16, 2)) / 2, fast.MeanC2st, 12);
+        Assert.Equal((Math.Pow(1.5 / 16, 2) + Math.Pow(2.5 / 16, 2)) / 2, fast.Mean, 12);
     }
 
     [Fact]

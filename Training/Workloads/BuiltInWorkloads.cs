@@ -20,6 +20,10 @@ public static class BuiltInWorkloads
     /// <summary>Their descriptors, for spec validation and expansion.</summary>
     public static WorkloadRegistry Registry { get; } = new(All.Select(w => w.Descriptor));
 
+    /// <summary>The data check of the built-in workload of that name (null for another workload), for submit-time checks.</summary>
+    public static Action<IReadOnlyDictionary<string, ParamValue>, IReadOnlyList<int>>? RequireDataOf(string name) =>
+        All.FirstOrDefault(w => w.Descriptor.Name == name) is { } workload ? workload.RequireData : null;
+
     /// <summary>The built-in workload of that name; an <see cref="ArgumentException"/> listing the known ones otherwise.</summary>
     public static IWorkload Get(string name) =>
         All.FirstOrDefault(w => w.Descriptor.Name == name) ?? throw new ArgumentException(Registry.UnknownMessage(name));

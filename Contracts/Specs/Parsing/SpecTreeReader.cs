@@ -8,7 +8,7 @@ namespace Orchestrator.Contracts.Specs;
 internal sealed partial class SpecTreeReader
 {
     public static readonly string[] TopLevelKeys =
-        ["name", "workload", "fixed", "search", "strategy", "seeds", "evaluation", "resources", "limits"];
+        ["name", "workload", "fixed", "search", "strategy", "seeds", "evaluation", "resources", "limits", "objective", "scheduler"];
 
     private const string DimensionForms = "a list of values, or a map like { choice: [a, b] }, { uniform: [low, high] }, "
         + "{ loguniform: [low, high] } or { int: [low, high] }";
@@ -46,6 +46,10 @@ internal sealed partial class SpecTreeReader
             spec = spec with { Resources = ReadResources(resources, spec.Resources) };
         if (top.TryGetValue("limits", out var limits))
             spec = spec with { Limits = ReadLimits(limits) };
+        if (top.TryGetValue("objective", out var objective))
+            spec = spec with { Objective = ReadObjective(objective) };
+        if (top.TryGetValue("scheduler", out var scheduler))
+            spec = spec with { Scheduler = ReadScheduler(scheduler) };
         return spec;
     }
 
@@ -131,30 +135,6 @@ internal sealed partial class SpecTreeReader
         return dimension;
     }
 
-    private StrategySpec ReadStrategy(SpecNode node)
-    {
-        const string Forms = "grid, or { random: N, seed: S }";
-        if (node is ScalarNode { Value: { Kind: ParamKind.String } value })
-        {
-            return value.Text switch
-            {
-                "grid" => StrategySpec.Grid,
-                "random" => Fail<StrategySpec>("strategy", node, "random search needs the number of samples: write { random: N, seed: S }") ?? StrategySpec.Grid,
-                _ => Fail<StrategySpec>("strategy", node, $"expected {Forms}, got {node.Describe()}") ?? StrategySpec.Grid,
-            };
-        }
-        if (node is not MapNode)
-            return Fail<StrategySpec>("strategy", node, $"expected {Forms}, got {node.Describe()}") ?? StrategySpec.Grid;
-        var fields = Fields(node, "strategy", ["random", "seed"]);
-        if (fields is null)
-            return StrategySpec.Grid;
-        if (!fields.TryGetValue("random", out var samples))
-            return Fail<StrategySpec>("strategy", node, "expected { random: N, seed: S }; the number of samples N is missing") ?? StrategySpec.Grid;
-        var n = Integer(samples, "strategy.random", "an integer ≥ 1") ?? 1;
-        var seed = fields.TryGetValue("seed", out var seedNode) ? Integer(seedNode, "strategy.seed", "an integer") ?? 0 : 0;
-        return StrategySpec.Random((int)Math.Clamp(n, int.MinValue, int.MaxValue), seed);
-    }
-
     private List<long> ReadSeeds(SpecNode node)
     {
         if (node is not ListNode list)
@@ -198,7 +178,7 @@ internal sealed partial class SpecTreeReader
 
     private ResourceSpec ReadResources(SpecNode node, ResourceSpec defaults)
     {
-        var fields = Fields(node, "resources", ["device", "trialsPerWorker"]);
+        var fields = Fields(node, "resources", ["device"]);
         if (fields is null)
             return defaults;
         var result = defaults;
@@ -217,8 +197,6 @@ internal sealed partial class SpecTreeReader
                     break;
             }
         }
-        if (fields.TryGetValue("trialsPerWorker", out var perWorker) && Int(perWorker, "resources.trialsPerWorker", "an integer ≥ 1") is { } n)
-            result = result with { TrialsPerWorker = n };
         return result;
     }
 

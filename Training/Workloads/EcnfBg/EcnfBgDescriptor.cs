@@ -1,3 +1,4 @@
+using Orchestrator.Protocol;
 using Orchestrator.Training.EquivariantFlows;
 using Orchestrator.Workloads;
 
@@ -15,6 +16,9 @@ public static class EcnfBgDescriptor
     public const string Model = "model", DistanceBasis = "distanceBasis", TimeBasis = "timeBasis", Couplings = "couplings", Hidden = "hidden",
         MlEpochs = "mlEpochs", MixEpochs = "mixEpochs", FinalLambda = "finalLambda", LearningRate = "lr", BatchSize = "batchSize",
         GradientClip = "gradientClip", TrainSize = "trainSize", TestSize = "testSize", EssSamples = "essSamples";
+
+    /// <summary>Final metrics.</summary>
+    public const string TestNll = "testNll", Ess = "ess";
 
     public static WorkloadDescriptor Instance { get; } = Create();
 
@@ -44,13 +48,13 @@ public static class EcnfBgDescriptor
         ];
         MetricDefinition[] metrics =
         [
-            new("testNll", "unnormalised NLL on the DW4 test split (Dormand–Prince for the CNF); + 5.5136 normalises it", MetricGoal.Minimize, MetricScope.Final),
-            new("ess", "effective sample size of importance weights exp(−U − log q), as a fraction", MetricGoal.Maximize, MetricScope.Final),
-            new("trainLoss", "λ·NLL + (1 − λ)·KL, mean over the epoch's batches", MetricGoal.Minimize, MetricScope.Epoch),
-            new("valNll", "unnormalised NLL (RK4 for the CNF) on 256 DW4 validation configurations", MetricGoal.Minimize, MetricScope.Epoch),
-            new("lr", "learning rate", MetricGoal.Minimize, MetricScope.Epoch),
-            new("stepSeconds", "mean wall-clock seconds per training step", MetricGoal.Minimize, MetricScope.Epoch),
-            new("skippedBatches", "batches skipped for a non-finite loss or gradient", MetricGoal.Minimize, MetricScope.Epoch),
+            new(TestNll, "unnormalised NLL on the DW4 test split (Dormand–Prince for the CNF); + 5.5136 normalises it", MetricGoal.Minimize, MetricScope.Final) { Label = "test NLL" },
+            new(Ess, "effective sample size of importance weights exp(−U − log q), as a fraction", MetricGoal.Maximize, MetricScope.Final) { Label = "ESS" },
+            new(CommonMetrics.TrainLoss, "λ·NLL + (1 − λ)·KL, mean over the epoch's batches", MetricGoal.Minimize, MetricScope.Epoch) { Label = "loss" },
+            new(CommonMetrics.ValNll, "unnormalised NLL (RK4 for the CNF) on 256 DW4 validation configurations", MetricGoal.Minimize, MetricScope.Epoch) { Label = "val NLL" },
+            new(CommonMetrics.Lr, "learning rate", MetricGoal.Minimize, MetricScope.Epoch),
+            new(CommonMetrics.StepSeconds, "mean wall-clock seconds per training step", MetricGoal.Minimize, MetricScope.Epoch) { Label = "s/step" },
+            new(CommonMetrics.SkippedBatches, "batches skipped for a non-finite loss or gradient", MetricGoal.Minimize, MetricScope.Epoch) { Label = "skipped" },
         ];
         return new WorkloadDescriptor(Name, "a DW4 Boltzmann generator (equivariant CNF or RealNVP) trained by ML then ML + KL, judged by test NLL",
             parameters, metrics);

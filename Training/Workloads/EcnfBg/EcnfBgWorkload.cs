@@ -13,7 +13,7 @@ namespace Orchestrator.Training.Workloads.EcnfBg;
 /// <summary>
 /// "ecnf-bg": trains one DW4 Boltzmann generator (<see cref="GeneratorTrainer"/>, resumable from the request's
 /// checkpoint), then scores it by the unnormalised test NLL and the importance-sampling ESS. It has no observations:
-/// <see cref="TrialSummary.MeanC2st"/> stays null and sweeps aggregate the test NLL (reported as the validation NLL).
+/// sweeps judge trials by the final test NLL.
 /// </summary>
 public sealed class EcnfBgWorkload : IWorkload
 {
@@ -39,8 +39,14 @@ public sealed class EcnfBgWorkload : IWorkload
         var resumedFrom = CheckpointedTraining.Run(run.Trainer, store, request.CheckpointEvery, epoch =>
         {
             var steps = (setup.TrainSize + setup.Training.BatchSize - 1) / setup.Training.BatchSize;
-            events(new Epoch(request.RequestId, epoch.Epoch, setup.Training.TotalEpochs, epoch.Loss, run.ValidationNll(), 0,
-                setup.Training.LearningRate, epoch.Seconds / steps, epoch.SkippedBatches));
+            events(new Epoch(request.RequestId, epoch.Epoch, setup.Training.TotalEpochs, new Dictionary<string, double>
+            {
+                [CommonMetrics.TrainLoss] = epoch.Loss,
+                [CommonMetrics.ValNll] = run.ValidationNll(),
+                [CommonMetrics.Lr] = setup.Training.LearningRate,
+                [CommonMetrics.StepSeconds] = epoch.Seconds / steps,
+                [CommonMetrics.SkippedBatches] = epoch.SkippedBatches,
+            }));
             if (store.TakeSaved())
                 events(new CheckpointSaved(request.RequestId, epoch.Epoch, store.Path));
         }, cancellation, resumed: epochs => events(new Resumed(request.RequestId, epochs)));
@@ -155,7 +161,8 @@ public sealed class EcnfBgWorkload : IWorkload
             history = history.Select(e => new { e.Epoch, e.Lambda, nll = Finite(e.Nll), kl = Finite(e.Kl), loss = Finite(e.Loss), e.Seconds, e.SkippedBatches }),
         }, new JsonSerializerOptions { WriteIndented = true }));
         var steps = history.Count == 0 ? 0 : trainingSeconds / (history.Count * Math.Ceiling(run.Settings.TrainSize / (double)run.Settings.Training.BatchSize));
-        var summary = new TrialSummary(null, [], testNll, testNll, 0, history.Sum(e => e.SkippedBatches), 0, resumedFrom,
+        var metrics = new Dictionary<string, double> { [EcnfBgDescriptor.TestNll] = testNll, [EcnfBgDescriptor.Ess] = ess };
+        var summary = new TrialSummary(TrialSummary.Finite(metrics), [], resumedFrom,
             new TrialTimingsSummary(0, trainingSeconds, steps, evaluationSeconds, 0, total.Elapsed.TotalSeconds));
         return new Completed(requestId, trialId, summary, resultPath);
     }

@@ -1,3 +1,4 @@
+using Orchestrator.Protocol;
 using Orchestrator.Training.Boltzmann;
 using Orchestrator.Workloads;
 
@@ -15,6 +16,9 @@ public static class FffBgDescriptor
     public const string System = "system", Blocks = "blocks", Hidden = "hidden", Beta = "beta", LearningRate = "lr",
         BatchSize = "batchSize", Epochs = "epochs", Clip = "clip", TrainSize = "trainSize", ValidationSize = "validationSize",
         TestSize = "testSize", Samples = "samples";
+
+    /// <summary>Final metrics (the per-epoch ones are <see cref="TrainingEvents"/>').</summary>
+    public const string TestNll = "testNll", TestNllNormalised = "testNllNormalised", Ess = "ess", SamplingMs = "samplingMs";
 
     public static WorkloadDescriptor Instance { get; } = Create();
 
@@ -38,16 +42,11 @@ public static class FffBgDescriptor
         ];
         MetricDefinition[] metrics =
         [
-            new("testNll", "exact test NLL, unnormalised (0.5|z|² + log|det J_g|; the published convention)", MetricGoal.Minimize, MetricScope.Final),
-            new("testNllNormalised", "exact test NLL including 0.5 (N−1) D log 2π", MetricGoal.Minimize, MetricScope.Final),
-            new("ess", "relative effective sample size of exp(−U − log q)", MetricGoal.Maximize, MetricScope.Final),
-            new("samplingMs", "milliseconds per generated sample (one decoder pass)", MetricGoal.Minimize, MetricScope.Final),
-            new("trainLoss", "free-form flow loss: surrogate NLL + β · reconstruction", MetricGoal.Minimize, MetricScope.Epoch),
-            new("valNll", "exact validation NLL, unnormalised (encoder log-det)", MetricGoal.Minimize, MetricScope.Epoch),
-            new("valReconstruction", "validation reconstruction error", MetricGoal.Minimize, MetricScope.Epoch),
-            new("lr", "learning rate of the epoch's last step", MetricGoal.Minimize, MetricScope.Epoch),
-            new("stepSeconds", "mean wall-clock seconds per training step", MetricGoal.Minimize, MetricScope.Epoch),
-            new("skippedBatches", "batches skipped for a non-finite loss", MetricGoal.Minimize, MetricScope.Epoch),
+            new(TestNll, "exact test NLL, unnormalised (0.5|z|² + log|det J_g|; the published convention)", MetricGoal.Minimize, MetricScope.Final) { Label = "test NLL" },
+            new(TestNllNormalised, "exact test NLL including 0.5 (N−1) D log 2π", MetricGoal.Minimize, MetricScope.Final) { Label = "test NLL (norm.)" },
+            new(Ess, "relative effective sample size of exp(−U − log q)", MetricGoal.Maximize, MetricScope.Final) { Label = "ESS" },
+            new(SamplingMs, "milliseconds per generated sample (one decoder pass)", MetricGoal.Minimize, MetricScope.Final) { Label = "ms/sample" },
+            .. FreeFormFlowEpochMetrics.All,
         ];
         return new WorkloadDescriptor(Name, "an E(n)-equivariant free-form flow as a Boltzmann generator (DW4, LJ13, LJ55), judged by its exact test NLL",
             parameters, metrics);

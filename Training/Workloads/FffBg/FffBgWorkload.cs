@@ -77,8 +77,14 @@ public sealed class FffBgWorkload : IWorkload
             scores.Add(new EvaluatedObservation(number, result.TestNll, result.RelativeEss, resultPath));
             events(new Evaluated(requestId, number, result.TestNll, result.RelativeEss, resultPath));
         }
-        var summary = new TrialSummary(observations.Count > 0 ? result.TestNll : null, scores, result.TestNll, result.TestNll,
-            result.TestReconstruction, result.SkippedBatches, 0, resumedFrom,
+        var metrics = new Dictionary<string, double>
+        {
+            [FffBgDescriptor.TestNll] = result.TestNll,
+            [FffBgDescriptor.TestNllNormalised] = result.TestNllNormalised,
+            [FffBgDescriptor.Ess] = result.RelativeEss,
+            [FffBgDescriptor.SamplingMs] = result.SamplingMsPerSample,
+        };
+        var summary = new TrialSummary(TrialSummary.Finite(metrics), scores, resumedFrom,
             new TrialTimingsSummary(0, result.TrainingSeconds, result.StepSeconds, evaluationSeconds, 0, total.Elapsed.TotalSeconds));
         return new Completed(requestId, trialId, summary, resultPath);
     }

@@ -19,6 +19,10 @@ public static class FffSbiDescriptor
         BatchSize = "batchSize", Epochs = "epochs", Architecture = "architecture", IdentityInit = "identityInit",
         Hutchinson = "hutchinson", PosteriorSamples = "posteriorSamples", ValidationFraction = "validationFraction", Fault = "fault";
 
+    /// <summary>Final metrics (the per-epoch ones are <see cref="TrainingEvents"/>').</summary>
+    public const string C2st = "c2st", ValNll = CommonMetrics.ValNll, ValNllEncoder = "valNllEncoder", ValReconstruction = "valReconstruction",
+        SkippedBatches = CommonMetrics.SkippedBatches, DroppedSimulations = "droppedSimulations";
+
     public static WorkloadDescriptor Instance { get; } = Create();
 
     private static WorkloadDescriptor Create()
@@ -50,14 +54,13 @@ public static class FffSbiDescriptor
         ];
         MetricDefinition[] metrics =
         [
-            new("c2st", "C2ST accuracy against the reference posterior, mean over observations (0.5 = indistinguishable)", MetricGoal.Minimize, MetricScope.Final),
-            new("valNll", "exact validation negative log-likelihood in θ's units", MetricGoal.Minimize, MetricScope.Final),
-            new("trainLoss", "free-form flow loss: surrogate NLL + β · reconstruction", MetricGoal.Minimize, MetricScope.Epoch),
-            new("valNll", "exact validation negative log-likelihood", MetricGoal.Minimize, MetricScope.Epoch),
-            new("valReconstruction", "validation reconstruction error", MetricGoal.Minimize, MetricScope.Epoch),
-            new("lr", "learning rate of the epoch's last step", MetricGoal.Minimize, MetricScope.Epoch),
-            new("stepSeconds", "mean wall-clock seconds per training step", MetricGoal.Minimize, MetricScope.Epoch),
-            new("skippedBatches", "batches skipped for a non-finite loss", MetricGoal.Minimize, MetricScope.Epoch),
+            new(C2st, "C2ST accuracy against the reference posterior, mean over observations (0.5 = indistinguishable)", MetricGoal.Minimize, MetricScope.Final) { Label = "C2ST" },
+            new(ValNll, "exact validation negative log-likelihood in θ's units (decoder log-det)", MetricGoal.Minimize, MetricScope.Final) { Label = "val NLL" },
+            new(ValNllEncoder, "validation NLL by the encoder's log-det (far from the decoder's: the flow is not invertible)", MetricGoal.Minimize, MetricScope.Final) { Label = "val NLL (encoder)" },
+            new(ValReconstruction, "validation reconstruction error", MetricGoal.Minimize, MetricScope.Final) { Label = "val recon" },
+            new(SkippedBatches, "batches skipped for a non-finite loss", MetricGoal.Minimize, MetricScope.Final) { Label = "skipped" },
+            new(DroppedSimulations, "simulations dropped for non-finite values", MetricGoal.Minimize, MetricScope.Final) { Label = "dropped" },
+            .. FreeFormFlowEpochMetrics.All,
         ];
         return new WorkloadDescriptor(Name, "a free-form flow trained on an sbibm task, judged by C2ST against the reference posteriors",
             parameters, metrics);

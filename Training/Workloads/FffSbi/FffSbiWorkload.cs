@@ -130,8 +130,16 @@ public sealed class FffSbiWorkload : IWorkload, IPackableWorkload
         var trialResult = new TrialResult(trained.Config with { Observations = observations }, results, mean ?? double.NaN,
             s.ValidationNll, s.ValidationNllEncoder, s.ValidationReconstruction, s.SkippedBatches, s.DroppedSimulations, timings, s.History);
         var resultPath = TrialOutputWriter.WriteResult(outputDirectory, trialResult);
-        var summary = new TrialSummary(mean, scores, s.ValidationNll, s.ValidationNllEncoder, s.ValidationReconstruction, s.SkippedBatches,
-            s.DroppedSimulations, resumedFrom,
+        var metrics = new Dictionary<string, double>
+        {
+            [FffSbiDescriptor.C2st] = mean ?? double.NaN,
+            [FffSbiDescriptor.ValNll] = s.ValidationNll,
+            [FffSbiDescriptor.ValNllEncoder] = s.ValidationNllEncoder,
+            [FffSbiDescriptor.ValReconstruction] = s.ValidationReconstruction,
+            [FffSbiDescriptor.SkippedBatches] = s.SkippedBatches,
+            [FffSbiDescriptor.DroppedSimulations] = s.DroppedSimulations,
+        };
+        var summary = new TrialSummary(TrialSummary.Finite(metrics), scores, resumedFrom,
             new TrialTimingsSummary(timings.SimulationSeconds, timings.TrainingSeconds, timings.StepSeconds, samplingSeconds, c2stSeconds, timings.TotalSeconds));
         return new Completed(requestId, trialId, summary, resultPath);
     }

@@ -1,3 +1,4 @@
+using Orchestrator.Protocol;
 using Orchestrator.Training.SmoothFlows;
 using Orchestrator.Training.SmoothFlows.Toys;
 using Orchestrator.Workloads;
@@ -17,6 +18,10 @@ public static class SmoothFlowDescriptor
         RampPower = "rampPower", Bins = "bins", FixedCircleWidths = "fixedCircleWidths", LearningRate = "lr", BatchSize = "batchSize",
         Epochs = "epochs", IterationsPerEpoch = "iterationsPerEpoch", NllWeight = "nllWeight", KlWeight = "klWeight",
         FmWeight = "fmWeight", WalkersGrid = "walkersGrid", NveSteps = "nveSteps";
+
+    /// <summary>Final metrics.</summary>
+    public const string ForceRmse = "forceRmse", HeldOutNll = "heldOutNll", MaxForceJump = "maxForceJump", RoundTripError = "roundTripError",
+        NveDrift = "nveDrift";
 
     public static readonly string[] Toys = ["rings", "periodic"];
     public static readonly string[] Transforms = ["smooth", "spline"];
@@ -48,13 +53,15 @@ public static class SmoothFlowDescriptor
         ];
         MetricDefinition[] metrics =
         [
-            new("forceRmse", "RMSE of ∇ log q against −∇U on held-out samples", MetricGoal.Minimize, MetricScope.Final),
-            new("heldOutNll", "negative log-likelihood of held-out samples", MetricGoal.Minimize, MetricScope.Final),
-            new("maxForceJump", "largest force change between neighbours on a 20,001-point line (discontinuities)", MetricGoal.Minimize, MetricScope.Final),
-            new("roundTripError", "max |T⁻¹(T(x)) − x| on held-out samples", MetricGoal.Minimize, MetricScope.Final),
-            new("nveDrift", "mean |E(T) − E(0)| of NVE dynamics with V = −log q", MetricGoal.Minimize, MetricScope.Final),
-            new("trainLoss", "mean weighted loss of the epoch's steps", MetricGoal.Minimize, MetricScope.Epoch),
-            new("valNll", "held-out NLL after the epoch", MetricGoal.Minimize, MetricScope.Epoch),
+            new(ForceRmse, "RMSE of ∇ log q against −∇U on held-out samples", MetricGoal.Minimize, MetricScope.Final) { Label = "force RMSE" },
+            new(HeldOutNll, "negative log-likelihood of held-out samples", MetricGoal.Minimize, MetricScope.Final) { Label = "held-out NLL" },
+            new(MaxForceJump, "largest force change between neighbours on a 20,001-point line (discontinuities)", MetricGoal.Minimize, MetricScope.Final) { Label = "max force jump" },
+            new(RoundTripError, "max |T⁻¹(T(x)) − x| on held-out samples", MetricGoal.Minimize, MetricScope.Final) { Label = "round trip" },
+            new(NveDrift, "mean |E(T) − E(0)| of NVE dynamics with V = −log q", MetricGoal.Minimize, MetricScope.Final) { Label = "NVE drift" },
+            new(CommonMetrics.TrainLoss, "mean weighted loss of the epoch's steps", MetricGoal.Minimize, MetricScope.Epoch) { Label = "loss" },
+            new(CommonMetrics.ValNll, "held-out NLL after the epoch", MetricGoal.Minimize, MetricScope.Epoch) { Label = "val NLL" },
+            new(CommonMetrics.Lr, "learning rate", MetricGoal.Minimize, MetricScope.Epoch),
+            new(CommonMetrics.StepSeconds, "mean wall-clock seconds per training step", MetricGoal.Minimize, MetricScope.Epoch) { Label = "s/step" },
         ];
         return new WorkloadDescriptor(Name, "a smooth or spline coupling flow on a 2-D ring toy (NLL / KL / force matching), judged by force RMSE",
             parameters, metrics);

@@ -11,7 +11,7 @@ namespace Orchestrator.Training.Workloads.SmoothFlow;
 /// <summary>
 /// "smooth-flow": trains a coupling flow on a ring toy (<see cref="ToyTrainer"/>, checkpointed every
 /// <c>checkpointEvery</c> epochs), then measures it (<see cref="ToyExperiment.Measure"/>). Every requested observation
-/// scores the force RMSE (the protocol's per-observation score field is named after C2ST); result.json has all metrics.
+/// scores the force RMSE (the primary metric); result.json has all metrics.
 /// </summary>
 public sealed class SmoothFlowWorkload : IWorkload
 {
@@ -66,7 +66,13 @@ public sealed class SmoothFlowWorkload : IWorkload
             var stepClock = Stopwatch.StartNew();
             var loss = trainer.Run(config.IterationsPerEpoch, cancellation: cancellation);
             var stepSeconds = stepClock.Elapsed.TotalSeconds / config.IterationsPerEpoch;
-            events(new Epoch(requestId, epoch, config.Epochs, loss, trainer.HeldOutNll(), 0, experiment.TrainingOptions.LearningRate, stepSeconds, 0));
+            events(new Epoch(requestId, epoch, config.Epochs, new Dictionary<string, double>
+            {
+                [CommonMetrics.TrainLoss] = loss,
+                [CommonMetrics.ValNll] = trainer.HeldOutNll(),
+                [CommonMetrics.Lr] = experiment.TrainingOptions.LearningRate,
+                [CommonMetrics.StepSeconds] = stepSeconds,
+            }));
             if (epoch % checkpointEvery == 0 || epoch == config.Epochs)
             {
                 store.Save(trainer.Save);
@@ -105,8 +111,15 @@ public sealed class SmoothFlowWorkload : IWorkload
             nveMaxDeviation = nve?.MaxDeviation,
             timings,
         }, new JsonSerializerOptions { WriteIndented = true }));
-        var summary = new TrialSummary(observations.Count > 0 ? metrics.ForceRmse : null, scores, metrics.HeldOutNll, metrics.HeldOutNll, 0, 0, 0,
-            resumedFrom, timings);
+        var final = new Dictionary<string, double>
+        {
+            [SmoothFlowDescriptor.ForceRmse] = metrics.ForceRmse,
+            [SmoothFlowDescriptor.HeldOutNll] = metrics.HeldOutNll,
+            [SmoothFlowDescriptor.MaxForceJump] = metrics.MaxForceJump,
+            [SmoothFlowDescriptor.RoundTripError] = metrics.RoundTripError,
+            [SmoothFlowDescriptor.NveDrift] = nve?.FinalDrift ?? double.NaN,
+        };
+        var summary = new TrialSummary(TrialSummary.Finite(final), scores, resumedFrom, timings);
         return new Completed(requestId, trialId, summary, resultPath);
     }
 }

@@ -1,0 +1,30 @@
+namespace Orchestrator.Contracts.Specs;
+
+/// <summary>
+/// A sweep's objective resolved against its workload: the declared metric (its final definition when it has one, else
+/// its per-epoch one), the direction, and whether the workload reports it per epoch (what schedulers compare).
+/// </summary>
+public sealed record Objective(MetricDefinition Metric, bool Minimize, bool PerEpoch)
+{
+    /// <summary>The spec's objective, or the workload's primary metric in its declared direction; null when the spec names
+    /// a metric the workload does not declare (the validator reports it).</summary>
+    public static Objective? Of(SweepSpec spec, WorkloadDescriptor workload)
+    {
+        var name = spec.Objective?.Metric is { Length: > 0 } given ? given : workload.PrimaryMetric.Name;
+        var metric = workload.FindMetric(name, MetricScope.Final) ?? workload.FindMetric(name, MetricScope.Epoch);
+        if (metric is null)
+            return null;
+        var minimize = spec.Objective?.Direction switch
+        {
+            "min" => true,
+            "max" => false,
+            _ => metric.Goal == MetricGoal.Minimize,
+        };
+        return new Objective(metric, minimize, workload.FindMetric(name, MetricScope.Epoch) is not null);
+    }
+
+    public string Name => Metric.Name;
+
+    /// <summary>The value as a loss (smaller is better): policies and samplers always minimise.</summary>
+    public double Loss(double value) => Minimize ? value : -value;
+}
