@@ -42,8 +42,8 @@ public sealed class TrialHostPackTests : IDisposable
         // The packed member's result is the standalone trial's (same request alone in the same host).
         var alone = await new TrialProcessRunner(process).RunAsync(_requests.Train("alone", epochs: 2));
         var a = alone.Completed!.Summary;
-        Assert.True(Math.Abs(a.ValNll - completed.Summary.ValNll) < 1e-4 * Math.Max(1, Math.Abs(a.ValNll)),
-            $"validation NLL {a.ValNll} alone vs {completed.Summary.ValNll} packed");
+        Assert.True(Math.Abs(a["valNll"] - completed.Summary["valNll"]) < 1e-4 * Math.Max(1, Math.Abs(a["valNll"])),
+            $"validation NLL {a["valNll"]} alone vs {completed.Summary["valNll"]} packed");
     }
 
     public void Dispose() => _requests.Dispose();
