@@ -10,12 +10,14 @@ public sealed class ConnectionOptions
     private readonly Option<int> _gatewayPort = new("--gateway-port") { Description = "gateway port of a local silo", DefaultValueFactory = _ => 30000 };
     private readonly Option<string?> _redis = new("--redis") { Description = "Redis connection string of a multi-machine cluster (instead of a local silo)" };
     private readonly Option<string> _cluster = new("--cluster-id") { Description = "cluster id", DefaultValueFactory = _ => "orchestrator" };
+    private readonly Option<double> _timeout = new("--timeout") { Description = "seconds one call to the cluster may take before it fails", DefaultValueFactory = _ => 30 };
 
     public void AddTo(Command command)
     {
         command.Add(_gatewayPort);
         command.Add(_redis);
         command.Add(_cluster);
+        command.Add(_timeout);
     }
 
     /// <summary>The connection the options describe.</summary>
@@ -28,6 +30,8 @@ public sealed class ConnectionOptions
             RedisConnection = redis,
             GatewayPort = parse.GetValue(_gatewayPort),
             ClusterId = parse.GetValue(_cluster)!,
+            ResponseTimeout = TimeSpan.FromSeconds(parse.GetValue(_timeout) is var seconds and > 0 ? seconds
+                : throw new ArgumentException("--timeout must be > 0 seconds.")),
         };
     }
 

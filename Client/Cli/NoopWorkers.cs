@@ -17,34 +17,42 @@ public static class NoopWorkers
     /// <summary>The C2ST a no-op worker reports for a trial: in [0.5, 1), from its config hash.</summary>
     public static double C2stOf(string configHash) => 0.5 + Convert.ToUInt64(configHash, 16) % 500_000 / 1_000_000.0;
 
-    /// <summary>Runs <paramref name="slots"/> slots until <paramref name="trials"/> items completed or no work is left.</summary>
-    public static async Task<Run> RunAsync(IGrainFactory grains, int slots, int trials, TimeSpan sleep, CancellationToken cancellation = default)
+    /// <summary>
+    /// Runs <paramref name="slots"/> slots until <paramref name="trials"/> items completed or no work is left; each slot
+    /// leases up to <paramref name="batch"/> items per call and reports them in one call.
+    /// </summary>
+    public static async Task<Run> RunAsync(IGrainFactory grains, int slots, int trials, TimeSpan sleep, CancellationToken cancellation = default,
+        int batch = 1)
     {
         var scheduler = grains.GetGrain<ISchedulerGrain>(SchedulerKey.Default);
+        var reserved = 0;
         var completed = 0;
         var latencies = new List<double>[slots];
         var clock = Stopwatch.StartNew();
         await Task.WhenAll(Enumerable.Range(0, slots).Select(async slot =>
         {
             var mine = latencies[slot] = [];
-            while (Interlocked.Increment(ref completed) <= trials)
+            while (true)
             {
-                var started = Stopwatch.GetTimestamp();
-                var item = await scheduler.LeaseAsync($"noop/cpu{slot}", "cpu").WaitAsync(cancellation);
-                mine.Add(Stopwatch.GetElapsedTime(started).TotalMilliseconds);
-                if (item is null)
-                {
-                    Interlocked.Decrement(ref completed);
+                var want = Math.Min(batch, trials - Interlocked.Add(ref reserved, batch) + batch);
+                if (want <= 0)
                     return;
-                }
+                var started = Stopwatch.GetTimestamp();
+                var items = await scheduler.LeaseBatchAsync($"noop/cpu{slot}", "cpu", want).WaitAsync(cancellation);
+                mine.Add(Stopwatch.GetElapsedTime(started).TotalMilliseconds);
+                if (items.Count == 0)
+                    return;
                 if (sleep > TimeSpan.Zero)
                     await Task.Delay(sleep, cancellation);
-                await grains.GetGrain<ISweepGrain>(item.Sweep).CompleteAsync(item.LeaseId,
-                    new WorkOutcome([.. item.Observations.Select(o => new ObservationScore(o, C2stOf(item.Trial.ConfigHash)))],
-                        new Dictionary<string, double> { ["valNll"] = -1 }, sleep.TotalSeconds));
+                foreach (var sweep in items.GroupBy(i => i.Sweep))
+                {
+                    await grains.GetGrain<ISweepGrain>(sweep.Key).CompleteBatchAsync([.. sweep.Select(item => new LeaseOutcome(item.LeaseId,
+                        new WorkOutcome([.. item.Observations.Select(o => new ObservationScore(o, C2stOf(item.Trial.ConfigHash)))],
+                        new Dictionary<string, double> { ["valNll"] = -1 }, sleep.TotalSeconds)))]);
+                }
+                Interlocked.Add(ref completed, items.Count);
             }
-            Interlocked.Decrement(ref completed);
         }));
-        return new Run(Math.Min(completed, trials), [.. latencies.SelectMany(l => l)], clock.Elapsed);
+        return new Run(completed, [.. latencies.SelectMany(l => l)], clock.Elapsed);
     }
 }

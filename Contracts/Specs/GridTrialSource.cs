@@ -18,10 +18,9 @@ public sealed class GridTrialSource : ITrialSource
         _factory = factory;
         var dimensions = factory.Dimensions;
         _names = [.. dimensions.Select(d => d.Key)];
-        _axes = [.. dimensions.Select(d => (IReadOnlyList<ParamValue>)SweepExpander.GridValues(d.Value)
-            .Select(v => factory.Coerce(d.Key, v)).DistinctBy(v => v.ToCanonical(), StringComparer.Ordinal).ToList())];
+        _axes = [.. dimensions.Select(d => Axis(factory, d.Key, d.Value))];
         _seeds = factory.Seeds;
-        var raw = dimensions.Aggregate(1.0, (product, d) => product * SweepExpander.GridValues(d.Value).Count) * _seeds.Count;
+        var raw = dimensions.Aggregate(1.0, (product, d) => product * RawSize(d.Value)) * _seeds.Count;
         var distinct = _axes.Aggregate(1.0, (product, axis) => product * axis.Count) * _seeds.Count;
         Distinct = distinct >= long.MaxValue ? long.MaxValue : (long)distinct;
         DuplicatesSkipped = raw - distinct >= long.MaxValue ? long.MaxValue : (long)(raw - distinct);
@@ -66,5 +65,27 @@ public sealed class GridTrialSource : ITrialSource
 
     public void Observe(TrialSpec trial, double objective)
     {
+    }
+
+    /// <summary>An axis' distinct values: an integer range is computed per position (its values are distinct); others are listed.</summary>
+    private static IReadOnlyList<ParamValue> Axis(TrialFactory factory, string name, SearchDimension dimension) =>
+        dimension.Kind == SearchKind.IntRange
+            ? new IntAxis((long)dimension.Low, (long)(dimension.Step ?? 1), (int)RawSize(dimension), v => factory.Coerce(name, v))
+            : SweepExpander.GridValues(dimension).Select(v => factory.Coerce(name, v)).DistinctBy(v => v.ToCanonical(), StringComparer.Ordinal).ToList();
+
+    private static double RawSize(SearchDimension dimension) => dimension.Kind == SearchKind.IntRange
+        ? Math.Floor((dimension.High - dimension.Low) / (dimension.Step ?? 1)) + 1
+        : SweepExpander.GridValues(dimension).Count;
+
+    /// <summary>low, low + step, …: the value at a position, without a list.</summary>
+    private sealed class IntAxis(long low, long step, int count, Func<ParamValue, ParamValue> coerce) : IReadOnlyList<ParamValue>
+    {
+        public int Count => count;
+
+        public ParamValue this[int index] => coerce(ParamValue.Of(low + step * index));
+
+        public IEnumerator<ParamValue> GetEnumerator() => Enumerable.Range(0, count).Select(i => this[i]).GetEnumerator();
+
+        System.Collections.IEnumerator System.Collections.IEnumerable.GetEnumerator() => GetEnumerator();
     }
 }

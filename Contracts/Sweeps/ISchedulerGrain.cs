@@ -38,6 +38,9 @@ public interface ISchedulerGrain : IGrainWithStringKey
     /// </summary>
     /// <param name="device">The worker's device ("cpu", "cuda:0"): only work of that kind is leased to it.</param>
     [AlwaysInterleave, Alias("lease")] Task<WorkItem?> LeaseAsync(string workerId, string device);
+
+    /// <summary>Up to <paramref name="max"/> items, from the active sweeps in round-robin order (empty when none has work).</summary>
+    [AlwaysInterleave, Alias("lease-batch")] Task<IReadOnlyList<WorkItem>> LeaseBatchAsync(string workerId, string device, int max);
 }
 
 /// <summary>One sweep in the cluster's listing: its last reported status (null before its first report) and whether it is archived.</summary>

@@ -28,11 +28,20 @@ public interface ISweepGrain : IGrainWithStringKey
     /// </summary>
     [Alias("lease")] Task<WorkItem?> LeaseAsync(string workerId, string device);
 
+    /// <summary>
+    /// Up to <paramref name="max"/> items at once (empty when there is none): their trial states are written side by side
+    /// and their starts are one ledger append, so a batch costs about what one lease does.
+    /// </summary>
+    [Alias("lease-batch")] Task<IReadOnlyList<WorkItem>> LeaseBatchAsync(string workerId, string device, int max);
+
     /// <summary>Renews a lease and records progress; false when the lease is no longer valid (the worker must stop that item).</summary>
     [Alias("heartbeat")] Task<bool> HeartbeatAsync(string leaseId, WorkProgress progress);
 
     /// <summary>Ends a lease well. Stale or duplicate completions are ignored.</summary>
     [Alias("complete")] Task CompleteAsync(string leaseId, WorkOutcome outcome);
+
+    /// <summary>Ends several leases well in one call (states written side by side, one ledger append); as <see cref="CompleteAsync"/> for each.</summary>
+    [Alias("complete-batch")] Task CompleteBatchAsync(IReadOnlyList<LeaseOutcome> outcomes);
 
     /// <summary>Ends a lease badly: retried from the checkpoint while attempts remain (if <paramref name="retryable"/>), else the trial fails.</summary>
     [Alias("fail")] Task FailAsync(string leaseId, string reason, bool retryable);

@@ -32,3 +32,7 @@ public sealed record WorkProgress(
     [property: Id(1)] int Epochs,
     [property: Id(2)] IReadOnlyDictionary<string, double> Metrics,
     [property: Id(3)] int CheckpointEpoch);
+
+/// <summary>One lease's good outcome, for reporting several at once.</summary>
+[GenerateSerializer, Immutable, Alias("orchestrator.lease-outcome")]
+public sealed record LeaseOutcome([property: Id(0)] string LeaseId, [property: Id(1)] WorkOutcome Outcome);

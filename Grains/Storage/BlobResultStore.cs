@@ -102,20 +102,8 @@ public sealed class BlobResultStore : IResultStore
         }
     }
 
-    public async Task AppendLedgerAsync(string sweep, int segment, IEnumerable<string> lines, CancellationToken cancellationToken = default)
-    {
-        var chunks = ChunkLines(lines);
-        if (chunks.Count == 0)
-            return;
-        var blob = _container.GetAppendBlobClient(ResultStoreLayout.Ledger(sweep, segment));
-        await EnsureContainerAsync(cancellationToken);
-        await blob.CreateIfNotExistsAsync(cancellationToken: cancellationToken);
-        foreach (var chunk in chunks)
-        {
-            using var stream = new MemoryStream(chunk, writable: false);
-            await blob.AppendBlockAsync(stream, cancellationToken: cancellationToken);
-        }
-    }
+    public Task AppendLedgerAsync(string sweep, int segment, IEnumerable<string> lines, CancellationToken cancellationToken = default) =>
+        AppendLinesAsync(ResultStoreLayout.Ledger(sweep, segment), lines, cancellationToken);
 
     public async IAsyncEnumerable<(int Segment, string Line)> ReadLedgerAsync(string sweep,
         [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken = default)

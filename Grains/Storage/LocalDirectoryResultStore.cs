@@ -96,25 +96,8 @@ public sealed class LocalDirectoryResultStore : IResultStore
         }
     }
 
-    public async Task AppendLedgerAsync(string sweep, int segment, IEnumerable<string> lines, CancellationToken cancellationToken = default)
-    {
-        var path = FullPath(ResultStoreLayout.Ledger(sweep, segment));
-        var payload = MetricLines.Encode(lines);
-        if (payload.Length == 0)
-            return;
-        Directory.CreateDirectory(Path.GetDirectoryName(path)!);
-        var gate = _appendLocks.GetOrAdd(path, _ => new SemaphoreSlim(1, 1));
-        await gate.WaitAsync(cancellationToken);
-        try
-        {
-            await using var file = new FileStream(path, FileMode.Append, FileAccess.Write, FileShare.Read);
-            await file.WriteAsync(payload, cancellationToken);
-        }
-        finally
-        {
-            gate.Release();
-        }
-    }
+    public Task AppendLedgerAsync(string sweep, int segment, IEnumerable<string> lines, CancellationToken cancellationToken = default) =>
+        AppendLinesAsync(ResultStoreLayout.Ledger(sweep, segment), lines, cancellationToken);
 
     public async IAsyncEnumerable<(int Segment, string Line)> ReadLedgerAsync(string sweep,
         [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken = default)

@@ -75,7 +75,10 @@ public sealed class SchedulerGrain([PersistentState("scheduler", GrainStorageNam
 
     public Task<bool> HasWorkersOfAsync(string deviceKind) => Task.FromResult(state.State.DeviceKinds.Contains(deviceKind));
 
-    public async Task<WorkItem?> LeaseAsync(string workerId, string device)
+    public async Task<WorkItem?> LeaseAsync(string workerId, string device) =>
+        (await LeaseBatchAsync(workerId, device, 1)).FirstOrDefault();
+
+    public async Task<IReadOnlyList<WorkItem>> LeaseBatchAsync(string workerId, string device, int max)
     {
         var kind = device.Split(':')[0];
         if (!state.State.DeviceKinds.Contains(kind))
@@ -85,16 +88,19 @@ public sealed class SchedulerGrain([PersistentState("scheduler", GrainStorageNam
             await state.WriteStateAsync();
         }
         var sweeps = state.State.Sweeps.ToArray(); // the list may change while this call awaits
-        for (var i = 0; i < sweeps.Length; i++)
+        var items = new List<WorkItem>();
+        for (var i = 0; i < sweeps.Length && items.Count < max; i++)
         {
             var sweep = sweeps[(_next + i) % sweeps.Length];
-            if (await GrainFactory.GetGrain<ISweepGrain>(sweep).LeaseAsync(workerId, device) is { } item)
+            var batch = await GrainFactory.GetGrain<ISweepGrain>(sweep).LeaseBatchAsync(workerId, device, max - items.Count);
+            if (batch.Count > 0)
             {
+                // Fair share: the next request starts at the sweep after the one that just gave work.
                 _next = (_next + i + 1) % Math.Max(1, sweeps.Length);
-                return item;
+                items.AddRange(batch);
             }
         }
-        return null;
+        return items;
     }
 }
 

@@ -94,7 +94,10 @@ public sealed partial class SweepGrain(
         return Status();
     }
 
-    public Task<SweepStatus> GetStatusAsync() => Task.FromResult(definition.State.Spec is null ? throw NotFound() : Status());
+    /// <summary>The sweep's counts; an unknown sweep answers an empty status (as it always has: watchers poll before a submit lands).</summary>
+    public Task<SweepStatus> GetStatusAsync() => Task.FromResult(definition.State.Spec is null
+        ? new SweepStatus(Name, phase.State.Phase, 0, 0, 0, 0, 0, 0, "", default)
+        : Status());
 
     public async Task<SweepStatus> CancelAsync()
     {
@@ -107,7 +110,8 @@ public sealed partial class SweepGrain(
             await Task.WhenAll(batch.Select(w => Trial(w.ConfigHash).CancelAsync()));
             await AppendAsync([.. batch.Select(w => Entry(w, TrialStatus.Cancelled))]);
         }
-        metrics.TrialFinished(Spec.Workload, TrialStatus.Cancelled);
+        foreach (var _ in inFlight)
+            metrics.TrialFinished(Spec.Workload, TrialStatus.Cancelled);
         await SetPhaseAsync(SweepPhase.Cancelled, "cancelled");
         return Status();
     }
@@ -129,34 +133,45 @@ public sealed partial class SweepGrain(
         return Status();
     }
 
-    public async Task<WorkItem?> LeaseAsync(string workerId, string device)
+    public async Task<WorkItem?> LeaseAsync(string workerId, string device) =>
+        (await LeaseBatchAsync(workerId, device, 1)).FirstOrDefault();
+
+    public async Task<IReadOnlyList<WorkItem>> LeaseBatchAsync(string workerId, string device, int max)
     {
         if (definition.State.Spec is null || phase.State.Phase != SweepPhase.Running || !DeviceFits(device))
-            return null;
-        if (_queue.TryLease(workerId, NextFromSource) is not { } lease)
-            return null;
-        var work = lease.Work;
+            return [];
+        var leases = new List<Lease>();
         try
         {
-            if (work.Trial is null)
-                _queue.Update(lease.Id, work = work with { Trial = await ResolveAsync(work.Index, work.ConfigHash) });
-            if (work.Kind == WorkKind.Train)
+            while (leases.Count < Math.Clamp(max, 1, 64) && _queue.TryLease(workerId, NextFromSource) is { } lease)
             {
-                await Trial(work.ConfigHash).StartAttemptAsync(work.Attempt, workerId, work.Floor, work.Trial!, work.Reopen);
-                await AppendAsync([Entry(work, TrialStatus.Running)]);
+                leases.Add(lease);
+                if (lease.Work.Trial is null)
+                    _queue.Update(lease.Id, lease.Work with { Trial = await ResolveAsync(lease.Work.Index, lease.Work.ConfigHash) });
             }
+            leases = [.. leases.Select(l => _queue.Get(l.Id)!)];
+            var starts = leases.Where(l => l.Work.Kind == WorkKind.Train).Select(l => l.Work).ToList();
+            // The trials' states and their ledger lines (one append) are written side by side; all are idempotent when retried.
+            await Task.WhenAll(starts.Select(w => Trial(w.ConfigHash).StartAttemptAsync(w.Attempt, workerId, w.Floor, w.Trial!, w.Reopen))
+                .Append(AppendAsync([.. starts.Select(w => Entry(w, TrialStatus.Running))])));
         }
         catch
         {
-            // Storage or the trial's silo is down: the work goes back to the front of the queue, no attempt used.
-            _queue.Release(lease.Id);
-            _queue.EnqueueFirst(work);
+            // Storage or a trial's silo is down: the work goes back to the front of the queue, in order, no attempt used.
+            foreach (var lease in Enumerable.Reverse(leases))
+            {
+                _queue.Release(lease.Id);
+                _queue.EnqueueFirst(lease.Work);
+            }
             throw;
         }
-        metrics.AttemptStarted(Spec.Workload, work.Kind);
-        Publish(work, $"{work.Kind.ToString().ToLowerInvariant()} attempt {work.Attempt} on {workerId}");
-        return new WorkItem(Name, lease.Id, work.Kind, work.Trial!, Spec.Workload, work.Attempt, work.Shard,
-            work.Observations, device, _options.CheckpointEvery, _options.LeaseDuration.TotalSeconds, work.TraceParent ?? definition.State.TraceParent);
+        foreach (var work in leases.Select(l => l.Work))
+        {
+            metrics.AttemptStarted(Spec.Workload, work.Kind);
+            Publish(work, $"{work.Kind.ToString().ToLowerInvariant()} attempt {work.Attempt} on {workerId}");
+        }
+        return [.. leases.Select(l => new WorkItem(Name, l.Id, l.Work.Kind, l.Work.Trial!, Spec.Workload, l.Work.Attempt, l.Work.Shard,
+            l.Work.Observations, device, _options.CheckpointEvery, _options.LeaseDuration.TotalSeconds, l.Work.TraceParent ?? definition.State.TraceParent))];
     }
 
     public async Task<bool> HeartbeatAsync(string leaseId, WorkProgress progress)
@@ -194,39 +209,54 @@ public sealed partial class SweepGrain(
         return false;
     }
 
-    public async Task CompleteAsync(string leaseId, WorkOutcome outcome)
+    public Task CompleteAsync(string leaseId, WorkOutcome outcome) => CompleteBatchAsync([new LeaseOutcome(leaseId, outcome)]);
+
+    public async Task CompleteBatchAsync(IReadOnlyList<LeaseOutcome> outcomes)
     {
-        // The lease is released only once the outcome is stored: a report that fails half-way can be sent again.
-        if ((_queue.Get(leaseId) ?? _queue.TryAdopt(leaseId)) is not { } lease || phase.State.Phase != SweepPhase.Running)
+        if (phase.State.Phase != SweepPhase.Running)
             return;
+        // The leases are released only once the outcomes are stored: a report that fails half-way can be sent again.
+        var reports = outcomes.Select(o => (Lease: _queue.Get(o.LeaseId) ?? _queue.TryAdopt(o.LeaseId), o.Outcome))
+            .Where(r => r.Lease is not null).Select(r => (Lease: r.Lease!, r.Outcome)).ToList();
+        var shards = Spec.Evaluation.Shards > 1 ? Spec.Evaluation.Shards : 0;
+        // Trainings without shards complete their trials: states written side by side, their completions one ledger append.
+        var finals = reports.Where(r => r.Lease.Work.Kind == WorkKind.Train && shards == 0)
+            .Select(r => (r.Lease, r.Outcome, Final: MetricText.WithScores(Workload, r.Outcome.Metrics, r.Outcome.Scores))).ToList();
+        var fresh = finals.Where(r => _ledger.Find(r.Lease.Work.Index) is not { Status: TrialStatus.Completed }).ToList(); // else a late duplicate
+        await Task.WhenAll(finals.Select(r => Trial(r.Lease.Work.ConfigHash).TrainedAsync(r.Lease.Work.Attempt, r.Outcome, 0))
+            .Append(AppendAsync([.. fresh.Select(r => Entry(r.Lease.Work, TrialStatus.Completed) with { Objective = ObjectiveOf(r.Final) })])));
+        foreach (var (lease, _, final) in fresh)
+            Completed(lease.Work, final);
+        foreach (var (lease, _, _) in finals)
+            _queue.Release(lease.Id);
+        foreach (var (lease, outcome) in reports.Where(r => !(r.Lease.Work.Kind == WorkKind.Train && shards == 0)))
+            await CompleteOneAsync(lease, outcome, shards);
+        await CheckFinishedAsync();
+    }
+
+    /// <summary>A training followed by evaluation shards, or one evaluation shard.</summary>
+    private async Task CompleteOneAsync(Lease lease, WorkOutcome outcome, int shards)
+    {
         var work = lease.Work;
         if (work.Kind == WorkKind.Train)
         {
-            var shards = Spec.Evaluation.Shards > 1 ? Spec.Evaluation.Shards : 0;
             await Trial(work.ConfigHash).TrainedAsync(work.Attempt, outcome, shards);
-            if (shards > 0)
-            {
-                await AppendAsync([Entry(work, TrialStatus.Evaluating)]);
-                _queue.Release(leaseId);
-                for (var shard = 0; shard < shards; shard++)
-                    _queue.Enqueue(new PendingWork(WorkKind.Evaluate, work.Index, work.ConfigHash, shard, ShardObservations(shard), 1, 0, work.Trial, TraceParent: outcome.TraceParent));
-                Publish(work, $"trained{MetricText.Final(Workload, outcome.Metrics)}; {shards} evaluation shards queued");
-            }
-            else
-            {
-                await CompletedAsync(work, MetricText.WithScores(Workload, outcome.Metrics, outcome.Scores));
-                _queue.Release(leaseId);
-            }
+            await AppendAsync([Entry(work, TrialStatus.Evaluating)]);
+            _queue.Release(lease.Id);
+            for (var shard = 0; shard < shards; shard++)
+                _queue.Enqueue(new PendingWork(WorkKind.Evaluate, work.Index, work.ConfigHash, shard, ShardObservations(shard), 1, 0, work.Trial, TraceParent: outcome.TraceParent));
+            Publish(work, $"trained{MetricText.Final(Workload, outcome.Metrics)}; {shards} evaluation shards queued");
+            return;
         }
-        else
+        // The trial keeps the shards' scores (first report of a shard wins), so a retried report is harmless.
+        var state = await Trial(work.ConfigHash).ShardDoneAsync(work.Shard, outcome.Scores);
+        if (state.Status == TrialStatus.Completed && _ledger.Find(work.Index) is not { Status: TrialStatus.Completed })
         {
-            // The trial keeps the shards' scores (first report of a shard wins), so a retried report is harmless.
-            var state = await Trial(work.ConfigHash).ShardDoneAsync(work.Shard, outcome.Scores);
-            if (state.Status == TrialStatus.Completed)
-                await CompletedAsync(work, state.FinalMetrics(Workload.PrimaryMetric.Name));
-            _queue.Release(leaseId);
+            var final = state.FinalMetrics(Workload.PrimaryMetric.Name);
+            await AppendAsync([Entry(work, TrialStatus.Completed) with { Objective = ObjectiveOf(final) }]);
+            Completed(work, final);
         }
-        await CheckFinishedAsync();
+        _queue.Release(lease.Id);
     }
 
     public async Task FailAsync(string leaseId, string reason, bool retryable)
@@ -274,17 +304,16 @@ public sealed partial class SweepGrain(
         ? new PendingWork(WorkKind.Train, trial.Index, trial.ConfigHash, 0, TrainObservations, 1, 0, trial)
         : null;
 
-    /// <summary>Records a completed trial with its final metrics; the ledger keeps the objective's value.</summary>
-    private async Task CompletedAsync(PendingWork work, IReadOnlyDictionary<string, double> final)
+    private double ObjectiveOf(IReadOnlyDictionary<string, double> final) =>
+        final.TryGetValue(Objective.Name, out var value) ? value : double.NaN;
+
+    /// <summary>After a completion is stored (the ledger keeps the objective's value): metrics, the source's feedback, the watchers.</summary>
+    private void Completed(PendingWork work, IReadOnlyDictionary<string, double> final)
     {
-        if (_ledger.Find(work.Index) is { Status: TrialStatus.Completed })
-            return; // a late duplicate
-        var objective = final.TryGetValue(Objective.Name, out var value) ? value : double.NaN;
-        await AppendAsync([Entry(work, TrialStatus.Completed) with { Objective = objective }]);
         _checkpointEpoch.Remove(work.ConfigHash);
         metrics.TrialFinished(Spec.Workload, TrialStatus.Completed);
         metrics.Objectives(work.Trial!, Spec.Workload, final);
-        _source.Observe(work.Trial!, Objective.Loss(objective));
+        _source.Observe(work.Trial!, Objective.Loss(ObjectiveOf(final)));
         Publish(work, $"completed{MetricText.Final(Workload, final)}");
     }
 }

@@ -119,6 +119,8 @@ public sealed class TrialGrain([PersistentState("trial", GrainStorageNames.State
 
     private void Finish(TrialStatus status, string? reason)
     {
+        // A finished trial is read again rarely (a results page, a resume): its activation need not wait out the idle timeout.
+        DeactivateOnIdle();
         State.Status = status;
         State.Reason = reason;
         State.FinishedAt = DateTimeOffset.UtcNow;

@@ -89,6 +89,7 @@ public sealed class WorkerSlotLoopTests
         public Task<IReadOnlyList<string>> ListAllAsync() => throw new NotSupportedException();
         public Task<bool> HasWorkersOfAsync(string deviceKind) => throw new NotSupportedException();
         public Task ReportAsync(SweepStatus status) => throw new NotSupportedException();
+        public Task<IReadOnlyList<WorkItem>> LeaseBatchAsync(string workerId, string device, int max) => throw new NotSupportedException();
         public Task<IReadOnlyList<SweepListing>> ListingAsync(bool includeArchived) => throw new NotSupportedException();
         public Task<bool> ArchiveAsync(string sweep, bool archived) => throw new NotSupportedException();
     }

@@ -67,12 +67,35 @@ public static class TrialRunner
 
         var clock = Stopwatch.StartNew();
         var startEpoch = trainer.EpochsDone;
-        trainer.Run(epoch =>
+        // The last finished epoch not yet in a stored checkpoint, kept in memory: a cancelled run (a worker shutting down)
+        // saves it on the way out, so the requeued attempt resumes from there rather than from the last periodic checkpoint.
+        MemoryStream? unsaved = null;
+        try
         {
-            if (checkpoints is not null && (epoch.Epoch % checkpointEvery == 0 || epoch.Epoch == epoch.Epochs))
-                checkpoints.Save(trainer.SaveCheckpoint);
-            progress?.Invoke(new TrialProgress.Epoch(epoch));
-        }, cancellation);
+            trainer.Run(epoch =>
+            {
+                unsaved?.Dispose();
+                unsaved = null;
+                if (checkpoints is not null && (epoch.Epoch % checkpointEvery == 0 || epoch.Epoch == epoch.Epochs))
+                    checkpoints.Save(trainer.SaveCheckpoint);
+                else if (checkpoints is not null)
+                {
+                    unsaved = new MemoryStream();
+                    trainer.SaveCheckpoint(unsaved);
+                }
+                progress?.Invoke(new TrialProgress.Epoch(epoch));
+            }, cancellation);
+        }
+        catch (OperationCanceledException) when (unsaved is not null && checkpoints is not null)
+        {
+            checkpoints.Save(unsaved.WriteTo);
+            progress?.Invoke(new TrialProgress.SavedOnCancel(trainer.EpochsDone));
+            throw;
+        }
+        finally
+        {
+            unsaved?.Dispose();
+        }
         var trainingSeconds = clock.Elapsed.TotalSeconds;
         var steps = Math.Max(1, (config.Training.Epochs - startEpoch) * trainer.BatchesPerEpoch);
         return Finish(config, task, flow, data, device, trainer.SkippedBatches, trainingSeconds, trainingSeconds / steps, trainer.History.ToList());

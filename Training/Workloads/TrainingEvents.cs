@@ -35,6 +35,10 @@ public sealed class TrainingEvents(string requestId, NotifyingCheckpointStore st
                 if (store.TakeSaved())
                     events(new CheckpointSaved(requestId, p.Epoch, store.Path));
                 break;
+            case TrialProgress.SavedOnCancel s:
+                store.TakeSaved();
+                events(new CheckpointSaved(requestId, s.EpochsDone, store.Path));
+                break;
         }
     }
 }
