@@ -7,6 +7,7 @@ namespace Orchestrator.Protocol;
 [JsonPolymorphic(TypeDiscriminatorPropertyName = "type")]
 [JsonDerivedType(typeof(TrainRequest), "Train")]
 [JsonDerivedType(typeof(EvaluateRequest), "Evaluate")]
+[JsonDerivedType(typeof(TrainPackRequest), "TrainPack")]
 [JsonDerivedType(typeof(CancelRequest), "Cancel")]
 [JsonDerivedType(typeof(ShutdownRequest), "Shutdown")]
 public abstract record TrialHostRequest;
@@ -36,6 +37,15 @@ public sealed record TrainRequest(
     string OutputDirectory,
     string? Fault = null,
     string? TraceParent = null) : TrialHostRequest;
+
+/// <summary>
+/// Train several trials of one packable workload as one pack (trial packing: one fused model, one worker). Each member is
+/// a complete <see cref="TrainRequest"/> with its own requestId, checkpoint, observations and output directory, and every
+/// event of a member (Started, Resumed, Epoch, CheckpointSaved, Evaluated, Completed, Failed, Cancelled) carries the
+/// member's requestId: a member that diverges fails alone. Members share workload, device, threads and checkpointEvery
+/// (and the shapes the workload requires). Cancel with the pack's id cancels every member.
+/// </summary>
+public sealed record TrainPackRequest(string RequestId, IReadOnlyList<TrainRequest> Members) : TrialHostRequest;
 
 /// <summary>Evaluate <see cref="Observations"/> against the finished training in <see cref="CheckpointPath"/>.</summary>
 public sealed record EvaluateRequest(

@@ -84,6 +84,7 @@ public sealed class TrialHostServer(TextReader input, TrialHostEventWriter event
         {
             TrainRequest t => t.RequestId,
             EvaluateRequest e => e.RequestId,
+            TrainPackRequest p => p.RequestId,
             _ => throw new InvalidOperationException($"Not a trial request: {request.GetType().Name}."),
         };
         var work = new Work(id, request);
@@ -136,6 +137,11 @@ public sealed class TrialHostServer(TextReader input, TrialHostEventWriter event
             events.Write(new Cancelled(work.Id));
             return;
         }
+        if (work.Request is TrainPackRequest pack)
+        {
+            ExecutePack(work, pack);
+            return;
+        }
         var (trialId, workload, fault) = work.Request switch
         {
             TrainRequest t => (t.TrialId, t.Workload, t.Fault),
@@ -168,6 +174,56 @@ public sealed class TrialHostServer(TextReader input, TrialHostEventWriter event
             Console.Error.WriteLine($"trial-host: request {work.Id} failed: {e}");
             activity?.AddException(e);
             Emit(new Failed(work.Id, $"{e.GetType().Name}: {e.Message}", KindOf(e)));
+        }
+    }
+
+    // A pack: every member starts, reports and ends under its own requestId and span; the pack's own id only cancels.
+    private void ExecutePack(Work work, TrainPackRequest pack)
+    {
+        var token = work.Token;
+        var members = pack.Members;
+        var spans = new Dictionary<string, System.Diagnostics.Activity?>(StringComparer.Ordinal);
+        foreach (var member in members)
+        {
+            events.Write(new Started(member.RequestId, member.TrialId, Environment.ProcessId));
+            spans[member.RequestId] = TrialHostTelemetry.Start(member);
+            System.Diagnostics.Activity.Current = null; // members' spans are siblings in their own traces, not nested
+        }
+        void Emit(TrialHostEvent e)
+        {
+            if (e.RequestOf is { } id && spans.TryGetValue(id, out var span))
+                TrialHostTelemetry.Record(span, e);
+            events.Write(e);
+        }
+        void EndAll(Func<TrainRequest, TrialHostEvent> end)
+        {
+            foreach (var member in members)
+                Emit(end(member));
+        }
+        try
+        {
+            var workload = members.Count > 0 ? members[0].Workload : "";
+            if (!workloads.TryGetValue(workload, out var known) || known is not IPackableWorkload packable)
+                throw new InvalidTrialRequestException($"Workload '{workload}' cannot train packs (packable: " +
+                    $"{string.Join(", ", workloads.Where(w => w.Value is IPackableWorkload).Select(w => w.Key).Order())}).");
+            if (members.Any(m => m.Workload != workload))
+                throw new InvalidTrialRequestException("Members of a pack must share one workload.");
+            foreach (var end in packable.TrainPack(pack, Emit, token))
+                Emit(end);
+        }
+        catch (OperationCanceledException) when (token.IsCancellationRequested)
+        {
+            EndAll(m => new Cancelled(m.RequestId));
+        }
+        catch (Exception e)
+        {
+            Console.Error.WriteLine($"trial-host: pack {work.Id} failed: {e}");
+            EndAll(m => new Failed(m.RequestId, $"{e.GetType().Name}: {e.Message}", KindOf(e)));
+        }
+        finally
+        {
+            foreach (var span in spans.Values)
+                span?.Dispose();
         }
     }
 

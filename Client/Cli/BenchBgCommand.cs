@@ -104,6 +104,12 @@ public static class BenchBgCommand
         string Value(double? v) => v is { } x ? $"{x:F2}" : "—";
         table.AddRow("test NLL (unnormalised)", $"{r.TestNll:F3}", Value(published.FffNll), Value(published.EnfNll), Value(published.EOtFmNll));
         table.AddRow("test NLL (normalised)", $"{r.TestNllNormalised:F3}", "", "", "");
+        if (ParticleSystems.Get(r.Config.System) is DoubleWell4 dw4)
+        {
+            // The floor: the exact NLL of the same test rows under exp(−U)/Z, Z by importance sampling (a few seconds).
+            var reference = EquilibriumReference.Compute(dw4, 4_000_000, sigma: 2.2, seed: 1);
+            table.AddRow("exact NLL of these test rows (floor)", $"{reference.UnnormalisedNll(r.DataEnergyMean, dw4):F3} ± {reference.LogZ.StandardError:F3}", "", "", "");
+        }
         table.AddRow("target (this issue)", Value(PublishedBoltzmann.Target(r.Config.System)), "", "", "");
         table.AddRow("ESS / n", $"{r.RelativeEss:F4}", "", "", "");
         table.AddRow("sampling ms / sample", $"{r.SamplingMsPerSample:F4}", $"{published.FffMsPerSample:G} (A40/A100)", "", "");

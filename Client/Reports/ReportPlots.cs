@@ -57,7 +57,8 @@ public static class ReportPlots
     {
         var names = curves.SelectMany(c => c.Values.Keys).Distinct().ToList();
         var metric = names.Contains(objective) ? objective : names.Contains(CommonMetrics.ValNll) ? CommonMetrics.ValNll : names.FirstOrDefault() ?? CommonMetrics.ValNll;
-        var chart = new SvgChart("Learning curves (mean over seeds)", "epoch", $"{metric} per epoch");
+        var label = curves.Select(c => c.Labels?.GetValueOrDefault(metric)).FirstOrDefault(l => l is not null) ?? metric;
+        var chart = new SvgChart("Learning curves (mean over seeds)", "epoch", $"{label} per epoch");
         foreach (var curve in curves.Where(c => c.Values.ContainsKey(metric)))
         {
             var name = string.Join(", ", searched.Where(curve.Parameters.ContainsKey).Select(n => $"{n}={curve.Parameters[n]}"));

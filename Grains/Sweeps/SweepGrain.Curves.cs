@@ -57,6 +57,7 @@ public sealed partial class SweepGrain
         var parameters = seeds[0].Parameters.Where(p => p.Key != WorkloadDescriptor.SeedParameter).ToDictionary(p => p.Key, p => p.Value, StringComparer.Ordinal);
         var values = Workload.EpochMetrics.ToDictionary(m => m.Name,
             m => (IReadOnlyList<double>)[.. kept.Select(k => k.Value.TryGetValue(m.Name, out var s) ? s.Sum / s.N : double.NaN)], StringComparer.Ordinal);
-        return new LearningCurve(groupHash, parameters, [.. kept.Select(k => k.Key)], values);
+        return new LearningCurve(groupHash, parameters, [.. kept.Select(k => k.Key)], values,
+            Workload.EpochMetrics.ToDictionary(m => m.Name, m => m.Label, StringComparer.Ordinal));
     }
 }

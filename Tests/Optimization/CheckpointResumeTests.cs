@@ -4,6 +4,7 @@ using static TorchSharp.torch;
 
 namespace Orchestrator.Tests.Optimization;
 
+[Collection(DefaultGeneratorCollection.Name)]
 public sealed class CheckpointResumeTests
 {
     private static readonly TrainingOptions Options = new() { Epochs = 4, BatchSize = 64, Beta = 10, LearningRate = 1e-3 };

@@ -4,6 +4,7 @@ using static TorchSharp.torch;
 
 namespace Orchestrator.Tests.Optimization;
 
+[Collection(DefaultGeneratorCollection.Name)]
 public sealed class NonFiniteLossTests
 {
     [Fact]

@@ -6,7 +6,7 @@ using static TorchSharp.torch;
 namespace Orchestrator.Tests.Packing;
 
 /// <summary>A pack of flows is its members side by side: the same weights and the same outputs per member, for every architecture.</summary>
-[Collection(PackingCollection.Name)]
+[Collection(DefaultGeneratorCollection.Name)]
 public sealed class PackedFreeFormFlowTests
 {
     private const int Dim = 3, ConditionDim = 4, Members = 3, Batch = 5;

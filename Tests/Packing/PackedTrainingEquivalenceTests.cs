@@ -9,7 +9,7 @@ namespace Orchestrator.Tests.Packing;
 /// A packed member follows its standalone trial: same initial weights, per-epoch losses and validation NLL, final
 /// weights and posterior samples, to float32 tolerance (a batched matrix product sums in another order than a plain one).
 /// </summary>
-[Collection(PackingCollection.Name)]
+[Collection(DefaultGeneratorCollection.Name)]
 public sealed class PackedTrainingEquivalenceTests
 {
     // Three trials that differ in everything a pack lets members differ in: seed, budget (so epochs have different

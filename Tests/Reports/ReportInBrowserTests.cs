@@ -28,6 +28,8 @@ public sealed class ReportInBrowserTests(ITestOutputHelper output)
         Assert.Equal(3, await browser.EvaluateAsync<int>("document.querySelectorAll('#objective svg circle.point').length"));
         Assert.Equal(["1", "10", "100"], await browser.EvaluateAsync<string[]>("[...document.querySelectorAll('#objective svg .xtick')].map(t => t.textContent)"));
         Assert.Equal(3, await browser.EvaluateAsync<int>("document.querySelectorAll('#curves svg polyline').length"));
+        // Labelled as the progress bars label it: the per-epoch NLL is not the final "val NLL".
+        Assert.Equal("val NLL (encoder, z) per epoch", await browser.EvaluateAsync<string>("document.querySelector('#curves svg .ylabel').textContent"));
         Assert.Equal(3 * 3, await browser.EvaluateAsync<int>("document.querySelectorAll('#curves svg circle.point').length")); // 3 groups × 3 epochs
         Assert.Equal(["Trial durations", "Worker utilisation over time"],
             await browser.EvaluateAsync<string[]>("[...document.querySelectorAll('#timing svg .title')].map(t => t.textContent)"));

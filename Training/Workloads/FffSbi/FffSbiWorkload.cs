@@ -1,5 +1,7 @@
 using System.Diagnostics;
 using Orchestrator.Protocol;
+using Orchestrator.Training.Optimization;
+using Orchestrator.Training.Packing;
 using Orchestrator.Training.Output;
 using Orchestrator.Training.Sbi;
 using Orchestrator.Training.Trials;
@@ -8,7 +10,7 @@ using Orchestrator.Workloads;
 namespace Orchestrator.Training.Workloads.FffSbi;
 
 /// <summary>"fff-sbi": a free-form flow on an sbibm task (<see cref="TrialRunner"/>), judged by C2ST.</summary>
-public sealed class FffSbiWorkload : IWorkload
+public sealed class FffSbiWorkload : IWorkload, IPackableWorkload
 {
     public WorkloadDescriptor Descriptor => FffSbiDescriptor.Instance;
 
@@ -27,6 +29,53 @@ public sealed class FffSbiWorkload : IWorkload
         var progress = new TrainingEvents(request.RequestId, store, events);
         using var trained = TrialRunner.Train(config, progress.Report, store, request.CheckpointEvery, cancellation);
         return Finish(request.RequestId, request.TrialId, trained, request.Observations, request.OutputDirectory, progress.ResumedFrom, total, events, cancellation);
+    }
+
+    /// <summary>
+    /// Trains the members with <see cref="PackedTrialRunner"/> (same task, architecture, identityInit, batch size and
+    /// Hutchinson count; their own β, lr, weight decay, budget, epochs, seed), then evaluates and writes each as
+    /// <see cref="Train"/> would.
+    /// </summary>
+    public IReadOnlyList<TrialHostEvent> TrainPack(TrainPackRequest request, Action<TrialHostEvent> events, CancellationToken cancellation)
+    {
+        var total = Stopwatch.StartNew();
+        var members = request.Members;
+        if (members.Count == 0)
+            throw new InvalidTrialRequestException("A pack needs at least one member.");
+        var every = members[0].CheckpointEvery;
+        if (every < 1 || members.Any(m => m.CheckpointEvery != every))
+            throw new InvalidTrialRequestException($"Members of a pack must share one checkpointEvery ≥ 1 (got {string.Join(", ", members.Select(m => m.CheckpointEvery).Distinct())}).");
+        var configs = members.Select(m => FffSbiConfig.From(new WorkloadParameters(Descriptor, m.Parameters), m.Seed, m.Device, m.Threads,
+            m.Observations.Count > 0 ? m.Observations : [1])).ToList();
+        var first = configs[0];
+        var mismatch = configs.FirstOrDefault(c => c.Task != first.Task || c.Training.Architecture != first.Training.Architecture
+            || c.Training.IdentityInit != first.Training.IdentityInit || c.Training.BatchSize != first.Training.BatchSize
+            || c.Training.HutchinsonSamples != first.Training.HutchinsonSamples || c.Device != first.Device || c.Threads != first.Threads);
+        if (mismatch is not null)
+            throw new InvalidTrialRequestException("Members of a pack must share task, architecture, identityInit, batchSize, hutchinson, device and threads.");
+        var stores = members.Select(m => new NotifyingCheckpointStore(m.CheckpointPath)).ToList();
+        var progress = members.Select((m, i) => new TrainingEvents(m.RequestId, stores[i], events)).ToList();
+        var outcomes = PackedTrialRunner.Train(configs, (i, p) => progress[i].Report(p), stores, every, cancellation: cancellation);
+        var ends = new List<TrialHostEvent>();
+        for (var i = 0; i < members.Count; i++)
+        {
+            using var outcome = outcomes[i];
+            var m = members[i];
+            if (outcome.Trained is not { } trained)
+            {
+                ends.Add(new Failed(m.RequestId, outcome.FailureReason ?? "training failed", FailureKinds.TrainingFailed));
+                continue;
+            }
+            try
+            {
+                ends.Add(Finish(m.RequestId, m.TrialId, trained, m.Observations, m.OutputDirectory, progress[i].ResumedFrom, total, events, cancellation));
+            }
+            catch (TrainingFailedException e)
+            {
+                ends.Add(new Failed(m.RequestId, e.Message, FailureKinds.TrainingFailed));
+            }
+        }
+        return ends;
     }
 
     public Completed Evaluate(EvaluateRequest request, Action<TrialHostEvent> events, CancellationToken cancellation)
