@@ -50,7 +50,7 @@ public static class SweepProgressView
                         bar.Value = w.Epoch;
                     }
                     bar.Description = $"{Markup.Escape(p.Label ?? trial)} {Markup.Escape(p.Message)}";
-                    if (p.TrialStatus is Contracts.Trials.TrialStatus.Completed or Contracts.Trials.TrialStatus.Failed or Contracts.Trials.TrialStatus.Cancelled)
+                    if (p.TrialStatus is Contracts.Trials.TrialStatus.Completed or Contracts.Trials.TrialStatus.Failed or Contracts.Trials.TrialStatus.Cancelled or Contracts.Trials.TrialStatus.Stopped)
                     {
                         bar.Value = bar.MaxValue;
                         bar.StopTask();

@@ -23,7 +23,8 @@ public sealed record SweepStatus(
     [property: Id(6)] int Failed,
     [property: Id(7)] int Cancelled,
     [property: Id(8)] string SpecHash,
-    [property: Id(9)] DateTimeOffset SubmittedAt)
+    [property: Id(9)] DateTimeOffset SubmittedAt,
+    [property: Id(10)] int Stopped = 0)
 {
     public bool IsFinished => Phase != SweepPhase.Running;
 }

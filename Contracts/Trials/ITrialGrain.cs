@@ -28,6 +28,9 @@ public interface ITrialGrain : IGrainWithStringKey
 
     [Alias("cancel")] Task CancelAsync();
 
+    /// <summary>Ends the trial Stopped (early stopping), keeping its checkpoint and its last epoch's metrics.</summary>
+    [Alias("stop")] Task StopAsync(string reason, IReadOnlyDictionary<string, double> lastMetrics);
+
     /// <summary>Forgets the trial: its persisted state is cleared and the grain deactivates (part of deleting a sweep).</summary>
     [Alias("delete")] Task DeleteAsync();
 

@@ -1,6 +1,6 @@
 namespace Orchestrator.Contracts.Trials;
 
-/// <summary>Life cycle of a trial: Pending → Running → Evaluating → Completed | Failed | Cancelled.</summary>
+/// <summary>Life cycle of a trial: Pending → Running → Evaluating → Completed | Failed | Cancelled | Stopped.</summary>
 [GenerateSerializer]
 public enum TrialStatus
 {
@@ -10,4 +10,6 @@ public enum TrialStatus
     Completed,
     Failed,
     Cancelled,
+    /// <summary>Ended early by the sweep's scheduler (ASHA, Hyperband, median): keeps its checkpoint, metrics and reason.</summary>
+    Stopped,
 }

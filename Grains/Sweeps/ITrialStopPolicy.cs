@@ -1,27 +1,25 @@
+using Orchestrator.Contracts.Scheduling;
 using Orchestrator.Contracts.Specs;
 using Orchestrator.Contracts.Trials;
+using Orchestrator.Workloads;
 
 namespace Orchestrator.Grains.Sweeps;
-
-/// <summary>What a stop policy answers to a trial's intermediate report.</summary>
-public enum TrialDecision
-{
-    Continue,
-    /// <summary>End the trial now: the sweep ends its lease (the worker stops at its next heartbeat) and records it stopped.</summary>
-    Stop,
-}
 
 /// <summary>
 /// The sweep grain's one hook for early stopping: every intermediate report of a running trial (epoch, metrics) reaches
 /// <see cref="OnReport"/>, whose answer the sweep applies. Policies hold no numerics beyond the reports they were shown
-/// (ASHA, Hyperband and median stopping plug in here; <see cref="FifoStopPolicy"/> always continues).
+/// (ASHA, Hyperband and median stopping in Contracts/Scheduling; <see cref="FifoStopPolicy"/> always continues).
 /// </summary>
 public interface ITrialStopPolicy
 {
-    /// <summary>The policy's name, as reasons quote it ("stopped early by asha at epoch 4").</summary>
+    /// <summary>The policy's name, as reasons quote it.</summary>
     string Name { get; }
 
-    TrialDecision OnReport(TrialSpec trial, WorkProgress progress);
+    /// <summary>The decision, and the result to persist when the policy must see it again after a restart (else null).</summary>
+    (SchedulerDecision Decision, IntermediateResult? Remember) OnReport(TrialSpec trial, WorkProgress progress);
+
+    /// <summary>Feeds the results persisted before a restart back in, in order (the same decisions follow).</summary>
+    void Replay(IEnumerable<IntermediateResult> results);
 }
 
 /// <summary>Runs every trial to its end.</summary>
@@ -29,13 +27,65 @@ public sealed class FifoStopPolicy : ITrialStopPolicy
 {
     public string Name => "fifo";
 
-    public TrialDecision OnReport(TrialSpec trial, WorkProgress progress) => TrialDecision.Continue;
+    public (SchedulerDecision, IntermediateResult?) OnReport(TrialSpec trial, WorkProgress progress) => (SchedulerDecision.Continue, null);
+
+    public void Replay(IEnumerable<IntermediateResult> results)
+    {
+    }
 }
 
-/// <summary>Chooses a sweep's stop policy from its spec (a scheduler field adds its cases here).</summary>
+/// <summary>
+/// A <see cref="SchedulerRun"/> fed with the objective's per-epoch value from each heartbeat. Only results a policy
+/// must see again are remembered: those at a rung (ASHA, Hyperband), every epoch for median stopping.
+/// </summary>
+public sealed class SchedulerStopPolicy(string name, SchedulerRun run, Objective objective, bool everyEpoch) : ITrialStopPolicy
+{
+    public string Name => name;
+
+    public (SchedulerDecision, IntermediateResult?) OnReport(TrialSpec trial, WorkProgress progress)
+    {
+        if (!progress.Metrics.TryGetValue(objective.Name, out var value))
+            return (SchedulerDecision.Continue, null);
+        var result = new IntermediateResult(trial.ConfigHash, progress.Epoch, value);
+        var known = run.Decisions.Count;
+        var decision = run.Report(result);
+        var isNew = run.Decisions.Count > known;
+        return (decision, isNew && (everyEpoch || decision.Rung is not null || decision.Stop) ? result : null);
+    }
+
+    public void Replay(IEnumerable<IntermediateResult> results) => run.Replay(results);
+}
+
+/// <summary>Chooses a sweep's stop policy from its spec's scheduler (fifo when it names none).</summary>
 public static class TrialStopPolicies
 {
-    public static ITrialStopPolicy Create(SweepSpec spec) => spec.Scheduler is { Kind: not SchedulerKind.Fifo }
-        ? throw new SpecValidationException([new SpecError("scheduler", "is valid but not plugged into the sweep yet")])
-        : new FifoStopPolicy();
+    public static ITrialStopPolicy Create(SweepSpec spec, WorkloadDescriptor workload)
+    {
+        if (spec.Scheduler is not { Kind: not SchedulerKind.Fifo } scheduler)
+            return new FifoStopPolicy();
+        var objective = Objective.Of(spec, workload)!; // validated at submit
+        var maxEpochs = SweepSpecValidator.MaxEpochs(spec, workload)!.Value;
+        return new SchedulerStopPolicy(scheduler.Kind.ToString().ToLowerInvariant(), SchedulerRun.For(scheduler, objective, maxEpochs), objective,
+            everyEpoch: scheduler.Kind == SchedulerKind.Median);
+    }
+}
+
+/// <summary>A remembered scheduler result as a ledger line: "s,{trial},{epoch},{value}" (ledger lines of trials start with a digit).</summary>
+public static class SchedulerLine
+{
+    private const string Prefix = "s,";
+
+    public static string Of(IntermediateResult result) => string.Join(',', "s", result.Trial,
+        result.Epoch.ToString(System.Globalization.CultureInfo.InvariantCulture), result.Value.ToString("R", System.Globalization.CultureInfo.InvariantCulture));
+
+    public static bool TryParse(string line, out IntermediateResult result)
+    {
+        result = null!;
+        if (!line.StartsWith(Prefix, StringComparison.Ordinal))
+            return false;
+        var f = line.Split(',');
+        result = new IntermediateResult(f[1], int.Parse(f[2], System.Globalization.CultureInfo.InvariantCulture),
+            double.Parse(f[3], System.Globalization.CultureInfo.InvariantCulture));
+        return true;
+    }
 }

@@ -20,12 +20,18 @@ public sealed partial class SweepGrain
     {
         if (entries.Count == 0)
             return;
-        if (_segmentLines >= LinesPerSegment)
-            (_segment, _segmentLines) = (_segment + 1, 0);
-        await store.AppendLedgerAsync(Name, _segment, entries.Select(e => e.ToLine()));
-        _segmentLines += entries.Count;
+        await AppendLinesAsync([.. entries.Select(e => e.ToLine())]);
         foreach (var entry in entries)
             _ledger.Apply(entry);
+    }
+
+    /// <summary>Appends lines (trial transitions, remembered scheduler results) to the ledger's current segment in one write.</summary>
+    private async Task AppendLinesAsync(IReadOnlyList<string> lines)
+    {
+        if (_segmentLines >= LinesPerSegment)
+            (_segment, _segmentLines) = (_segment + 1, 0);
+        await store.AppendLedgerAsync(Name, _segment, lines);
+        _segmentLines += lines.Count;
     }
 
     /// <summary>The objective's value among a trial state's final metrics (NaN when it did not report it).</summary>
@@ -70,7 +76,7 @@ public sealed partial class SweepGrain
         var counts = Counts(phase.State.Phase);
         return new SweepStatus(Name, phase.State.Phase, (int)Math.Min(_total, int.MaxValue), counts[(int)TrialStatus.Pending],
             counts[(int)TrialStatus.Running], counts[(int)TrialStatus.Completed], counts[(int)TrialStatus.Failed],
-            counts[(int)TrialStatus.Cancelled], definition.State.SpecHash, definition.State.SubmittedAt);
+            counts[(int)TrialStatus.Cancelled], definition.State.SpecHash, definition.State.SubmittedAt, counts[(int)TrialStatus.Stopped]);
     }
 
     /// <summary>
@@ -81,9 +87,12 @@ public sealed partial class SweepGrain
     {
         var total = (int)Math.Min(Volatile.Read(ref _total), int.MaxValue);
         var counts = new int[Enum.GetValues<TrialStatus>().Length];
-        var (completed, failed) = (_ledger.Count(TrialStatus.Completed), _ledger.Count(TrialStatus.Failed));
+        // Stopped trials ended (early, by the scheduler): counted beside failed ones wherever trials are subtracted.
+        var stopped = _ledger.Count(TrialStatus.Stopped);
+        var (completed, failed) = (_ledger.Count(TrialStatus.Completed), _ledger.Count(TrialStatus.Failed) + stopped);
         counts[(int)TrialStatus.Completed] = completed;
-        counts[(int)TrialStatus.Failed] = failed;
+        counts[(int)TrialStatus.Failed] = failed - stopped;
+        counts[(int)TrialStatus.Stopped] = stopped;
         if (sweepPhase == SweepPhase.Cancelled)
         {
             // Trials that never started are counted, not stored: cancelled with the sweep.

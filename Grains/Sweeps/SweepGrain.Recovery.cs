@@ -16,13 +16,19 @@ public sealed partial class SweepGrain
     private async Task LoadAsync()
     {
         _source = TrialSources.Create(Spec, workloads);
-        _stopPolicy = TrialStopPolicies.Create(Spec);
+        _stopPolicy = TrialStopPolicies.Create(Spec, Workload);
         _ledger = new SweepLedger(Objective.Minimize);
+        var remembered = new List<Contracts.Scheduling.IntermediateResult>();
         await foreach (var (segment, line) in store.ReadLedgerAsync(Name))
         {
-            _ledger.Apply(LedgerEntry.Parse(line));
+            // The scheduler's remembered results share the ledger, in arrival order: replayed, they give the same decisions.
+            if (SchedulerLine.TryParse(line, out var result))
+                remembered.Add(result);
+            else
+                _ledger.Apply(LedgerEntry.Parse(line));
             (_segment, _segmentLines) = segment == _segment ? (segment, _segmentLines + 1) : (segment, 1);
         }
+        _stopPolicy.Replay(remembered);
         if (definition.State.Trials.Count > 0)
             await MigrateAsync();
         _source.Restore(_ledger.MaxIndex + 1);
@@ -145,13 +151,16 @@ public sealed partial class SweepGrain
     }
 
     /// <summary>Ends a trial that did not complete (failed, or stopped early), in its state and in the ledger.</summary>
-    private async Task EndAsync(PendingWork work, TrialStatus status, string reason)
+    private async Task EndAsync(PendingWork work, TrialStatus status, string reason, IReadOnlyDictionary<string, double>? lastMetrics = null)
     {
         if (status == TrialStatus.Failed)
             await Trial(work.ConfigHash).FailAsync(reason);
+        else if (status == TrialStatus.Stopped)
+            await Trial(work.ConfigHash).StopAsync(reason, lastMetrics ?? new Dictionary<string, double>());
         else
             await Trial(work.ConfigHash).CancelAsync();
-        await AppendAsync([Entry(work, status)]);
+        // A stopped trial's ledger line keeps the objective it was stopped at.
+        await AppendAsync([Entry(work, status) with { Objective = lastMetrics?.GetValueOrDefault(Objective.Name, double.NaN) ?? double.NaN }]);
         _checkpointEpoch.Remove(work.ConfigHash);
         metrics.TrialFinished(Spec.Workload, status);
         Publish(work, $"{status.ToString().ToLowerInvariant()}: {reason}");

@@ -9,7 +9,7 @@ namespace Orchestrator.Grains.Sweeps;
 public sealed partial class SweepGrain
 {
     /// <summary>Sweeps with more started trials than this get no summary.csv at their end (export with 'results --csv').</summary>
-    public const int SummaryMaxTrials = 10_000;
+    public const int SummaryMaxTrials = 2_000;
 
     public async Task<ResultsPage> GetResultsPageAsync(ResultsQuery query)
     {

@@ -88,7 +88,7 @@ public sealed partial class SweepGrain(
         await store.PutSpecAsync(Name, System.Text.Encoding.UTF8.GetBytes(spec.ToCanonicalJson()));
         definition.State = new SweepDefinitionState { Spec = spec, SpecHash = hash, SubmittedAt = time.GetUtcNow(), TraceParent = Activity.Current?.Id };
         await definition.WriteStateAsync();
-        _stopPolicy = TrialStopPolicies.Create(spec);
+        _stopPolicy = TrialStopPolicies.Create(spec, workloads.Get(spec.Workload));
         await SetPhaseAsync(SweepPhase.Running, "submitted");
         LogSubmitted(Name, _source.Planned, _source.DuplicatesSkipped);
         return Status();
@@ -195,11 +195,16 @@ public sealed partial class SweepGrain(
         if (progress.Epoch <= 0)
             return true;
         Publish(work, MetricText.Epoch(Workload, progress), progress);
-        if (work.Kind != WorkKind.Train || work.Trial is null || _stopPolicy.OnReport(work.Trial, progress) == TrialDecision.Continue)
+        if (work.Kind != WorkKind.Train || work.Trial is null)
             return true;
-        // The policy stops it: the lease ends here, so the worker stops at this answer.
+        var (decision, remember) = _stopPolicy.OnReport(work.Trial, progress);
+        if (remember is not null)
+            await AppendLinesAsync([SchedulerLine.Of(remember)]);
+        if (!decision.Stop)
+            return true;
+        // The policy stops it: the lease ends here, so the worker stops at this answer; the trial keeps its checkpoint.
         _queue.Release(leaseId);
-        await EndAsync(work, TrialStatus.Cancelled, $"stopped early by {_stopPolicy.Name} at epoch {progress.Epoch}");
+        await EndAsync(work, TrialStatus.Stopped, $"stopped at epoch {progress.Epoch}: {decision.Reason}", progress.Metrics);
         await CheckFinishedAsync();
         return false;
     }

@@ -79,6 +79,16 @@ public sealed class TrialGrain([PersistentState("trial", GrainStorageNames.State
         await state.WriteStateAsync();
     }
 
+    public async Task StopAsync(string reason, IReadOnlyDictionary<string, double> lastMetrics)
+    {
+        if (IsFinal)
+            return;
+        foreach (var (name, value) in lastMetrics.Where(m => double.IsFinite(m.Value)))
+            State.Metrics[name] = value;
+        Finish(TrialStatus.Stopped, reason);
+        await state.WriteStateAsync();
+    }
+
     public async Task DeleteAsync()
     {
         await state.ClearStateAsync();
@@ -105,7 +115,7 @@ public sealed class TrialGrain([PersistentState("trial", GrainStorageNames.State
         State.Scores.Clear();
     }
 
-    private bool IsFinal => State.Status is TrialStatus.Completed or TrialStatus.Failed or TrialStatus.Cancelled;
+    private bool IsFinal => State.Status is TrialStatus.Completed or TrialStatus.Failed or TrialStatus.Cancelled or TrialStatus.Stopped;
 
     private void Finish(TrialStatus status, string? reason)
     {

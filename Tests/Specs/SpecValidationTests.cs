@@ -64,7 +64,10 @@ public class SpecValidationTests
 
     [Theory]
     [MemberData(nameof(Cases))]
-    public void Each_rule_reports_its_path_and_expectation(string yaml, string path, string keywords)
+    public void Each_rule_reports_its_path_and_expectation(string yaml, string path, string keywords) => AssertRejected(yaml, path, keywords);
+
+    /// <summary>The spec is rejected with an error at <paramref name="path"/> whose message has every '|'-separated word.</summary>
+    internal static void AssertRejected(string yaml, string path, string keywords)
     {
         var error = Assert.Throws<SpecValidationException>(() => SweepSpecParser.Parse(yaml, BuiltInWorkloads.Registry, "spec.yaml"));
         var matching = error.Errors.Where(e => e.Path == path).ToList();
