@@ -73,14 +73,17 @@ public static class BenchSchedulerCommand
         var name = $"noop-{size}";
         var submit = await TimeAsync(() => client.SubmitAsync(Spec(name, size), cancellation));
         var rssPending = Rss();
+        var cpu = CpuTime();
         var run = await NoopWorkers.RunAsync(client.Cluster, slots, dispatch, TimeSpan.Zero, cancellation, batch);
+        // CPU time per trial (silo and workers in this process) does not depend on how loaded the machine is.
+        var cpuPerTrial = (CpuTime() - cpu).TotalMilliseconds / Math.Max(1, run.Completed);
         var ls = await TimeAsync(() => client.ListAsync(cancellation));
         var top = await TimeAsync(() => client.GetResultsPageAsync(name, new ResultsQuery(20), cancellation));
         var bytes = StoredBytes(store, name);
         var cancel = dispatch < size ? await TimeAsync(() => client.CancelAsync(name, cancellation)) : (TimeSpan.Zero, null!);
         var latencies = run.LeaseMilliseconds.Order().ToList();
         AnsiConsole.MarkupLineInterpolated(
-            $"{size,9:N0} trials: submit {submit.Elapsed.TotalMilliseconds:F0} ms, RSS {rssPending / 1e6:F0} MB with all pending; dispatched {run.Completed:N0} in {run.Elapsed.TotalSeconds:F1} s = [bold]{run.Completed / run.Elapsed.TotalSeconds:N0} trials/s[/], lease call ({batch} items) p50 {Percentile(latencies, 0.5):F2} ms p99 {Percentile(latencies, 0.99):F2} ms; ls {ls.Elapsed.TotalMilliseconds:F0} ms, results --top 20 {top.Elapsed.TotalMilliseconds:F0} ms{(dispatch < size ? $", cancel {cancel.Elapsed.TotalMilliseconds:F0} ms" : "")}; {bytes / Math.Max(1, run.Completed):N0} stored bytes per finished trial; RSS {Rss() / 1e6:F0} MB");
+            $"{size,9:N0} trials: submit {submit.Elapsed.TotalMilliseconds:F0} ms, RSS {rssPending / 1e6:F0} MB with all pending; dispatched {run.Completed:N0} in {run.Elapsed.TotalSeconds:F1} s = [bold]{run.Completed / run.Elapsed.TotalSeconds:N0} trials/s[/] ({cpuPerTrial:F2} CPU ms per trial = {1000 / cpuPerTrial:N0} trials/s per busy core), lease call ({batch} items) p50 {Percentile(latencies, 0.5):F2} ms p99 {Percentile(latencies, 0.99):F2} ms; ls {ls.Elapsed.TotalMilliseconds:F0} ms, results --top 20 {top.Elapsed.TotalMilliseconds:F0} ms{(dispatch < size ? $", cancel {cancel.Elapsed.TotalMilliseconds:F0} ms" : "")}; {bytes / Math.Max(1, run.Completed):N0} stored bytes per finished trial; RSS {Rss() / 1e6:F0} MB");
     }
 
     /// <summary>A grid of exactly <paramref name="trials"/> trials: one searched value per trial, one seed.</summary>
@@ -99,6 +102,12 @@ public static class BenchSchedulerCommand
         var grains = new DirectoryInfo(Path.Combine(store, "grains")).EnumerateFiles($"trial-*{sweep.Replace("-", "~2D")}~2F*").Sum(f => f.Length);
         var results = new DirectoryInfo(Path.Combine(store, "results", "sweeps", sweep));
         return grains + (results.Exists ? results.EnumerateFiles("*", SearchOption.AllDirectories).Sum(f => f.Length) : 0);
+    }
+
+    private static TimeSpan CpuTime()
+    {
+        using var process = Process.GetCurrentProcess();
+        return process.TotalProcessorTime;
     }
 
     private static long Rss()
