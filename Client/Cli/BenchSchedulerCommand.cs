@@ -28,13 +28,19 @@ public static class BenchSchedulerCommand
         var slots = new Option<int>("--slots") { Description = "slots of the overhead test (Ray's: 16)", DefaultValueFactory = _ => 16 };
         var noopSlots = new Option<int>("--noop-slots") { Description = "slots working the no-op sweeps", DefaultValueFactory = _ => 4 };
         var batch = new Option<int>("--batch") { Description = "items a no-op slot leases (and reports) per call", DefaultValueFactory = _ => 16 };
+        var hostTrials = new Option<int>("--host-trials") { Description = "trials of the overhead test through real worker slots and trial hosts (0: skip)", DefaultValueFactory = _ => 200 };
+        var hostSleep = new Option<double>("--host-sleep") { Description = "seconds each trial-host trial sleeps", DefaultValueFactory = _ => 0.5 };
+        var hostSlots = new Option<int>("--host-slots") { Description = "worker slots (trial-host processes) of that test", DefaultValueFactory = _ => 2 };
         var command = new Command("scheduler", "Measure the orchestrator's own per-trial cost with no-op and sleep workers.")
-            { sizes, large, largeDispatch, sleepTrials, sleep, slots, noopSlots, batch };
+            { sizes, large, largeDispatch, sleepTrials, sleep, slots, noopSlots, batch, hostTrials, hostSleep, hostSlots };
         command.SetAction((parse, cancellation) => ConsoleErrors.RunAsync(async () =>
         {
             var root = Directory.CreateTempSubdirectory("orchestrator-bench-scheduler-").FullName;
             try
             {
+                // First through real worker slots and trial hosts (a silo of its own), then the in-process no-op workers.
+                if (parse.GetValue(hostTrials) > 0)
+                    await BenchSchedulerHostPath.RunAsync(root, parse.GetValue(hostTrials), parse.GetValue(hostSleep), parse.GetValue(hostSlots), cancellation);
                 var options = new OrchestratorOptions
                 {
                     SiloName = "bench", CpuSlots = 0, CudaSlots = 0, LocalPath = Path.Combine(root, "store"), WorkPath = Path.Combine(root, "work"),
@@ -44,6 +50,7 @@ public static class BenchSchedulerCommand
                 AnsiConsole.MarkupLineInterpolated($"one in-process silo, local store, no-op workers through the grain calls; {BenchLoad.Describe()}");
                 if (parse.GetValue(sleepTrials) > 0)
                     await OverheadAsync(client, parse.GetValue(sleepTrials), TimeSpan.FromSeconds(parse.GetValue(sleep)), parse.GetValue(slots), cancellation);
+
                 foreach (var size in parse.GetValue(sizes)!.Split(',', StringSplitOptions.RemoveEmptyEntries).Select(int.Parse))
                     await NoopSweepAsync(client, options.LocalPath, size, size, parse.GetValue(noopSlots), parse.GetValue(batch), cancellation);
                 if (parse.GetValue(large) > 0)
