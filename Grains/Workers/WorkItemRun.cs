@@ -66,6 +66,7 @@ public sealed class WorkItemRun(WorkItem item, TrialProcess process, ISweepGrain
             // The trial host continues this trace: its training and evaluation spans are children of the attempt span.
             var request = WorkRequests.For(item, item.LeaseId, checkpoint, output, options.Threads, Activity.Current?.Id);
             outcome = await runner.RunAsync(request, OnEventAsync, cancel);
+            options.HostDone?.Invoke(); // the host is free: the slot may lease its next item while this one is reported
         }
         catch (Exception e) when (e is not OutOfMemoryException && !_leaseLost)
         {
@@ -224,6 +225,7 @@ public sealed class WorkItemRun(WorkItem item, TrialProcess process, ISweepGrain
 /// <param name="CancelGrace">How long a cancelled host may take to answer before it is killed.</param>
 /// <param name="OnTransientError">Sees errors that were retried or given up on (for the log).</param>
 /// <param name="Metrics">Epoch and evaluation metrics (null: none).</param>
+/// <param name="HostDone">Called once the trial host has answered the request, before uploads and the report.</param>
 public sealed record WorkItemRunOptions(
     string WorkRoot, int Threads, OutageRetry Retry, TimeSpan CancelGrace, Action<Exception>? OnTransientError = null, OrchestratorMetrics? Metrics = null,
-    TrialLog? Log = null);
+    TrialLog? Log = null, Action? HostDone = null);
