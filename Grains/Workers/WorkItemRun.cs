@@ -49,6 +49,31 @@ public sealed class WorkItemRun(WorkItem item, TrialProcess process, ISweepGrain
         {
             await finished.CancelAsync();
             await heartbeats;
+            DeleteWorkFolder();
+        }
+    }
+
+    private string TrialDirectory => Path.Combine(options.WorkRoot, item.Sweep, item.Trial.ConfigHash);
+
+    // What a resume or a shard needs went to the store as it came (checkpoints, samples, the result): the item's local
+    // folder is not kept, so a slot's disk use does not grow with the trials it ran. The slot runs one item at a time.
+    private void DeleteWorkFolder()
+    {
+        try
+        {
+            if (Directory.Exists(TrialDirectory))
+                Directory.Delete(TrialDirectory, recursive: true);
+            var sweepDirectory = Path.GetDirectoryName(TrialDirectory)!;
+            if (Directory.Exists(sweepDirectory) && !Directory.EnumerateFileSystemEntries(sweepDirectory).Any())
+                Directory.Delete(sweepDirectory);
+        }
+        catch (IOException e)
+        {
+            options.OnTransientError?.Invoke(e);
+        }
+        catch (UnauthorizedAccessException e)
+        {
+            options.OnTransientError?.Invoke(e);
         }
     }
 
@@ -57,7 +82,7 @@ public sealed class WorkItemRun(WorkItem item, TrialProcess process, ISweepGrain
         TrialProcessOutcome outcome;
         try
         {
-            var trialDirectory = Path.Combine(options.WorkRoot, item.Sweep, item.Trial.ConfigHash);
+            var trialDirectory = TrialDirectory;
             var output = Path.Combine(trialDirectory, item.Kind == WorkKind.Train ? $"train-{item.Attempt}" : $"shard-{item.Shard}-{item.Attempt}");
             Directory.CreateDirectory(output);
             var checkpoint = Path.Combine(trialDirectory, "checkpoint.bin");
