@@ -30,6 +30,10 @@ public sealed record CheckpointPolicy(CheckpointKeep Keep, int Best = 0)
         _ => null,
     };
 
+    /// <summary>A spec's policy (its <c>checkpoints</c>, validated at submit; absent: last). A method, not a property of the
+    /// spec, so that serialized specs (grain state) carry only the text.</summary>
+    public static CheckpointPolicy Of(SweepSpec spec) => Parse(spec.Checkpoints) ?? Last;
+
     public override string ToString() => Keep == CheckpointKeep.Best ? $"best-{Best}" : Keep.ToString().ToLowerInvariant();
 }
 

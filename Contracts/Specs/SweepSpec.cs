@@ -27,9 +27,6 @@ public sealed record SweepSpec
     /// <summary>Which checkpoints stay in the store (<see cref="CheckpointPolicy"/>); null: <c>last</c>.</summary>
     [Id(11)] public string? Checkpoints { get; init; }
 
-    /// <summary>The parsed <see cref="Checkpoints"/> (validated at submit).</summary>
-    public CheckpointPolicy CheckpointPolicy => CheckpointPolicy.Parse(Checkpoints) ?? CheckpointPolicy.Last;
-
     /// <summary>
     /// Sorted-key JSON of every field with defaults filled in: the same spec written with other key order,
     /// whitespace, number spelling (1 vs 1.0) or format (YAML vs JSON) gives the same text.

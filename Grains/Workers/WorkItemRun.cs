@@ -155,6 +155,14 @@ public sealed class WorkItemRun(WorkItem item, TrialProcess process, ISweepGrain
                     await using var file = File.OpenRead(c.Path);
                     await store.PutCheckpointAsync(item.Sweep, item.Trial.ConfigHash, file);
                 });
+                if (item.KeepEveryCheckpoint)
+                {
+                    await options.Retry.RunAsync(async () =>
+                    {
+                        await using var file = File.OpenRead(c.Path);
+                        await store.PutCheckpointCopyAsync(item.Sweep, item.Trial.ConfigHash, c.EpochNumber, file);
+                    });
+                }
                 _progress = _progress with { CheckpointEpoch = c.EpochNumber };
                 if (_reportAfterCheckpoint == c.EpochNumber)
                     await ReportEpochAsync();
