@@ -42,6 +42,7 @@ public sealed class EarlyStoppingTests
         Assert.Equal(Math.Pow(0.8, 2), Of(0.1).Metric("trainLoss"), 12);
         Assert.Equal(Math.Pow(0.4, 4), Of(0.3).Metric("trainLoss"), 12);
         Assert.Equal(2, results.Status.Stopped);
+        await cluster.DisposeAsync(); // its workers may still be writing the stopped items' logs to the store
         Directory.Delete(store, recursive: true);
     }
 
@@ -78,6 +79,7 @@ public sealed class EarlyStoppingTests
         Assert.Equal(first.GetProperty("valNll").GetDouble(), untrained.Metric("valNll"));
         await using (var checkpoint = await resultStore.OpenCheckpointAsync("asha-fff", untrained.ConfigHash))
             Assert.NotNull(checkpoint);
+        await cluster.DisposeAsync(); // its workers may still be writing the stopped items' logs to the store
         Directory.Delete(store, recursive: true);
     }
 }
