@@ -19,7 +19,6 @@ namespace Orchestrator.Tests.Orchestration;
 public sealed class OrchestratorTestCluster : IAsyncDisposable
 {
     private readonly string _work;
-    private int _disposed;
 
     private OrchestratorTestCluster(InProcessTestCluster cluster, string work)
     {
@@ -122,11 +121,8 @@ public sealed class OrchestratorTestCluster : IAsyncDisposable
             evaluation: { observations: {{observations}}, shards: {{shards}} }
             """, BuiltInWorkloads.Registry, "spec.yaml");
 
-    /// <summary>Stops the silos and deletes their work folders; a second call does nothing.</summary>
     public async ValueTask DisposeAsync()
     {
-        if (Interlocked.Exchange(ref _disposed, 1) == 1)
-            return;
         await Cluster.StopAllSilosAsync();
         await Cluster.DisposeAsync();
         // The silos' work folders (checkpoints before upload, trial outputs): tens of MB per test otherwise left in /tmp.
