@@ -34,6 +34,13 @@ public interface ISweepGrain : IGrainWithStringKey
     /// </summary>
     [Alias("lease-batch")] Task<IReadOnlyList<WorkItem>> LeaseBatchAsync(string workerId, string device, int max);
 
+    /// <summary>
+    /// The next unit of work for one worker slot: one item, or, when the spec packs trials (<c>resources.pack</c>), the
+    /// members of a pack (up to the pack size of trainings that share the workload's pack key), each under its own lease,
+    /// to run together as one fused model. Empty when there is none.
+    /// </summary>
+    [Alias("lease-pack")] Task<IReadOnlyList<WorkItem>> LeasePackAsync(string workerId, string device);
+
     /// <summary>Renews a lease and records progress; false when the lease is no longer valid (the worker must stop that item).</summary>
     [Alias("heartbeat")] Task<bool> HeartbeatAsync(string leaseId, WorkProgress progress);
 

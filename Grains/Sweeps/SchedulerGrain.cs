@@ -78,7 +78,14 @@ public sealed class SchedulerGrain([PersistentState("scheduler", GrainStorageNam
     public async Task<WorkItem?> LeaseAsync(string workerId, string device) =>
         (await LeaseBatchAsync(workerId, device, 1)).FirstOrDefault();
 
-    public async Task<IReadOnlyList<WorkItem>> LeaseBatchAsync(string workerId, string device, int max)
+    public Task<IReadOnlyList<WorkItem>> LeaseBatchAsync(string workerId, string device, int max) =>
+        LeaseRoundRobinAsync(device, max, (sweep, left) => sweep.LeaseBatchAsync(workerId, device, left));
+
+    // One pack is one unit: the first sweep that has work gives the whole answer.
+    public Task<IReadOnlyList<WorkItem>> LeasePackAsync(string workerId, string device) =>
+        LeaseRoundRobinAsync(device, 1, (sweep, _) => sweep.LeasePackAsync(workerId, device));
+
+    private async Task<IReadOnlyList<WorkItem>> LeaseRoundRobinAsync(string device, int max, Func<ISweepGrain, int, Task<IReadOnlyList<WorkItem>>> lease)
     {
         var kind = device.Split(':')[0];
         if (!state.State.DeviceKinds.Contains(kind))
@@ -92,7 +99,7 @@ public sealed class SchedulerGrain([PersistentState("scheduler", GrainStorageNam
         for (var i = 0; i < sweeps.Length && items.Count < max; i++)
         {
             var sweep = sweeps[(_next + i) % sweeps.Length];
-            var batch = await GrainFactory.GetGrain<ISweepGrain>(sweep).LeaseBatchAsync(workerId, device, max - items.Count);
+            var batch = await lease(GrainFactory.GetGrain<ISweepGrain>(sweep), max - items.Count);
             if (batch.Count > 0)
             {
                 // Fair share: the next request starts at the sweep after the one that just gave work.

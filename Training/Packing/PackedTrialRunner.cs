@@ -68,10 +68,12 @@ public static class PackedTrialRunner
                 trainer.Run((member, epoch) =>
                 {
                     var i = members.IndexOf(member);
-                    if (checkpoints?[i] is { } store && (epoch.Epoch % checkpointEvery == 0 || epoch.Epoch == epoch.Epochs))
+                    var stopping = stop?.Invoke(i) == true;
+                    // A stopped member checkpoints where it stands: a cancelled trial resumes from there, as a standalone one does.
+                    if (checkpoints?[i] is { } store && (stopping || epoch.Epoch % checkpointEvery == 0 || epoch.Epoch == epoch.Epochs))
                         store.Save(stream => trainer.SaveCheckpoint(member, stream));
                     progress?.Invoke(i, new TrialProgress.Epoch(epoch));
-                    if (stop?.Invoke(i) == true)
+                    if (stopping)
                         member.Stop();
                 }, cancellation);
             }
