@@ -25,6 +25,9 @@ public sealed class WorkItemRun(WorkItem item, TrialProcess process, ISweepGrain
 {
     private volatile WorkProgress _progress = new(0, 0, new Dictionary<string, double>(), 0);
     private volatile bool _leaseLost;
+    // Released when a checkpoint is stored, so the next heartbeat records it at once rather than up to a beat later
+    // (a trial shorter than one beat would otherwise never have a recorded checkpoint to resume from).
+    private readonly SemaphoreSlim _checkpointStored = new(0, 1);
     private int _skippedBatches;
 
     private TimeSpan HeartbeatEvery => TimeSpan.FromSeconds(Math.Max(0.2, item.LeaseSeconds / 4));
@@ -117,6 +120,8 @@ public sealed class WorkItemRun(WorkItem item, TrialProcess process, ISweepGrain
                     await store.PutCheckpointAsync(item.Sweep, item.Trial.ConfigHash, file);
                 });
                 _progress = _progress with { CheckpointEpoch = c.EpochNumber };
+                if (_checkpointStored.CurrentCount == 0)
+                    _checkpointStored.Release();
                 break;
             case Evaluated v:
                 await options.Retry.RunAsync(async () =>
@@ -128,14 +133,15 @@ public sealed class WorkItemRun(WorkItem item, TrialProcess process, ISweepGrain
         }
     }
 
-    // Renews the lease every HeartbeatEvery until the item is reported; a refused renewal cancels the request.
+    // Renews the lease every HeartbeatEvery (and at once after a stored checkpoint) until the item is reported; a refused
+    // renewal cancels the request.
     private async Task HeartbeatLoopAsync(CancellationTokenSource cancel, CancellationToken finished)
     {
         while (!finished.IsCancellationRequested)
         {
             try
             {
-                await Task.Delay(HeartbeatEvery, finished);
+                await _checkpointStored.WaitAsync(HeartbeatEvery, finished);
                 if (!await sweep.HeartbeatAsync(item.LeaseId, _progress))
                 {
                     _leaseLost = true;
