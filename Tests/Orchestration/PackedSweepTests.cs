@@ -72,6 +72,35 @@ public sealed class PackedSweepTests
         }
     }
 
+    [Fact]
+    public async Task Packs_hold_trials_of_one_shape_up_to_the_pack_size_in_the_sweeps_order()
+    {
+        var store = Directory.CreateTempSubdirectory("orchestrator-test-work-pack-").FullName;
+        try
+        {
+            // No worker slots: the test leases itself. architecture changes shapes and turns slowest (6 trials each).
+            await using var cluster = await OrchestratorTestCluster.StartAsync(1, o => o.LocalPath = store, slotsPerSilo: 0);
+            var spec = OrchestratorTestCluster.TinySpec("shapes", search: "architecture: [reference, resnet-s]\n  beta: [1, 5, 25]")
+                with { Resources = new ResourceSpec { Pack = 4 } };
+            await cluster.Client.SubmitAsync(spec);
+            var sweep = cluster.Grains.GetGrain<ISweepGrain>("shapes");
+
+            var packs = new List<IReadOnlyList<WorkItem>>();
+            while (await sweep.LeasePackAsync("test/cpu0", "cpu") is { Count: > 0 } pack)
+                packs.Add(pack);
+
+            Assert.Equal([4, 2, 4, 2], packs.Select(p => p.Count));
+            Assert.All(packs, p => Assert.Single(p.Select(i => i.Trial.Parameters["architecture"].ToString()).Distinct()));
+            Assert.Equal(Enumerable.Range(0, 12), packs.SelectMany(p => p).Select(i => i.Trial.Index));
+            Assert.Equal(12, packs.SelectMany(p => p).Select(i => i.LeaseId).Distinct().Count()); // each member its own lease
+            Assert.Equal(12, (await cluster.Client.GetStatusAsync("shapes")).Running);
+        }
+        finally
+        {
+            Directory.Delete(store, recursive: true);
+        }
+    }
+
     private static void AssertClose(double expected, double actual, double relative, string what) =>
         Assert.True(double.IsFinite(expected) && Math.Abs(expected - actual) <= relative * Math.Max(1, Math.Abs(expected)),
             $"{what}: {actual} packed vs {expected} alone");
