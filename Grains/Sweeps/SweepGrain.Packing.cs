@@ -13,9 +13,9 @@ public sealed partial class SweepGrain
     // so a restart (the source resumes after the highest started index) cannot skip it.
     private PendingWork? _held;
 
-    public Task<IReadOnlyList<WorkItem>> LeasePackAsync(string workerId, string device)
+    public Task<IReadOnlyList<WorkItem>> LeasePackAsync(string workerId, string device, int slots)
     {
-        var size = definition.State.Spec?.Resources.PackSizeOn(device.Split(':')[0]) ?? 1;
+        var size = PackSize(device.Split(':')[0], slots);
         if (size <= 1 || !Workload.Packable)
             return LeaseBatchAsync(workerId, device, 1);
         // The first item sets the pack's key; an item that cannot join a pack (an evaluation shard, a trial whose
@@ -32,6 +32,18 @@ public sealed partial class SweepGrain
             }
             return key is not null && workKey == key;
         });
+    }
+
+    // pack: N is N; auto is the device kind's measured size, but no more than an even share of the sweep per slot, so
+    // a small sweep keeps every slot busy (10 trials on 2 slots: two packs of 5) rather than one pack on one slot.
+    private int PackSize(string deviceKind, int slots)
+    {
+        if (definition.State.Spec?.Resources is not { } resources)
+            return 1;
+        var size = resources.PackSizeOn(deviceKind);
+        return resources.Pack == Contracts.Specs.ResourceSpec.PackAuto
+            ? (int)Math.Clamp((Total + Math.Max(1, slots) - 1) / Math.Max(1, slots), 1, size)
+            : size;
     }
 
     // The source's next trial if it fits the pack; else it is held for the next lease and the pack is complete.

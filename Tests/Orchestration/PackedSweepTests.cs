@@ -86,7 +86,7 @@ public sealed class PackedSweepTests
             var sweep = cluster.Grains.GetGrain<ISweepGrain>("shapes");
 
             var packs = new List<IReadOnlyList<WorkItem>>();
-            while (await sweep.LeasePackAsync("test/cpu0", "cpu") is { Count: > 0 } pack)
+            while (await sweep.LeasePackAsync("test/cpu0", "cpu", 1) is { Count: > 0 } pack)
                 packs.Add(pack);
 
             Assert.Equal([4, 2, 4, 2], packs.Select(p => p.Count));
@@ -94,6 +94,14 @@ public sealed class PackedSweepTests
             Assert.Equal(Enumerable.Range(0, 12), packs.SelectMany(p => p).Select(i => i.Trial.Index));
             Assert.Equal(12, packs.SelectMany(p => p).Select(i => i.LeaseId).Distinct().Count()); // each member its own lease
             Assert.Equal(12, (await cluster.Client.GetStatusAsync("shapes")).Running);
+
+            // pack: auto spreads a small sweep over the slots that ask for work: 12 trials on 2 slots are two packs of 6.
+            await cluster.Client.SubmitAsync(OrchestratorTestCluster.TinySpec("auto", search: "beta: [1, 5, 25]", seeds: "[1, 2, 3, 4]")
+                with { Resources = new ResourceSpec { Pack = ResourceSpec.PackAuto } });
+            var auto = cluster.Grains.GetGrain<ISweepGrain>("auto");
+            Assert.Equal(6, (await auto.LeasePackAsync("test/cpu0", "cpu", 2)).Count);
+            Assert.Equal(6, (await auto.LeasePackAsync("test/cpu1", "cpu", 2)).Count);
+            Assert.Empty(await auto.LeasePackAsync("test/cpu0", "cpu", 2));
         }
         finally
         {
