@@ -10,7 +10,7 @@ public delegate Task<TrialProcessOutcome> RequestExecution(TrialHostRequest requ
 /// <see cref="WorkItemRun"/> prepares its own request (checkpoint, output folder) and hands it over through
 /// <see cref="Member"/>; once every member has joined or dropped out (<see cref="Leave"/>), <see cref="RunAsync"/> sends the
 /// pack and is its one event reader, giving each member its own events and its own outcome. A member whose lease ends
-/// (stopped early, cancelled, lost) is cancelled alone (Cancel with its requestId: the host stops it at its next epoch,
+/// (stopped early, cancelled, lost) is cancelled alone (Cancel with its requestId: the host drops the epoch it is in,
 /// the others go on); when every unfinished member is cancelled and the host does not answer within the grace period,
 /// the host is killed. A host that dies fails every unfinished member as <see cref="TrialProcessRunner"/> does (one
 /// attempt: the sweep requeues or retries each member from its checkpoint).
@@ -120,6 +120,8 @@ public sealed class PackExecution(TrialProcess process, string packId, int count
             }
             if (hostEvent.RequestOf is not { } id || !byId.TryGetValue(id, out var owner) || owner.Ended)
                 continue; // Ready, leftovers of an earlier request
+            if (!hostEvent.IsTerminal && (owner.CancelSent || owner.Cancel.IsCancellationRequested))
+                continue; // epochs it trained after its lease ended: nothing of them is stored (it keeps what it was judged on)
             try
             {
                 await owner.OnEvent(hostEvent);

@@ -109,6 +109,47 @@ public sealed class PackedSweepTests
         }
     }
 
+    [Fact]
+    public async Task Early_stopping_stops_members_of_a_pack_alone_with_the_decisions_and_metrics_of_the_unpacked_sweep()
+    {
+        var store = Directory.CreateTempSubdirectory("orchestrator-test-work-pack-").FullName;
+        try
+        {
+            await using var cluster = await OrchestratorTestCluster.StartAsync(1, o => o.LocalPath = store);
+            // One slot: unpacked, the trials run one after another and reach each rung in index order; packed, the members
+            // reach it in the same order within one step (their reports are sent in member order), so ASHA sees the same
+            // sequence of values and must decide the same. lr 1e-7 barely moves: it cannot rank first at rung 1.
+            const string Spec = """
+                workload: fff-sbi
+                fixed: { task: two_moons, budget: 300, epochs: 4, batchSize: 32, posteriorSamples: 500 }
+                search: { lr: [3e-3, 1e-3, 1e-7, 1e-4] }
+                seeds: [1]
+                evaluation: { observations: [1] }
+                objective: { metric: valNll }
+                scheduler: { kind: asha, minEpochs: 1, eta: 2 }
+                """;
+            await cluster.Client.SubmitAsync(SweepSpecParser.Parse("name: asha-alone\n" + Spec, OrchestratorTestCluster.Workloads));
+            var alone = await cluster.RunToEndAsync("asha-alone", TimeSpan.FromMinutes(5));
+            await cluster.Client.SubmitAsync(SweepSpecParser.Parse("name: asha-packed\nresources: { pack: 4 }\n" + Spec, OrchestratorTestCluster.Workloads));
+            var packed = await cluster.RunToEndAsync("asha-packed", TimeSpan.FromMinutes(5));
+
+            Assert.Contains(packed.Trials, t => t.Status == TrialStatus.Stopped);
+            Assert.Contains(packed.Trials, t => t.Status == TrialStatus.Completed);
+            foreach (var trial in packed.Trials)
+            {
+                var reference = alone.Trials.Single(t => t.ConfigHash == trial.ConfigHash);
+                Assert.Equal((reference.Status, reference.Reason), (trial.Status, trial.Reason));
+                Assert.Contains(await cluster.Client.GetTrialLogAsync("asha-packed", trial.ConfigHash), l => l.Contains("in a pack", StringComparison.Ordinal));
+                // A stopped member keeps the metrics of the epoch it was judged on; the others end as they do alone.
+                AssertClose(reference.Metric("valNll"), trial.Metric("valNll"), 1e-5, $"{trial.ConfigHash} ({trial.Status}) val NLL");
+            }
+        }
+        finally
+        {
+            Directory.Delete(store, recursive: true);
+        }
+    }
+
     private static void AssertClose(double expected, double actual, double relative, string what) =>
         Assert.True(double.IsFinite(expected) && Math.Abs(expected - actual) <= relative * Math.Max(1, Math.Abs(expected)),
             $"{what}: {actual} packed vs {expected} alone");

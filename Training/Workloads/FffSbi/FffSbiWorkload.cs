@@ -56,7 +56,7 @@ public sealed class FffSbiWorkload : IWorkload, IPackableWorkload
             throw new InvalidTrialRequestException("Members of a pack must share task, architecture, identityInit, batchSize, hutchinson, device and threads.");
         var stores = members.Select(m => new NotifyingCheckpointStore(m.CheckpointPath)).ToList();
         var progress = members.Select((m, i) => new TrainingEvents(m.RequestId, stores[i], events)).ToList();
-        var outcomes = PackedTrialRunner.Train(configs, (i, p) => progress[i].Report(p), stores, every, memberCancelled, cancellation);
+        var outcomes = PackedTrialRunner.Train(configs, (i, p) => progress[i].Report(p), stores, every, cancelled: memberCancelled, cancellation: cancellation);
         var ends = new List<TrialHostEvent>();
         for (var i = 0; i < members.Count; i++)
         {
