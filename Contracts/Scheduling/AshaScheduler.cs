@@ -31,7 +31,7 @@ public sealed class AshaScheduler : ITrialScheduler
     }
 
     /// <summary>The rung milestones, ascending.</summary>
-    public IReadOnlyList<int> Milestones => [.. _rungs.Keys];
+    public IReadOnlyList<int>? Milestones => [.. _rungs.Keys];
 
     public SchedulerDecision Report(string trial, int epoch, double loss)
     {

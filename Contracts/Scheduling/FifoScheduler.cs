@@ -4,4 +4,6 @@ namespace Orchestrator.Contracts.Scheduling;
 public sealed class FifoScheduler : ITrialScheduler
 {
     public SchedulerDecision Report(string trial, int epoch, double loss) => SchedulerDecision.Continue;
+
+    public IReadOnlyList<int>? Milestones => [];
 }

@@ -10,6 +10,8 @@ public sealed class HyperbandScheduler(int minEpochs, int maxEpochs, int eta, in
         new AshaScheduler((int)Math.Min(int.MaxValue, minEpochs * (long)Math.Pow(eta, s)), maxEpochs, eta, graceEpochs, $"hyperband bracket {s}"))];
     private readonly Dictionary<string, int> _bracketOf = new(StringComparer.Ordinal);
 
+    public IReadOnlyList<int>? Milestones => [.. _brackets.SelectMany(b => b.Milestones!).Distinct().Order()];
+
     public SchedulerDecision Report(string trial, int epoch, double loss)
     {
         if (!_bracketOf.TryGetValue(trial, out var bracket))

@@ -10,4 +10,8 @@ public interface ITrialScheduler
     /// <summary>Records a trial's loss after <paramref name="epoch"/> epochs and decides whether it continues. Called at most
     /// once per trial and epoch.</summary>
     SchedulerDecision Report(string trial, int epoch, double loss);
+
+    /// <summary>The epochs whose results decisions are made on, ascending (empty: none; null: every epoch), so a worker
+    /// reports exactly those epochs at once rather than whatever epoch its next heartbeat finds.</summary>
+    IReadOnlyList<int>? Milestones { get; }
 }

@@ -12,6 +12,9 @@ public sealed class MedianStoppingScheduler(int graceEpochs, int minSamples) : I
     // Trial → loss by epoch.
     private readonly Dictionary<string, SortedDictionary<int, double>> _curves = new(StringComparer.Ordinal);
 
+    // Running means need every epoch.
+    public IReadOnlyList<int>? Milestones => null;
+
     public SchedulerDecision Report(string trial, int epoch, double loss)
     {
         if (!_curves.TryGetValue(trial, out var curve))

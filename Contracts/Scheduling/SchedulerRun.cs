@@ -36,6 +36,9 @@ public sealed class SchedulerRun
         return new SchedulerRun(policy, objective);
     }
 
+    /// <summary>The epochs the policy decides on (null: every epoch).</summary>
+    public IReadOnlyList<int>? Milestones => _policy.Milestones;
+
     /// <summary>Every first result per trial and epoch, in arrival order: the state to persist.</summary>
     public IReadOnlyList<IntermediateResult> Results => [.. _decisions.Select(d => d.Result)];
 

@@ -38,7 +38,7 @@ public static class SweepExpander
     /// <summary>Trials the strategy produces before deduplication and the cap (saturates at long.MaxValue).</summary>
     public static long PlannedCount(SweepSpec spec)
     {
-        var configurations = spec.Strategy.Kind == StrategyKind.Random
+        var configurations = spec.Strategy.Kind is StrategyKind.Random or StrategyKind.Tpe
             ? Math.Max(0, spec.Strategy.Samples)
             : spec.Search.Values.Aggregate(1.0, (product, d) => product * GridSize(d));
         var total = configurations * spec.Seeds.Count;

@@ -12,7 +12,7 @@ public static class TrialSources
         return spec.Strategy.Kind switch
         {
             StrategyKind.Random => new RandomTrialSource(factory, spec.Strategy.Seed, spec.Strategy.Samples, capped),
-            StrategyKind.Tpe => throw new SpecValidationException([new SpecError("strategy", "tpe is valid but has no trial source yet")]),
+            StrategyKind.Tpe => new TpeTrialSource(factory, spec.Strategy, capped),
             _ => new GridTrialSource(factory, capped),
         };
     }

@@ -17,6 +17,8 @@ public enum WorkKind
 /// <param name="Observations">Observations this item evaluates (for training: evaluated right after when there is one shard).</param>
 /// <param name="CheckpointEvery">Epochs between checkpoints the worker saves to the result store.</param>
 /// <param name="TraceParent">W3C traceparent of the sweep's span: the worker's attempt span is its child.</param>
+/// <param name="ReportEpochs">Epochs the sweep's early-stopping policy decides on: the worker reports each one (a heartbeat
+/// with that epoch's metrics) as soon as it ends, before the training goes on being reported. Null or empty: none.</param>
 [GenerateSerializer, Immutable, Alias("orchestrator.work-item")]
 public sealed record WorkItem(
     [property: Id(0)] string Sweep,
@@ -30,4 +32,5 @@ public sealed record WorkItem(
     [property: Id(8)] string Device,
     [property: Id(9)] int CheckpointEvery,
     [property: Id(10)] double LeaseSeconds,
-    [property: Id(11)] string? TraceParent = null);
+    [property: Id(11)] string? TraceParent = null,
+    [property: Id(12)] IReadOnlyList<int>? ReportEpochs = null);

@@ -20,6 +20,9 @@ public interface ITrialStopPolicy
 
     /// <summary>Feeds the results persisted before a restart back in, in order (the same decisions follow).</summary>
     void Replay(IEnumerable<IntermediateResult> results);
+
+    /// <summary>The epochs a training must report as soon as they end (<see cref="WorkItem.ReportEpochs"/>); empty for fifo.</summary>
+    IReadOnlyList<int> ReportEpochs { get; }
 }
 
 /// <summary>Runs every trial to its end.</summary>
@@ -32,15 +35,19 @@ public sealed class FifoStopPolicy : ITrialStopPolicy
     public void Replay(IEnumerable<IntermediateResult> results)
     {
     }
+
+    public IReadOnlyList<int> ReportEpochs => [];
 }
 
 /// <summary>
 /// A <see cref="SchedulerRun"/> fed with the objective's per-epoch value from each heartbeat. Only results a policy
 /// must see again are remembered: those at a rung (ASHA, Hyperband), every epoch for median stopping.
 /// </summary>
-public sealed class SchedulerStopPolicy(string name, SchedulerRun run, Objective objective, bool everyEpoch) : ITrialStopPolicy
+public sealed class SchedulerStopPolicy(string name, SchedulerRun run, Objective objective, bool everyEpoch, int maxEpochs) : ITrialStopPolicy
 {
     public string Name => name;
+
+    public IReadOnlyList<int> ReportEpochs { get; } = run.Milestones ?? [.. Enumerable.Range(1, maxEpochs)];
 
     public (SchedulerDecision, IntermediateResult?) OnReport(TrialSpec trial, WorkProgress progress)
     {
@@ -66,7 +73,7 @@ public static class TrialStopPolicies
         var objective = Objective.Of(spec, workload)!; // validated at submit
         var maxEpochs = SweepSpecValidator.MaxEpochs(spec, workload)!.Value;
         return new SchedulerStopPolicy(scheduler.Kind.ToString().ToLowerInvariant(), SchedulerRun.For(scheduler, objective, maxEpochs), objective,
-            everyEpoch: scheduler.Kind == SchedulerKind.Median);
+            everyEpoch: scheduler.Kind == SchedulerKind.Median, maxEpochs);
     }
 }
 

@@ -31,7 +31,10 @@ public sealed partial class SweepGrain
         _stopPolicy.Replay(remembered);
         if (definition.State.Trials.Count > 0)
             await MigrateAsync();
-        _source.Restore(_ledger.MaxIndex + 1);
+        if (_source is IAdaptiveTrialSource adaptive)
+            await RestoreAdaptiveAsync(adaptive);
+        else
+            _source.Restore(_ledger.MaxIndex + 1);
         // Listings read the scheduler's copy (sweeps stored before it existed report here once).
         await GrainFactory.GetGrain<ISchedulerGrain>(SchedulerKey.Default).ReportAsync(Status());
         if (phase.State.Phase != SweepPhase.Running)
@@ -48,6 +51,21 @@ public sealed partial class SweepGrain
         await GrainFactory.GetGrain<ISchedulerGrain>(SchedulerKey.Default).RegisterAsync(Name);
         StartTimer();
         await CheckFinishedAsync();
+    }
+
+    /// <summary>
+    /// An adaptive source (TPE) continues from its history: the configuration of every started trial (its state) and
+    /// the loss of the completed ones (the ledger). Reads one state per started trial, so only adaptive sweeps pay it.
+    /// </summary>
+    private async Task RestoreAdaptiveAsync(IAdaptiveTrialSource adaptive)
+    {
+        var started = new List<StartedTrial>();
+        foreach (var batch in _ledger.All.Chunk(64))
+        {
+            started.AddRange(await Task.WhenAll(batch.Select(async t => new StartedTrial(t.Index, (await Trial(t.ConfigHash).GetAsync()).Spec,
+                t.Status == TrialStatus.Completed ? Objective.Loss(t.Objective) : null))));
+        }
+        adaptive.Restore(started);
     }
 
     /// <summary>Requeues one in-flight trial from its state; returns the ledger entry it lacks when that state is final.</summary>

@@ -171,7 +171,8 @@ public sealed partial class SweepGrain(
             Publish(work, $"{work.Kind.ToString().ToLowerInvariant()} attempt {work.Attempt} on {workerId}");
         }
         return [.. leases.Select(l => new WorkItem(Name, l.Id, l.Work.Kind, l.Work.Trial!, Spec.Workload, l.Work.Attempt, l.Work.Shard,
-            l.Work.Observations, device, _options.CheckpointEvery, _options.LeaseDuration.TotalSeconds, l.Work.TraceParent ?? definition.State.TraceParent))];
+            l.Work.Observations, device, _options.CheckpointEvery, _options.LeaseDuration.TotalSeconds, l.Work.TraceParent ?? definition.State.TraceParent,
+            l.Work.Kind == WorkKind.Train ? _stopPolicy.ReportEpochs : null))];
     }
 
     public async Task<bool> HeartbeatAsync(string leaseId, WorkProgress progress)

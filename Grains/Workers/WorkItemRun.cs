@@ -26,7 +26,14 @@ public sealed class WorkItemRun(WorkItem item, TrialProcess process, ISweepGrain
 {
     private volatile WorkProgress _progress = new(0, 0, new Dictionary<string, double>(), 0);
     private volatile bool _leaseLost;
+    // Released when a checkpoint is stored, so the next heartbeat records it at once rather than up to a beat later
+    // (a trial shorter than one beat would otherwise never have a recorded checkpoint to resume from).
+    private readonly SemaphoreSlim _checkpointStored = new(0, 1);
     private int _skippedBatches;
+    private readonly HashSet<int> _reportEpochs = [.. item.ReportEpochs ?? []];
+    private CancellationTokenSource? _cancel;
+    // A report epoch whose checkpoint is due: reported once that checkpoint is stored (or at the next epoch if none came).
+    private int _reportAfterCheckpoint;
 
     private TimeSpan HeartbeatEvery => TimeSpan.FromSeconds(Math.Max(0.2, item.LeaseSeconds / 4));
 
@@ -38,6 +45,7 @@ public sealed class WorkItemRun(WorkItem item, TrialProcess process, ISweepGrain
     {
         using var cancel = CancellationTokenSource.CreateLinkedTokenSource(stop);
         using var finished = new CancellationTokenSource();
+        _cancel = cancel;
         var heartbeats = HeartbeatLoopAsync(cancel, finished.Token);
         try
         {
@@ -125,12 +133,19 @@ public sealed class WorkItemRun(WorkItem item, TrialProcess process, ISweepGrain
         switch (hostEvent)
         {
             case Epoch e:
+                if (_reportAfterCheckpoint > 0)
+                    await ReportEpochAsync();
                 _progress = _progress with { Epoch = e.EpochNumber, Epochs = e.Epochs, Metrics = e.Metrics };
                 var stepSeconds = e[CommonMetrics.StepSeconds];
                 var skipped = e.Metrics.TryGetValue(CommonMetrics.SkippedBatches, out var s) ? (int)s : _skippedBatches;
                 options.Metrics?.Epoch(item.Trial, item.Workload, item.Device, stepSeconds, BatchSize / stepSeconds, skipped - _skippedBatches);
                 _skippedBatches = skipped;
                 await options.Retry.RunAsync(() => store.AppendMetricsAsync(item.Sweep, item.Trial.ConfigHash, [MetricLine(e)]));
+                // A stopped trial then keeps a checkpoint of the very epoch it was judged on (what resume --promote continues from).
+                if (_reportEpochs.Contains(e.EpochNumber) && e.EpochNumber % Math.Max(1, item.CheckpointEvery) == 0)
+                    _reportAfterCheckpoint = e.EpochNumber;
+                else if (_reportEpochs.Contains(e.EpochNumber))
+                    await ReportEpochAsync();
                 break;
             case CheckpointSaved c:
                 await options.Retry.RunAsync(async () =>
@@ -139,6 +154,10 @@ public sealed class WorkItemRun(WorkItem item, TrialProcess process, ISweepGrain
                     await store.PutCheckpointAsync(item.Sweep, item.Trial.ConfigHash, file);
                 });
                 _progress = _progress with { CheckpointEpoch = c.EpochNumber };
+                if (_reportAfterCheckpoint == c.EpochNumber)
+                    await ReportEpochAsync();
+                else if (_checkpointStored.CurrentCount == 0)
+                    _checkpointStored.Release();
                 break;
             case Evaluated v:
                 await options.Retry.RunAsync(async () =>
@@ -150,14 +169,34 @@ public sealed class WorkItemRun(WorkItem item, TrialProcess process, ISweepGrain
         }
     }
 
-    // Renews the lease every HeartbeatEvery until the item is reported; a refused renewal cancels the request.
+    // An epoch the early-stopping policy decides on: reported now, whatever the training's speed; a stop cancels the request.
+    private async Task ReportEpochAsync()
+    {
+        _reportAfterCheckpoint = 0;
+        try
+        {
+            if (!await sweep.HeartbeatAsync(item.LeaseId, _progress))
+            {
+                _leaseLost = true;
+                await _cancel!.CancelAsync();
+            }
+        }
+        catch (Exception e) when (e is not OutOfMemoryException)
+        {
+            // The sweep is unreachable: the heartbeat loop carries the epoch's metrics when it gets through.
+            options.OnTransientError?.Invoke(e);
+        }
+    }
+
+    // Renews the lease every HeartbeatEvery (and at once after a stored checkpoint) until the item is reported; a refused
+    // renewal cancels the request.
     private async Task HeartbeatLoopAsync(CancellationTokenSource cancel, CancellationToken finished)
     {
         while (!finished.IsCancellationRequested)
         {
             try
             {
-                await Task.Delay(HeartbeatEvery, finished);
+                await _checkpointStored.WaitAsync(HeartbeatEvery, finished);
                 if (!await sweep.HeartbeatAsync(item.LeaseId, _progress))
                 {
                     _leaseLost = true;

@@ -164,7 +164,7 @@ public sealed class ClusterProcessTests(ITestOutputHelper output) : IAsyncLifeti
     private static SweepSpec Spec(string name, string search, string seeds = "[1, 2]") => SweepSpecParser.Parse($$"""
         name: {{name}}
         workload: fff-sbi
-        fixed: { task: two_moons, budget: 400, epochs: 8, batchSize: 32, posteriorSamples: 500 }
+        fixed: { task: two_moons, budget: 400, epochs: 16, batchSize: 32, posteriorSamples: 500 }
         search:
           {{search}}
         seeds: {{seeds}}

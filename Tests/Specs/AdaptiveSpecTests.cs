@@ -88,10 +88,16 @@ public sealed class AdaptiveSpecTests
     }
 
     [Fact]
-    public void A_tpe_spec_is_never_run_as_a_grid()
+    public void A_tpe_spec_draws_from_its_own_source_at_most_every_configuration_of_a_finite_space_once()
     {
         var spec = SweepSpecParser.Parse(Header + "strategy: { tpe: 4 }\nsearch: { beta: [1, 2] }", BuiltInWorkloads.Registry, "spec.yaml");
-        var error = Assert.Throws<SpecValidationException>(() => TrialSources.Create(spec, BuiltInWorkloads.Registry));
-        Assert.Equal("strategy", Assert.Single(error.Errors).Path);
+        var source = TrialSources.Create(spec, BuiltInWorkloads.Registry);
+        Assert.IsType<TpeTrialSource>(source);
+        Assert.Equal(2 * spec.Seeds.Count, source.Planned); // 4 configurations asked, 2 exist
+        var groups = new List<string>();
+        while (source.Next() is { } trial)
+            groups.Add(trial.GroupHash);
+        Assert.Equal(2, groups.Distinct().Count());
+        Assert.True(source.Exhausted);
     }
 }
