@@ -23,6 +23,14 @@ public interface ISweepGrain : IGrainWithStringKey
     [Alias("resume")] Task<SweepStatus> ResumeAsync(bool retryFailed);
 
     /// <summary>
+    /// Continues trials an early-stopping policy stopped to their full budget, from the checkpoint of the epoch they were
+    /// stopped at, exempt from the policy from then on: every stopped trial, or the one whose config hash starts with
+    /// <paramref name="trial"/>.
+    /// </summary>
+    /// <exception cref="ArgumentException"><paramref name="trial"/> matches no stopped trial, or several.</exception>
+    [Alias("promote")] Task<SweepStatus> PromoteAsync(string? trial);
+
+    /// <summary>
     /// Hands the next pending item to a worker whose device ("cpu", "cuda:0") is of the sweep's device kind, or null when
     /// there is none or the kinds differ. O(1).
     /// </summary>

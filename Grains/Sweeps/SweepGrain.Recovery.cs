@@ -24,6 +24,8 @@ public sealed partial class SweepGrain
             // The scheduler's remembered results share the ledger, in arrival order: replayed, they give the same decisions.
             if (SchedulerLine.TryParse(line, out var result))
                 remembered.Add(result);
+            else if (PromotedLine.TryParse(line, out var promoted))
+                _promoted.Add(promoted);
             else
                 _ledger.Apply(LedgerEntry.Parse(line));
             (_segment, _segmentLines) = segment == _segment ? (segment, _segmentLines + 1) : (segment, 1);

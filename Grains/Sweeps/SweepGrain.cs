@@ -172,7 +172,7 @@ public sealed partial class SweepGrain(
         }
         return [.. leases.Select(l => new WorkItem(Name, l.Id, l.Work.Kind, l.Work.Trial!, Spec.Workload, l.Work.Attempt, l.Work.Shard,
             l.Work.Observations, device, _options.CheckpointEvery, _options.LeaseDuration.TotalSeconds, l.Work.TraceParent ?? definition.State.TraceParent,
-            l.Work.Kind == WorkKind.Train ? _stopPolicy.ReportEpochs : null))];
+            l.Work.Kind == WorkKind.Train && !_promoted.Contains(l.Work.ConfigHash) ? _stopPolicy.ReportEpochs : null))];
     }
 
     public async Task<bool> HeartbeatAsync(string leaseId, WorkProgress progress)
@@ -196,7 +196,7 @@ public sealed partial class SweepGrain(
         if (progress.Epoch <= 0)
             return true;
         Publish(work, MetricText.Epoch(Workload, progress), progress);
-        if (work.Kind != WorkKind.Train || work.Trial is null)
+        if (work.Kind != WorkKind.Train || work.Trial is null || _promoted.Contains(work.ConfigHash))
             return true;
         var (decision, remember) = _stopPolicy.OnReport(work.Trial, progress);
         if (remember is not null)

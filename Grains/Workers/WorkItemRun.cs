@@ -130,6 +130,10 @@ public sealed class WorkItemRun(WorkItem item, TrialProcess process, ISweepGrain
     private async ValueTask OnEventAsync(TrialHostEvent hostEvent)
     {
         options.Log?.Event(hostEvent);
+        // The sweep took the item back (stopped early, requeued, cancelled): what the host still produces is not stored,
+        // so a stopped trial keeps the metrics and checkpoint of the epoch it was stopped at.
+        if (_leaseLost)
+            return;
         switch (hostEvent)
         {
             case Epoch e:

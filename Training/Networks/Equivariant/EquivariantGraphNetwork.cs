@@ -50,7 +50,7 @@ public sealed class EquivariantGraphNetwork : ConditionalNetwork
         using var _ = no_grad();
         foreach (var (name, parameter) in named_parameters())
         {
-            if (name.Contains("coordinateMlp.4", StringComparison.Ordinal))
+            if (name.Contains("coordinateMlp.3", StringComparison.Ordinal))
                 parameter.mul_(1e-3);
         }
     }

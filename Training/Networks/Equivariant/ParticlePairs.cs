@@ -3,55 +3,45 @@ using static TorchSharp.torch;
 namespace Orchestrator.Training.Networks.Equivariant;
 
 /// <summary>
-/// The fully connected edge set of an E(n)-GNN: every ordered pair i ≠ j, ordered by i then j, so that a per-edge
-/// tensor [B, N(N−1), F] reshapes to [B, N, N−1, F] and Σ_j is a sum over dimension 2.
+/// The fully connected edge set of an E(n)-GNN: per-edge values are [B, N, N−1, F], entry (i, k) holding the pair
+/// (i, j) with j the k-th particle other than i, so Σ_j is a sum over dimension 2 and per-node values at i broadcast
+/// over it. Only the values at j need a gather (one index_select; its gradient is one index_add).
 /// </summary>
 public sealed class ParticlePairs : IDisposable
 {
+    private readonly Tensor _second;
+
     public ParticlePairs(int particles, Device device)
     {
         Particles = particles;
-        var first = new List<long>();
-        var second = new List<long>();
+        var second = new long[particles * (particles - 1)];
+        var edge = 0;
         for (var i = 0; i < particles; i++)
         {
             for (var j = 0; j < particles; j++)
             {
-                if (i == j)
-                    continue;
-                first.Add(i);
-                second.Add(j);
+                if (j != i)
+                    second[edge++] = j;
             }
         }
-        First = tensor(first.ToArray(), device: device).DetachFromDisposeScope();
-        Second = tensor(second.ToArray(), device: device).DetachFromDisposeScope();
+        _second = tensor(second, device: device).DetachFromDisposeScope();
     }
 
     public int Particles { get; }
 
-    /// <summary>Index i of each edge.</summary>
-    public Tensor First { get; }
+    /// <summary>Per-node values [B, N, F] at the second particle j of every pair: [B, N, N−1, F].</summary>
+    public Tensor AtSecond(Tensor nodes) =>
+        nodes.index_select(1, _second).view(nodes.shape[0], Particles, Particles - 1, nodes.shape[2]);
 
-    /// <summary>Index j of each edge.</summary>
-    public Tensor Second { get; }
+    /// <summary>Σ_j of per-edge values [B, N, N−1, F] into each node i: [B, N, F].</summary>
+    public static Tensor SumOverSecond(Tensor edges) => edges.sum(2);
 
-    /// <summary>Per-node values [B, N, F] at (i, j) of every edge: two [B, N(N−1), F] tensors.</summary>
-    public (Tensor AtFirst, Tensor AtSecond) Gather(Tensor nodes) => (nodes.index_select(1, First), nodes.index_select(1, Second));
-
-    /// <summary>Σ_j of per-edge values [B, N(N−1), F] into each node i: [B, N, F].</summary>
-    public Tensor SumIntoFirst(Tensor edges) => edges.reshape(edges.shape[0], Particles, Particles - 1, edges.shape[2]).sum(2);
-
-    /// <summary>x_i − x_j [B, E, D] and |x_i − x_j|² [B, E, 1] for coordinates [B, N, D].</summary>
+    /// <summary>x_i − x_j [B, N, N−1, D] and |x_i − x_j|² [B, N, N−1, 1] for coordinates [B, N, D].</summary>
     public (Tensor Difference, Tensor SquaredDistance) Differences(Tensor x)
     {
-        var (xi, xj) = Gather(x);
-        var difference = xi - xj;
+        var difference = x.unsqueeze(2) - AtSecond(x);
         return (difference, (difference * difference).sum(-1, keepdim: true));
     }
 
-    public void Dispose()
-    {
-        First.Dispose();
-        Second.Dispose();
-    }
+    public void Dispose() => _second.Dispose();
 }
