@@ -42,6 +42,14 @@ public interface ISweepGrain : IGrainWithStringKey
     /// </summary>
     [Alias("lease-batch")] Task<IReadOnlyList<WorkItem>> LeaseBatchAsync(string workerId, string device, int max);
 
+    /// <summary>
+    /// The next unit of work for one worker slot: one item, or, when the spec packs trials (<c>resources.pack</c>), the
+    /// members of a pack (up to the pack size of trainings that share the workload's pack key), each under its own lease,
+    /// to run together as one fused model. Empty when there is none.
+    /// </summary>
+    /// <param name="slots">Worker slots of this device kind that ask for work: <c>pack: auto</c> spreads the sweep over them.</param>
+    [Alias("lease-pack")] Task<IReadOnlyList<WorkItem>> LeasePackAsync(string workerId, string device, int slots);
+
     /// <summary>Renews a lease and records progress; false when the lease is no longer valid (the worker must stop that item).</summary>
     [Alias("heartbeat")] Task<bool> HeartbeatAsync(string leaseId, WorkProgress progress);
 

@@ -136,14 +136,18 @@ public sealed partial class SweepGrain(
     public async Task<WorkItem?> LeaseAsync(string workerId, string device) =>
         (await LeaseBatchAsync(workerId, device, 1)).FirstOrDefault();
 
-    public async Task<IReadOnlyList<WorkItem>> LeaseBatchAsync(string workerId, string device, int max)
+    public Task<IReadOnlyList<WorkItem>> LeaseBatchAsync(string workerId, string device, int max) =>
+        LeaseWorkAsync(workerId, device, Math.Clamp(max, 1, 64), null);
+
+    /// <param name="fits">Null: any work; else asked before each item is leased (packing): the first that does not fit ends the batch.</param>
+    private async Task<IReadOnlyList<WorkItem>> LeaseWorkAsync(string workerId, string device, int max, Func<PendingWork, bool>? fits)
     {
         if (definition.State.Spec is null || phase.State.Phase != SweepPhase.Running || !DeviceFits(device))
             return [];
         var leases = new List<Lease>();
         try
         {
-            while (leases.Count < Math.Clamp(max, 1, 64) && _queue.TryLease(workerId, NextFromSource) is { } lease)
+            while (leases.Count < max && _queue.TryLease(workerId, fits is null ? NextFromSource : () => NextFitting(fits), fits) is { } lease)
             {
                 leases.Add(lease);
                 if (lease.Work.Trial is null)
@@ -300,10 +304,18 @@ public sealed partial class SweepGrain(
         }
     }
 
-    /// <summary>The source's next trial as training work (null when it has none now).</summary>
-    private PendingWork? NextFromSource() => _source.Next() is { } trial
-        ? new PendingWork(WorkKind.Train, trial.Index, trial.ConfigHash, 0, TrainObservations, 1, 0, trial)
-        : null;
+    /// <summary>The source's next trial as training work (null when it has none now); a trial held back by packing first.</summary>
+    private PendingWork? NextFromSource()
+    {
+        if (_held is { } held)
+        {
+            _held = null;
+            return held;
+        }
+        return _source.Next() is { } trial
+            ? new PendingWork(WorkKind.Train, trial.Index, trial.ConfigHash, 0, TrainObservations, 1, 0, trial)
+            : null;
+    }
 
     private double ObjectiveOf(IReadOnlyDictionary<string, double> final) =>
         final.TryGetValue(Objective.Name, out var value) ? value : double.NaN;

@@ -40,7 +40,9 @@ public sealed class WorkItemRun(WorkItem item, TrialProcess process, ISweepGrain
     public bool LeaseLost => _leaseLost;
 
     /// <summary>Runs the item and reports its end; <paramref name="stop"/> (worker shutting down) requeues it from its checkpoint.</summary>
-    public async Task<string> ExecuteAsync(CancellationToken stop)
+    /// <param name="execution">Runs the prepared request: null = this item's own <see cref="TrialProcessRunner"/> (one
+    /// attempt); a pack member's is its <see cref="PackExecution.Member"/>.</param>
+    public async Task<string> ExecuteAsync(CancellationToken stop, RequestExecution? execution = null)
     {
         using var cancel = CancellationTokenSource.CreateLinkedTokenSource(stop);
         using var finished = new CancellationTokenSource();
@@ -48,7 +50,7 @@ public sealed class WorkItemRun(WorkItem item, TrialProcess process, ISweepGrain
         var heartbeats = HeartbeatLoopAsync(cancel, finished.Token);
         try
         {
-            return await RunAndReportAsync(cancel.Token, stop);
+            return await RunAndReportAsync(cancel.Token, stop, execution);
         }
         finally
         {
@@ -57,7 +59,7 @@ public sealed class WorkItemRun(WorkItem item, TrialProcess process, ISweepGrain
         }
     }
 
-    private async Task<string> RunAndReportAsync(CancellationToken cancel, CancellationToken stop)
+    private async Task<string> RunAndReportAsync(CancellationToken cancel, CancellationToken stop, RequestExecution? execution)
     {
         TrialProcessOutcome outcome;
         try
@@ -67,10 +69,10 @@ public sealed class WorkItemRun(WorkItem item, TrialProcess process, ISweepGrain
             Directory.CreateDirectory(output);
             var checkpoint = Path.Combine(trialDirectory, "checkpoint.bin");
             await options.Retry.RunAsync(() => DownloadCheckpointAsync(checkpoint, cancel), cancel);
-            var runner = new TrialProcessRunner(process) { MaxAttempts = 1, CancelGrace = options.CancelGrace };
+            execution ??= new TrialProcessRunner(process) { MaxAttempts = 1, CancelGrace = options.CancelGrace }.RunAsync;
             // The trial host continues this trace: its training and evaluation spans are children of the attempt span.
             var request = WorkRequests.For(item, item.LeaseId, checkpoint, output, options.Threads, Activity.Current?.Id);
-            outcome = await runner.RunAsync(request, OnEventAsync, cancel);
+            outcome = await execution(request, OnEventAsync, cancel);
         }
         catch (Exception e) when (e is not OutOfMemoryException && !_leaseLost)
         {
