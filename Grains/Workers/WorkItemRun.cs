@@ -18,7 +18,8 @@ namespace Orchestrator.Grains.Workers;
 /// when it does not answer within the grace period). Every storage call and every report is retried through
 /// <see cref="OutageRetry"/>. Failures of the trial itself are reported with <see cref="ISweepGrain.FailAsync"/>
 /// (they count against MaxAttempts); failures of the infrastructure (storage, the host killed from outside, this
-/// worker stopping) with <see cref="ISweepGrain.RequeueAsync"/>, which does not. Returns how the item ended
+/// worker stopping) with <see cref="ISweepGrain.RequeueAsync"/>, which does not. A local file of the attempt that vanished
+/// (the work folder cleaned up) is no outage: it fails the attempt at once, with the path in the reason. Returns how the item ended
 /// ("completed", "failed", "cancelled", "lost", "died", "requeued") and records failures on the current (attempt) span.
 /// </summary>
 public sealed class WorkItemRun(WorkItem item, TrialProcess process, ISweepGrain sweep, IResultStore store, WorkItemRunOptions options)
@@ -74,6 +75,10 @@ public sealed class WorkItemRun(WorkItem item, TrialProcess process, ISweepGrain
             var request = WorkRequests.For(item, item.LeaseId, checkpoint, output, options.Threads, Activity.Current?.Id);
             outcome = await execution(request, OnEventAsync, cancel);
         }
+        catch (Exception e) when (IsMissingLocalFile(e) && !_leaseLost)
+        {
+            return await FailMissingLocalFileAsync(e);
+        }
         catch (Exception e) when (e is not OutOfMemoryException && !_leaseLost)
         {
             // Storage stayed down past the outage window, the host could not start, or this worker is stopping.
@@ -87,7 +92,14 @@ public sealed class WorkItemRun(WorkItem item, TrialProcess process, ISweepGrain
         switch (outcome.Terminal)
         {
             case Completed done:
-                await CompleteAsync(done);
+                try
+                {
+                    await CompleteAsync(done);
+                }
+                catch (Exception e) when (IsMissingLocalFile(e))
+                {
+                    return await FailMissingLocalFileAsync(e);
+                }
                 return "completed";
             case Failed { Kind: FailureKinds.HostDied } when outcome.Deaths is [.., { Signal: "SIGKILL" }]:
                 // Killed from outside (OOM killer, an operator): not the trial's doing.
@@ -103,6 +115,18 @@ public sealed class WorkItemRun(WorkItem item, TrialProcess process, ISweepGrain
                     ? "stopped at a checkpoint (worker shutting down)" : "cancelled"));
                 return "cancelled";
         }
+    }
+
+    // A file of this attempt on the local disk vanished (a clean-up of the work folder): no outage to wait out. The
+    // attempt fails, counted, and is retried from the checkpoint in storage.
+    private static bool IsMissingLocalFile(Exception e) => e is FileNotFoundException or DirectoryNotFoundException;
+
+    private async Task<string> FailMissingLocalFileAsync(Exception e)
+    {
+        var reason = $"a local file of the attempt is missing (deleted while the trial ran?): {e.Message}";
+        OrchestratorTelemetry.Fail(Activity.Current, reason);
+        await ReportAsync(() => sweep.FailAsync(item.LeaseId, reason, retryable: true));
+        return "failed";
     }
 
     private async ValueTask OnEventAsync(TrialHostEvent hostEvent)
@@ -204,7 +228,7 @@ public sealed class WorkItemRun(WorkItem item, TrialProcess process, ISweepGrain
         if (summary.Observations.Count > 0)
             options.Metrics?.Evaluated(item.Trial, item.Workload, summary.Timings.SamplingSeconds + summary.Timings.C2stSeconds);
         OrchestratorTelemetry.TagMetrics(Activity.Current, summary.Metrics);
-        if (item.Kind == WorkKind.Train && File.Exists(done.ResultPath))
+        if (item.Kind == WorkKind.Train)
         {
             // Write-once per attempt: a duplicate report of the same attempt keeps the first result.
             var bytes = await File.ReadAllBytesAsync(done.ResultPath);
