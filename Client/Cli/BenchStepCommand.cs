@@ -16,7 +16,7 @@ public static class BenchStepCommand
     {
         var batches = ListParsing.ListOption("--batch-sizes", "batch sizes", new[] { 32, 128, 1024 });
         var threads = new Option<int>("--threads") { Description = "intra-op threads, both sides", DefaultValueFactory = _ => 2 };
-        var steps = new Option<int>("--steps") { Description = "timed steps per side and batch size (after as many warm-up steps)", DefaultValueFactory = _ => 20 };
+        var steps = new Option<int>("--steps") { Description = "timed steps per side and batch size (after as many warm-up steps; fewer than a few hundred measure .NET start-up, not the step)", DefaultValueFactory = _ => 300 };
         var python = new Option<string>("--python") { Description = "interpreter with python3-torch", DefaultValueFactory = _ => PyTorchStep.DefaultPython };
         var profile = new Option<bool>("--profile") { Description = "also the CPU ms of each phase of the step, ours and PyTorch's (meaningful at --threads 1)" };
         var command = new Command("step", "Our FFF training step vs the same step in PyTorch (tools/bench/fff_step.py), same threads.")
