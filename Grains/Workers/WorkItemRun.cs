@@ -18,7 +18,8 @@ namespace Orchestrator.Grains.Workers;
 /// when it does not answer within the grace period). Every storage call and every report is retried through
 /// <see cref="OutageRetry"/>. Failures of the trial itself are reported with <see cref="ISweepGrain.FailAsync"/>
 /// (they count against MaxAttempts); failures of the infrastructure (storage, the host killed from outside, this
-/// worker stopping) with <see cref="ISweepGrain.RequeueAsync"/>, which does not. Returns how the item ended
+/// worker stopping) with <see cref="ISweepGrain.RequeueAsync"/>, which does not. A local file of the attempt that vanished
+/// (the work folder cleaned up) is no outage: it fails the attempt at once, with the path in the reason. Returns how the item ended
 /// ("completed", "failed", "cancelled", "lost", "died", "requeued") and records failures on the current (attempt) span.
 /// </summary>
 public sealed class WorkItemRun(WorkItem item, TrialProcess process, ISweepGrain sweep, IResultStore store, WorkItemRunOptions options)
@@ -56,6 +57,31 @@ public sealed class WorkItemRun(WorkItem item, TrialProcess process, ISweepGrain
         {
             await finished.CancelAsync();
             await heartbeats;
+            DeleteWorkFolder();
+        }
+    }
+
+    private string TrialDirectory => Path.Combine(options.WorkRoot, item.Sweep, item.Trial.ConfigHash);
+
+    // What a resume or a shard needs went to the store as it came (checkpoints, samples, the result): the item's local
+    // folder is not kept, so a slot's disk use does not grow with the trials it ran. The slot runs one item at a time.
+    private void DeleteWorkFolder()
+    {
+        try
+        {
+            if (Directory.Exists(TrialDirectory))
+                Directory.Delete(TrialDirectory, recursive: true);
+            var sweepDirectory = Path.GetDirectoryName(TrialDirectory)!;
+            if (Directory.Exists(sweepDirectory) && !Directory.EnumerateFileSystemEntries(sweepDirectory).Any())
+                Directory.Delete(sweepDirectory);
+        }
+        catch (IOException e)
+        {
+            options.OnTransientError?.Invoke(e);
+        }
+        catch (UnauthorizedAccessException e)
+        {
+            options.OnTransientError?.Invoke(e);
         }
     }
 
@@ -64,7 +90,7 @@ public sealed class WorkItemRun(WorkItem item, TrialProcess process, ISweepGrain
         TrialProcessOutcome outcome;
         try
         {
-            var trialDirectory = Path.Combine(options.WorkRoot, item.Sweep, item.Trial.ConfigHash);
+            var trialDirectory = TrialDirectory;
             var output = Path.Combine(trialDirectory, item.Kind == WorkKind.Train ? $"train-{item.Attempt}" : $"shard-{item.Shard}-{item.Attempt}");
             Directory.CreateDirectory(output);
             var checkpoint = Path.Combine(trialDirectory, "checkpoint.bin");
@@ -73,6 +99,11 @@ public sealed class WorkItemRun(WorkItem item, TrialProcess process, ISweepGrain
             // The trial host continues this trace: its training and evaluation spans are children of the attempt span.
             var request = WorkRequests.For(item, item.LeaseId, checkpoint, output, options.Threads, Activity.Current?.Id);
             outcome = await execution(request, OnEventAsync, cancel);
+            options.HostDone?.Invoke(); // the host is free: the slot may lease its next item while this one is reported
+        }
+        catch (Exception e) when (IsMissingLocalFile(e) && !_leaseLost)
+        {
+            return await FailMissingLocalFileAsync(e);
         }
         catch (Exception e) when (e is not OutOfMemoryException && !_leaseLost)
         {
@@ -87,7 +118,14 @@ public sealed class WorkItemRun(WorkItem item, TrialProcess process, ISweepGrain
         switch (outcome.Terminal)
         {
             case Completed done:
-                await CompleteAsync(done);
+                try
+                {
+                    await CompleteAsync(done);
+                }
+                catch (Exception e) when (IsMissingLocalFile(e))
+                {
+                    return await FailMissingLocalFileAsync(e);
+                }
                 return "completed";
             case Failed { Kind: FailureKinds.HostDied } when outcome.Deaths is [.., { Signal: "SIGKILL" }]:
                 // Killed from outside (OOM killer, an operator): not the trial's doing.
@@ -103,6 +141,18 @@ public sealed class WorkItemRun(WorkItem item, TrialProcess process, ISweepGrain
                     ? "stopped at a checkpoint (worker shutting down)" : "cancelled"));
                 return "cancelled";
         }
+    }
+
+    // A file of this attempt on the local disk vanished (a clean-up of the work folder): no outage to wait out. The
+    // attempt fails, counted, and is retried from the checkpoint in storage.
+    private static bool IsMissingLocalFile(Exception e) => e is FileNotFoundException or DirectoryNotFoundException;
+
+    private async Task<string> FailMissingLocalFileAsync(Exception e)
+    {
+        var reason = $"a local file of the attempt is missing (deleted while the trial ran?): {e.Message}";
+        OrchestratorTelemetry.Fail(Activity.Current, reason);
+        await ReportAsync(() => sweep.FailAsync(item.LeaseId, reason, retryable: true));
+        return "failed";
     }
 
     private async ValueTask OnEventAsync(TrialHostEvent hostEvent)
@@ -135,6 +185,14 @@ public sealed class WorkItemRun(WorkItem item, TrialProcess process, ISweepGrain
                     await using var file = File.OpenRead(c.Path);
                     await store.PutCheckpointAsync(item.Sweep, item.Trial.ConfigHash, file);
                 });
+                if (item.KeepEveryCheckpoint)
+                {
+                    await options.Retry.RunAsync(async () =>
+                    {
+                        await using var file = File.OpenRead(c.Path);
+                        await store.PutCheckpointCopyAsync(item.Sweep, item.Trial.ConfigHash, c.EpochNumber, file);
+                    });
+                }
                 _progress = _progress with { CheckpointEpoch = c.EpochNumber };
                 if (_reportAfterCheckpoint == c.EpochNumber)
                     await ReportEpochAsync();
@@ -204,7 +262,7 @@ public sealed class WorkItemRun(WorkItem item, TrialProcess process, ISweepGrain
         if (summary.Observations.Count > 0)
             options.Metrics?.Evaluated(item.Trial, item.Workload, summary.Timings.SamplingSeconds + summary.Timings.C2stSeconds);
         OrchestratorTelemetry.TagMetrics(Activity.Current, summary.Metrics);
-        if (item.Kind == WorkKind.Train && File.Exists(done.ResultPath))
+        if (item.Kind == WorkKind.Train)
         {
             // Write-once per attempt: a duplicate report of the same attempt keeps the first result.
             var bytes = await File.ReadAllBytesAsync(done.ResultPath);
@@ -263,6 +321,7 @@ public sealed class WorkItemRun(WorkItem item, TrialProcess process, ISweepGrain
 /// <param name="CancelGrace">How long a cancelled host may take to answer before it is killed.</param>
 /// <param name="OnTransientError">Sees errors that were retried or given up on (for the log).</param>
 /// <param name="Metrics">Epoch and evaluation metrics (null: none).</param>
+/// <param name="HostDone">Called once the trial host has answered the request, before uploads and the report.</param>
 public sealed record WorkItemRunOptions(
     string WorkRoot, int Threads, OutageRetry Retry, TimeSpan CancelGrace, Action<Exception>? OnTransientError = null, OrchestratorMetrics? Metrics = null,
-    TrialLog? Log = null);
+    TrialLog? Log = null, Action? HostDone = null);
