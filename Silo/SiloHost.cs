@@ -59,7 +59,9 @@ public static class SiloHost
                 if (dashboard.Enabled)
                     silo.AddDashboard();
             });
-            builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = TimeSpan.FromSeconds(60));
+            // Orleans' graceful stop gets the first part of the stop deadline, its ungraceful stop the rest (see RunAsync).
+            builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = StopDeadline - TimeSpan.FromSeconds(5));
+            builder.Services.AddSingleton<IHostLifetime, SignalLifetime>();
             host = web is null ? ((HostApplicationBuilder)builder).Build() : SiloDashboard.Build(web);
         }
         catch (SiloConfigurationException e)
@@ -73,7 +75,8 @@ public static class SiloHost
             Console.Error.WriteLine($"error: {SiloConfiguration.OneLine(e)}");
             return 2;
         }
-        using (host)
+        // Not in a using block: RunAsync disposes the host when it has stopped, and a stop that hangs must not be waited
+        // for again by a dispose.
         {
             Console.Error.WriteLine($"Silo '{options.SiloName}' ({options.Clustering} clustering, {options.Storage} storage, gateway port {options.GatewayPort}, " +
                 $"{Counted.Of(options.CpuSlots, "CPU slot")} and {Counted.Of(options.CudaSlots, "CUDA slot")}); Ctrl+C stops it.");
@@ -83,7 +86,16 @@ public static class SiloHost
                 Console.Error.WriteLine($"Orleans Dashboard: http://{dashboard.Host}:{dashboard.Port}/ (no authentication: keep it on a trusted network)");
             try
             {
-                await host.RunAsync();
+                var run = host.RunAsync();
+                if (await Task.WhenAny(run, StopDeadlineAfterStopping(host)) != run)
+                {
+                    // Stopping hangs (typically the membership store is unreachable): the other silos detect this one's
+                    // death by their probes, and its leases are requeued as after a crash.
+                    Console.Error.WriteLine($"warning: silo '{options.SiloName}' did not stop within {StopDeadline.TotalSeconds:F0} s " +
+                        "(is the cluster's membership store reachable?); exiting without waiting.");
+                    return 0;
+                }
+                await run;
             }
             catch (Exception e) when (e is not OutOfMemoryException)
             {
@@ -93,5 +105,17 @@ public static class SiloHost
             }
         }
         return 0;
+    }
+
+    /// <summary>How long after SIGTERM (or Ctrl+C) a silo may take to stop before it exits regardless.</summary>
+    public static readonly TimeSpan StopDeadline = TimeSpan.FromSeconds(15);
+
+    // Completes StopDeadline after the host began stopping; never while it runs.
+    private static Task StopDeadlineAfterStopping(IHost host)
+    {
+        var deadline = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        host.Services.GetRequiredService<IHostApplicationLifetime>().ApplicationStopping.Register(() =>
+            _ = Task.Delay(StopDeadline).ContinueWith(_ => deadline.TrySetResult(), TaskScheduler.Default));
+        return deadline.Task;
     }
 }

@@ -18,6 +18,8 @@ public sealed class TrialHostServer(TextReader input, TrialHostEventWriter event
 
     private readonly BlockingCollection<Work> _queue = new();
     private readonly ConcurrentDictionary<string, Work> _pending = new(StringComparer.Ordinal);
+    // Members of queued or running packs by their requestId: Cancel with a member's id stops that member alone.
+    private readonly ConcurrentDictionary<string, Work> _packOf = new(StringComparer.Ordinal);
     private readonly TaskCompletionSource _workerDone = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
     public async Task<int> RunAsync()
@@ -94,6 +96,11 @@ public sealed class TrialHostServer(TextReader input, TrialHostEventWriter event
             events.Write(new Failed(id, $"Request id '{id}' is empty or already queued or running.", FailureKinds.InvalidRequest));
             return;
         }
+        if (request is TrainPackRequest pack)
+        {
+            foreach (var member in pack.Members)
+                _packOf[member.RequestId] = work;
+        }
         _queue.Add(work);
     }
 
@@ -101,6 +108,8 @@ public sealed class TrialHostServer(TextReader input, TrialHostEventWriter event
     {
         if (_pending.TryGetValue(requestId, out var work))
             work.Cancel();
+        else if (_packOf.TryGetValue(requestId, out var pack))
+            pack.CancelMember(requestId);
         else
             Console.Error.WriteLine($"trial-host: Cancel for '{requestId}', which is neither queued nor running (already ended?).");
     }
@@ -118,6 +127,11 @@ public sealed class TrialHostServer(TextReader input, TrialHostEventWriter event
                 finally
                 {
                     _pending.TryRemove(work.Id, out _);
+                    if (work.Request is TrainPackRequest pack)
+                    {
+                        foreach (var member in pack.Members)
+                            _packOf.TryRemove(member.RequestId, out _);
+                    }
                     work.Dispose();
                     telemetry?.Flush();
                 }
@@ -208,7 +222,7 @@ public sealed class TrialHostServer(TextReader input, TrialHostEventWriter event
                     $"{string.Join(", ", workloads.Where(w => w.Value is IPackableWorkload).Select(w => w.Key).Order())}).");
             if (members.Any(m => m.Workload != workload))
                 throw new InvalidTrialRequestException("Members of a pack must share one workload.");
-            foreach (var end in packable.TrainPack(pack, Emit, token))
+            foreach (var end in packable.TrainPack(pack, Emit, token, i => work.IsMemberCancelled(members[i].RequestId)))
                 Emit(end);
         }
         catch (OperationCanceledException) when (token.IsCancellationRequested)
@@ -239,6 +253,12 @@ public sealed class TrialHostServer(TextReader input, TrialHostEventWriter event
     private sealed class Work(string id, TrialHostRequest request) : IDisposable
     {
         private readonly CancellationTokenSource _cancellation = new();
+        private readonly ConcurrentDictionary<string, bool> _cancelledMembers = new(StringComparer.Ordinal);
+
+        /// <summary>A pack's member to stop at its next epoch end (masking: the others go on).</summary>
+        public void CancelMember(string memberId) => _cancelledMembers[memberId] = true;
+
+        public bool IsMemberCancelled(string memberId) => _cancelledMembers.ContainsKey(memberId);
 
         public string Id { get; } = id;
         public TrialHostRequest Request { get; } = request;

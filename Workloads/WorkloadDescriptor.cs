@@ -58,6 +58,25 @@ public sealed class WorkloadDescriptor
 
     public ParameterDefinition? Find(string name) => _byName.GetValueOrDefault(name);
 
+    /// <summary>
+    /// Null when this workload's trials cannot train as one pack (trial packing); else the parameters that members of a
+    /// pack must share beyond the <see cref="ParameterDefinition.ChangesShape"/> ones (e.g. the batch size: members step
+    /// together on [K, B, D] batches).
+    /// </summary>
+    public IReadOnlyList<string>? PackSharedParameters { get; init; }
+
+    /// <summary>True when trials of this workload can train as packs (a spec may set <c>resources.pack</c>).</summary>
+    public bool Packable => PackSharedParameters is not null;
+
+    /// <summary>
+    /// Which pack a trial may join: its workload and the values of every parameter members must share, so two trials
+    /// with the same key train as one fused model. Null when the workload is not <see cref="Packable"/>.
+    /// </summary>
+    public string? PackKey(IReadOnlyDictionary<string, ParamValue> parameters) => PackSharedParameters is { } shared
+        ? string.Join('\u001f', Parameters.Where(p => p.ChangesShape).Select(p => p.Name).Concat(shared).Distinct().Order(StringComparer.Ordinal)
+            .Select(name => $"{name}={(parameters.TryGetValue(name, out var v) ? v.ToCanonical() : "")}").Prepend(Name))
+        : null;
+
     /// <summary>Every parameter with a default, at its default (what a trial gets for the parameters a spec leaves out).</summary>
     public IReadOnlyDictionary<string, ParamValue> Defaults() =>
         Parameters.Where(p => p.Default is not null).ToDictionary(p => p.Name, p => p.Default!, StringComparer.Ordinal);

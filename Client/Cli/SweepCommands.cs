@@ -150,11 +150,21 @@ public sealed class SweepCommands(Func<ClientConnectionOptions, CancellationToke
     private Command Resume()
     {
         var name = new Argument<string>("sweep") { Description = "sweep name" };
+        var trial = new Argument<string?>("trial")
+        {
+            Description = "with --promote: the stopped trial to continue (its config hash or a unique start of it); default every stopped trial",
+            Arity = ArgumentArity.ZeroOrOne,
+        };
         var retryFailed = new Option<bool>("--retry-failed") { Description = "also run failed trials again, from their last checkpoint" };
-        return Connected("resume", "Continue a cancelled or interrupted sweep; completed trials are not rerun.", [name], [retryFailed],
+        var promote = new Option<bool>("--promote") { Description = "continue trials that early stopping stopped to their full budget, from their checkpoint" };
+        return Connected("resume", "Continue a cancelled or interrupted sweep; completed trials are not rerun.", [name, trial], [retryFailed, promote],
             async (parse, client, ct) =>
             {
-                var status = await client.ResumeAsync(parse.GetValue(name)!, parse.GetValue(retryFailed), ct);
+                if (parse.GetValue(trial) is { } one && !parse.GetValue(promote))
+                    throw new ArgumentException($"'{one}': a trial is given only with --promote.");
+                var status = parse.GetValue(promote)
+                    ? await client.PromoteAsync(parse.GetValue(name)!, parse.GetValue(trial), ct)
+                    : await client.ResumeAsync(parse.GetValue(name)!, parse.GetValue(retryFailed), ct);
                 AnsiConsole.MarkupLineInterpolated($"{status.Name}: {status.Phase}, {status.Pending} pending, {status.Completed} completed.");
                 return 0;
             });

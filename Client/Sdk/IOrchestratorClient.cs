@@ -43,6 +43,10 @@ public interface IOrchestratorClient : IAsyncDisposable
     /// <summary>Continues unfinished (cancelled or interrupted) trials from their checkpoints; with <paramref name="retryFailed"/> also failed ones.</summary>
     Task<SweepStatus> ResumeAsync(string sweep, bool retryFailed = false, CancellationToken cancellation = default);
 
+    /// <summary>Continues stopped trials (every one, or the one whose config hash starts with <paramref name="trial"/>) to their
+    /// full budget from the checkpoint they were stopped at; the early-stopping policy no longer judges them.</summary>
+    Task<SweepStatus> PromoteAsync(string sweep, string? trial = null, CancellationToken cancellation = default);
+
     /// <summary>Deletes the sweep with all its results (running work is cancelled first); its name can be used again.</summary>
     /// <exception cref="KeyNotFoundException">No sweep of that name exists.</exception>
     Task DeleteAsync(string sweep, CancellationToken cancellation = default);

@@ -170,6 +170,9 @@ public sealed class OrchestratorClient(IClusterClient cluster, IHost? host = nul
     public Task<SweepStatus> ResumeAsync(string sweep, bool retryFailed = false, CancellationToken cancellation = default) =>
         Sweep(sweep).ResumeAsync(retryFailed).WaitAsync(cancellation);
 
+    public Task<SweepStatus> PromoteAsync(string sweep, string? trial = null, CancellationToken cancellation = default) =>
+        Sweep(sweep).PromoteAsync(trial).WaitAsync(cancellation);
+
     public Task DeleteAsync(string sweep, CancellationToken cancellation = default) =>
         Sweep(sweep).DeleteAsync().WaitAsync(cancellation);
 

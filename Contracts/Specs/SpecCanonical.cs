@@ -58,6 +58,9 @@ public static class SpecCanonical
         // resources.trialsPerWorker was removed (never honoured; always 1): written as 1 so that the content hash of a
         // spec submitted before the removal stays the same and running it again continues that sweep.
         w.WriteNumber("trialsPerWorker", 1);
+        // Written only when packing is on, so the hashes of specs without it stay what they were.
+        if (spec.Resources.Pack != ResourceSpec.PackOff)
+            w.WriteString("pack", spec.Resources.PackText);
         w.WriteEndObject();
         if (spec.Scheduler is { } scheduler)
             WriteScheduler(w, scheduler);

@@ -79,6 +79,11 @@ public static partial class SweepSpecValidator
 
         if (!Enum.IsDefined(spec.Resources.Device))
             Add("resources.device", $"expected cpu or cuda, got {spec.Resources.Device}");
+        if (spec.Resources.Pack is < ResourceSpec.PackAuto or > ResourceSpec.MaxPack)
+            Add("resources.pack", $"expected off, auto or an integer from 1 to {ResourceSpec.MaxPack}, got {spec.Resources.Pack}");
+        else if (spec.Resources.Pack != ResourceSpec.PackOff && workload is { Packable: false })
+            Add("resources.pack", $"workload {workload.Name} cannot train trials as packs; expected off (packable: " +
+                $"{string.Join(", ", workloads!.Names.Where(n => workloads.Get(n).Packable))})");
 
         if (spec.Limits.MaxTrials is < 1)
             Add("limits.maxTrials", $"expected an integer ≥ 1, got {spec.Limits.MaxTrials}");

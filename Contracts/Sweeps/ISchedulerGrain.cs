@@ -41,6 +41,9 @@ public interface ISchedulerGrain : IGrainWithStringKey
 
     /// <summary>Up to <paramref name="max"/> items, from the active sweeps in round-robin order (empty when none has work).</summary>
     [AlwaysInterleave, Alias("lease-batch")] Task<IReadOnlyList<WorkItem>> LeaseBatchAsync(string workerId, string device, int max);
+
+    /// <summary>A worker slot's next unit of work from the active sweeps in round-robin order: one item or one pack (<see cref="ISweepGrain.LeasePackAsync"/>).</summary>
+    [AlwaysInterleave, Alias("lease-pack")] Task<IReadOnlyList<WorkItem>> LeasePackAsync(string workerId, string device);
 }
 
 /// <summary>One sweep in the cluster's listing: its last reported status (null before its first report) and whether it is archived.</summary>

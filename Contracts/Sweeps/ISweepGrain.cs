@@ -23,6 +23,14 @@ public interface ISweepGrain : IGrainWithStringKey
     [Alias("resume")] Task<SweepStatus> ResumeAsync(bool retryFailed);
 
     /// <summary>
+    /// Continues trials an early-stopping policy stopped to their full budget, from the checkpoint of the epoch they were
+    /// stopped at, exempt from the policy from then on: every stopped trial, or the one whose config hash starts with
+    /// <paramref name="trial"/>.
+    /// </summary>
+    /// <exception cref="ArgumentException"><paramref name="trial"/> matches no stopped trial, or several.</exception>
+    [Alias("promote")] Task<SweepStatus> PromoteAsync(string? trial);
+
+    /// <summary>
     /// Hands the next pending item to a worker whose device ("cpu", "cuda:0") is of the sweep's device kind, or null when
     /// there is none or the kinds differ. O(1).
     /// </summary>
@@ -33,6 +41,14 @@ public interface ISweepGrain : IGrainWithStringKey
     /// and their starts are one ledger append, so a batch costs about what one lease does.
     /// </summary>
     [Alias("lease-batch")] Task<IReadOnlyList<WorkItem>> LeaseBatchAsync(string workerId, string device, int max);
+
+    /// <summary>
+    /// The next unit of work for one worker slot: one item, or, when the spec packs trials (<c>resources.pack</c>), the
+    /// members of a pack (up to the pack size of trainings that share the workload's pack key), each under its own lease,
+    /// to run together as one fused model. Empty when there is none.
+    /// </summary>
+    /// <param name="slots">Worker slots of this device kind that ask for work: <c>pack: auto</c> spreads the sweep over them.</param>
+    [Alias("lease-pack")] Task<IReadOnlyList<WorkItem>> LeasePackAsync(string workerId, string device, int slots);
 
     /// <summary>Renews a lease and records progress; false when the lease is no longer valid (the worker must stop that item).</summary>
     [Alias("heartbeat")] Task<bool> HeartbeatAsync(string leaseId, WorkProgress progress);

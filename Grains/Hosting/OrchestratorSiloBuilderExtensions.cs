@@ -44,6 +44,7 @@ public static class OrchestratorSiloBuilderExtensions
                 sweeps?.Invoke(o);
             });
             services.AddPlacementDirector<SiloNamePlacementStrategy, SiloNamePlacementDirector>();
+            services.AddGrainStateJson();
             AddStorage(services, options);
             services.AddMetrics();
             services.AddSingleton<OrchestratorMetrics>();

@@ -11,6 +11,8 @@ public sealed class SchedulerGrain([PersistentState("scheduler", GrainStorageNam
     : Grain, ISchedulerGrain
 {
     private static readonly TimeSpan RefreshEvery = TimeSpan.FromSeconds(10);
+    private static readonly TimeSpan SlotForgottenAfter = TimeSpan.FromMinutes(1);
+    private readonly Dictionary<string, (string Kind, DateTime At)> _slotsSeen = new(StringComparer.Ordinal);
     private int _next;
 
     public override Task OnActivateAsync(CancellationToken cancellationToken)
@@ -78,7 +80,23 @@ public sealed class SchedulerGrain([PersistentState("scheduler", GrainStorageNam
     public async Task<WorkItem?> LeaseAsync(string workerId, string device) =>
         (await LeaseBatchAsync(workerId, device, 1)).FirstOrDefault();
 
-    public async Task<IReadOnlyList<WorkItem>> LeaseBatchAsync(string workerId, string device, int max)
+    public Task<IReadOnlyList<WorkItem>> LeaseBatchAsync(string workerId, string device, int max) =>
+        LeaseRoundRobinAsync(device, max, (sweep, left) => sweep.LeaseBatchAsync(workerId, device, left));
+
+    // One pack is one unit: the first sweep that has work gives the whole answer.
+    public Task<IReadOnlyList<WorkItem>> LeasePackAsync(string workerId, string device)
+    {
+        var kind = device.Split(':')[0];
+        var now = DateTime.UtcNow;
+        _slotsSeen[workerId] = (kind, now);
+        // Slots that asked within a minute (idle ones ask every second; busy ones asked when they took their work).
+        foreach (var gone in _slotsSeen.Where(s => now - s.Value.At > SlotForgottenAfter).Select(s => s.Key).ToList())
+            _slotsSeen.Remove(gone);
+        var slots = _slotsSeen.Values.Count(s => s.Kind == kind);
+        return LeaseRoundRobinAsync(device, 1, (sweep, _) => sweep.LeasePackAsync(workerId, device, slots));
+    }
+
+    private async Task<IReadOnlyList<WorkItem>> LeaseRoundRobinAsync(string device, int max, Func<ISweepGrain, int, Task<IReadOnlyList<WorkItem>>> lease)
     {
         var kind = device.Split(':')[0];
         if (!state.State.DeviceKinds.Contains(kind))
@@ -92,7 +110,7 @@ public sealed class SchedulerGrain([PersistentState("scheduler", GrainStorageNam
         for (var i = 0; i < sweeps.Length && items.Count < max; i++)
         {
             var sweep = sweeps[(_next + i) % sweeps.Length];
-            var batch = await GrainFactory.GetGrain<ISweepGrain>(sweep).LeaseBatchAsync(workerId, device, max - items.Count);
+            var batch = await lease(GrainFactory.GetGrain<ISweepGrain>(sweep), max - items.Count);
             if (batch.Count > 0)
             {
                 // Fair share: the next request starts at the sweep after the one that just gave work.

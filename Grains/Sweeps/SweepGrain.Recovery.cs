@@ -24,6 +24,8 @@ public sealed partial class SweepGrain
             // The scheduler's remembered results share the ledger, in arrival order: replayed, they give the same decisions.
             if (SchedulerLine.TryParse(line, out var result))
                 remembered.Add(result);
+            else if (PromotedLine.TryParse(line, out var promoted))
+                _promoted.Add(promoted);
             else
                 _ledger.Apply(LedgerEntry.Parse(line));
             (_segment, _segmentLines) = segment == _segment ? (segment, _segmentLines + 1) : (segment, 1);
@@ -217,7 +219,7 @@ public sealed partial class SweepGrain
     {
         if (phase.State.Phase != SweepPhase.Running || _queue.PendingCount > 0 || _queue.Leases.Count > 0 || _queue.OrphanCount > 0)
             return;
-        if (_ledger.Count(TrialStatus.Pending) + _ledger.Count(TrialStatus.Running) + _ledger.Count(TrialStatus.Evaluating) > 0 || !_source.Exhausted)
+        if (_ledger.Count(TrialStatus.Pending) + _ledger.Count(TrialStatus.Running) + _ledger.Count(TrialStatus.Evaluating) > 0 || !_source.Exhausted || _held is not null)
             return;
         var allFailed = _ledger.Count(TrialStatus.Failed) > 0 && _ledger.Count(TrialStatus.Completed) == 0;
         await SetPhaseAsync(allFailed ? SweepPhase.Failed : SweepPhase.Completed, allFailed ? "failed: every trial failed" : "completed");

@@ -136,14 +136,18 @@ public sealed partial class SweepGrain(
     public async Task<WorkItem?> LeaseAsync(string workerId, string device) =>
         (await LeaseBatchAsync(workerId, device, 1)).FirstOrDefault();
 
-    public async Task<IReadOnlyList<WorkItem>> LeaseBatchAsync(string workerId, string device, int max)
+    public Task<IReadOnlyList<WorkItem>> LeaseBatchAsync(string workerId, string device, int max) =>
+        LeaseWorkAsync(workerId, device, Math.Clamp(max, 1, 64), null);
+
+    /// <param name="fits">Null: any work; else asked before each item is leased (packing): the first that does not fit ends the batch.</param>
+    private async Task<IReadOnlyList<WorkItem>> LeaseWorkAsync(string workerId, string device, int max, Func<PendingWork, bool>? fits)
     {
         if (definition.State.Spec is null || phase.State.Phase != SweepPhase.Running || !DeviceFits(device))
             return [];
         var leases = new List<Lease>();
         try
         {
-            while (leases.Count < Math.Clamp(max, 1, 64) && _queue.TryLease(workerId, NextFromSource) is { } lease)
+            while (leases.Count < max && _queue.TryLease(workerId, fits is null ? NextFromSource : () => NextFitting(fits), fits) is { } lease)
             {
                 leases.Add(lease);
                 if (lease.Work.Trial is null)
@@ -172,7 +176,7 @@ public sealed partial class SweepGrain(
         }
         return [.. leases.Select(l => new WorkItem(Name, l.Id, l.Work.Kind, l.Work.Trial!, Spec.Workload, l.Work.Attempt, l.Work.Shard,
             l.Work.Observations, device, _options.CheckpointEvery, _options.LeaseDuration.TotalSeconds, l.Work.TraceParent ?? definition.State.TraceParent,
-            l.Work.Kind == WorkKind.Train ? _stopPolicy.ReportEpochs : null))];
+            l.Work.Kind == WorkKind.Train && !_promoted.Contains(l.Work.ConfigHash) ? _stopPolicy.ReportEpochs : null))];
     }
 
     public async Task<bool> HeartbeatAsync(string leaseId, WorkProgress progress)
@@ -196,7 +200,7 @@ public sealed partial class SweepGrain(
         if (progress.Epoch <= 0)
             return true;
         Publish(work, MetricText.Epoch(Workload, progress), progress);
-        if (work.Kind != WorkKind.Train || work.Trial is null)
+        if (work.Kind != WorkKind.Train || work.Trial is null || _promoted.Contains(work.ConfigHash))
             return true;
         var (decision, remember) = _stopPolicy.OnReport(work.Trial, progress);
         if (remember is not null)
@@ -300,10 +304,18 @@ public sealed partial class SweepGrain(
         }
     }
 
-    /// <summary>The source's next trial as training work (null when it has none now).</summary>
-    private PendingWork? NextFromSource() => _source.Next() is { } trial
-        ? new PendingWork(WorkKind.Train, trial.Index, trial.ConfigHash, 0, TrainObservations, 1, 0, trial)
-        : null;
+    /// <summary>The source's next trial as training work (null when it has none now); a trial held back by packing first.</summary>
+    private PendingWork? NextFromSource()
+    {
+        if (_held is { } held)
+        {
+            _held = null;
+            return held;
+        }
+        return _source.Next() is { } trial
+            ? new PendingWork(WorkKind.Train, trial.Index, trial.ConfigHash, 0, TrainObservations, 1, 0, trial)
+            : null;
+    }
 
     private double ObjectiveOf(IReadOnlyDictionary<string, double> final) =>
         final.TryGetValue(Objective.Name, out var value) ? value : double.NaN;

@@ -50,8 +50,8 @@ public sealed class SweepLedger(bool minimize = true)
             return false;
         var next = entry.Status switch
         {
-            // A reset (resume) only reopens what ended without completing.
-            TrialStatus.Pending when trial.Status is not (TrialStatus.Failed or TrialStatus.Cancelled) => trial,
+            // A reset (resume, promote) only reopens what ended without completing.
+            TrialStatus.Pending when trial.Status is not (TrialStatus.Failed or TrialStatus.Cancelled or TrialStatus.Stopped) => trial,
             TrialStatus.Completed => trial with { Status = TrialStatus.Completed, Attempt = entry.Attempt, Objective = entry.Objective },
             _ => trial with { Status = entry.Status, Attempt = entry.Attempt },
         };

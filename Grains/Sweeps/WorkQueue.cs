@@ -39,12 +39,17 @@ public sealed class WorkQueue(TimeProvider time, TimeSpan leaseDuration)
     /// <summary>Requeued work goes first: it already holds a checkpoint and a place in the sweep's order.</summary>
     public void EnqueueFirst(PendingWork work) => _pending.AddFirst(work);
 
-    /// <summary>Leases requeued work first, else what <paramref name="next"/> produces; null when neither has any.</summary>
-    public Lease? TryLease(string worker, Func<PendingWork?> next)
+    /// <summary>
+    /// Leases requeued work first, else what <paramref name="next"/> produces; null when neither has any, or when the
+    /// first requeued work does not pass <paramref name="fits"/> (it stays first in line).
+    /// </summary>
+    public Lease? TryLease(string worker, Func<PendingWork?> next, Func<PendingWork, bool>? fits = null)
     {
         PendingWork work;
         if (_pending.First is { } first)
         {
+            if (fits?.Invoke(first.Value) == false)
+                return null;
             _pending.RemoveFirst();
             work = first.Value;
         }

@@ -11,7 +11,7 @@ public sealed class TrialGrain([PersistentState("trial", GrainStorageNames.State
 
     public async Task StartAttemptAsync(int attempt, string worker, int attemptFloor, Contracts.Specs.TrialSpec trial, bool reopen)
     {
-        if (reopen && State.Status is TrialStatus.Failed or TrialStatus.Cancelled && attempt > State.Attempt)
+        if (reopen && State.Status is TrialStatus.Failed or TrialStatus.Cancelled or TrialStatus.Stopped && attempt > State.Attempt)
             Reopen();
         if (IsFinal || attempt < State.Attempt)
             return;

@@ -4,7 +4,8 @@ namespace Orchestrator.Grains.Workers;
 /// Retries a storage or cluster call through an outage: exponential backoff (0.5 s doubling to 10 s) until
 /// <see cref="Window"/> has passed since the first failure, then the last error is thrown. A blip of storage or the
 /// loss of a silo must not cost a trial an attempt, so workers route every upload and every report through this.
-/// Errors that no retry can fix (bad arguments, a missing sweep) and the caller's cancellation are not retried.
+/// Errors that no retry can fix (bad arguments, a missing sweep, a missing local file) and the caller's cancellation are
+/// not retried.
 /// </summary>
 public sealed class OutageRetry(TimeSpan window, Action<Exception, TimeSpan>? onRetry = null)
 {
@@ -43,6 +44,8 @@ public sealed class OutageRetry(TimeSpan window, Action<Exception, TimeSpan>? on
     {
         OperationCanceledException when cancellation.IsCancellationRequested => false,
         ArgumentException or KeyNotFoundException or NotSupportedException or ObjectDisposedException => false,
+        // A missing local file is not an outage: waiting does not bring it back.
+        FileNotFoundException or DirectoryNotFoundException => false,
         Azure.RequestFailedException { Status: 400 or 401 or 403 or 404 } => false,
         _ => true,
     };

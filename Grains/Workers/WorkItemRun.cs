@@ -18,7 +18,8 @@ namespace Orchestrator.Grains.Workers;
 /// when it does not answer within the grace period). Every storage call and every report is retried through
 /// <see cref="OutageRetry"/>. Failures of the trial itself are reported with <see cref="ISweepGrain.FailAsync"/>
 /// (they count against MaxAttempts); failures of the infrastructure (storage, the host killed from outside, this
-/// worker stopping) with <see cref="ISweepGrain.RequeueAsync"/>, which does not. Returns how the item ended
+/// worker stopping) with <see cref="ISweepGrain.RequeueAsync"/>, which does not. A local file of the attempt that vanished
+/// (the work folder cleaned up) is no outage: it fails the attempt at once, with the path in the reason. Returns how the item ended
 /// ("completed", "failed", "cancelled", "lost", "died", "requeued") and records failures on the current (attempt) span.
 /// </summary>
 public sealed class WorkItemRun(WorkItem item, TrialProcess process, ISweepGrain sweep, IResultStore store, WorkItemRunOptions options)
@@ -40,7 +41,9 @@ public sealed class WorkItemRun(WorkItem item, TrialProcess process, ISweepGrain
     public bool LeaseLost => _leaseLost;
 
     /// <summary>Runs the item and reports its end; <paramref name="stop"/> (worker shutting down) requeues it from its checkpoint.</summary>
-    public async Task<string> ExecuteAsync(CancellationToken stop)
+    /// <param name="execution">Runs the prepared request: null = this item's own <see cref="TrialProcessRunner"/> (one
+    /// attempt); a pack member's is its <see cref="PackExecution.Member"/>.</param>
+    public async Task<string> ExecuteAsync(CancellationToken stop, RequestExecution? execution = null)
     {
         using var cancel = CancellationTokenSource.CreateLinkedTokenSource(stop);
         using var finished = new CancellationTokenSource();
@@ -48,7 +51,7 @@ public sealed class WorkItemRun(WorkItem item, TrialProcess process, ISweepGrain
         var heartbeats = HeartbeatLoopAsync(cancel, finished.Token);
         try
         {
-            return await RunAndReportAsync(cancel.Token, stop);
+            return await RunAndReportAsync(cancel.Token, stop, execution);
         }
         finally
         {
@@ -57,7 +60,7 @@ public sealed class WorkItemRun(WorkItem item, TrialProcess process, ISweepGrain
         }
     }
 
-    private async Task<string> RunAndReportAsync(CancellationToken cancel, CancellationToken stop)
+    private async Task<string> RunAndReportAsync(CancellationToken cancel, CancellationToken stop, RequestExecution? execution)
     {
         TrialProcessOutcome outcome;
         try
@@ -67,10 +70,14 @@ public sealed class WorkItemRun(WorkItem item, TrialProcess process, ISweepGrain
             Directory.CreateDirectory(output);
             var checkpoint = Path.Combine(trialDirectory, "checkpoint.bin");
             await options.Retry.RunAsync(() => DownloadCheckpointAsync(checkpoint, cancel), cancel);
-            var runner = new TrialProcessRunner(process) { MaxAttempts = 1, CancelGrace = options.CancelGrace };
+            execution ??= new TrialProcessRunner(process) { MaxAttempts = 1, CancelGrace = options.CancelGrace }.RunAsync;
             // The trial host continues this trace: its training and evaluation spans are children of the attempt span.
             var request = WorkRequests.For(item, item.LeaseId, checkpoint, output, options.Threads, Activity.Current?.Id);
-            outcome = await runner.RunAsync(request, OnEventAsync, cancel);
+            outcome = await execution(request, OnEventAsync, cancel);
+        }
+        catch (Exception e) when (IsMissingLocalFile(e) && !_leaseLost)
+        {
+            return await FailMissingLocalFileAsync(e);
         }
         catch (Exception e) when (e is not OutOfMemoryException && !_leaseLost)
         {
@@ -85,7 +92,14 @@ public sealed class WorkItemRun(WorkItem item, TrialProcess process, ISweepGrain
         switch (outcome.Terminal)
         {
             case Completed done:
-                await CompleteAsync(done);
+                try
+                {
+                    await CompleteAsync(done);
+                }
+                catch (Exception e) when (IsMissingLocalFile(e))
+                {
+                    return await FailMissingLocalFileAsync(e);
+                }
                 return "completed";
             case Failed { Kind: FailureKinds.HostDied } when outcome.Deaths is [.., { Signal: "SIGKILL" }]:
                 // Killed from outside (OOM killer, an operator): not the trial's doing.
@@ -103,9 +117,25 @@ public sealed class WorkItemRun(WorkItem item, TrialProcess process, ISweepGrain
         }
     }
 
+    // A file of this attempt on the local disk vanished (a clean-up of the work folder): no outage to wait out. The
+    // attempt fails, counted, and is retried from the checkpoint in storage.
+    private static bool IsMissingLocalFile(Exception e) => e is FileNotFoundException or DirectoryNotFoundException;
+
+    private async Task<string> FailMissingLocalFileAsync(Exception e)
+    {
+        var reason = $"a local file of the attempt is missing (deleted while the trial ran?): {e.Message}";
+        OrchestratorTelemetry.Fail(Activity.Current, reason);
+        await ReportAsync(() => sweep.FailAsync(item.LeaseId, reason, retryable: true));
+        return "failed";
+    }
+
     private async ValueTask OnEventAsync(TrialHostEvent hostEvent)
     {
         options.Log?.Event(hostEvent);
+        // The sweep took the item back (stopped early, requeued, cancelled): what the host still produces is not stored,
+        // so a stopped trial keeps the metrics and checkpoint of the epoch it was stopped at.
+        if (_leaseLost)
+            return;
         switch (hostEvent)
         {
             case Epoch e:
@@ -198,7 +228,7 @@ public sealed class WorkItemRun(WorkItem item, TrialProcess process, ISweepGrain
         if (summary.Observations.Count > 0)
             options.Metrics?.Evaluated(item.Trial, item.Workload, summary.Timings.SamplingSeconds + summary.Timings.C2stSeconds);
         OrchestratorTelemetry.TagMetrics(Activity.Current, summary.Metrics);
-        if (item.Kind == WorkKind.Train && File.Exists(done.ResultPath))
+        if (item.Kind == WorkKind.Train)
         {
             // Write-once per attempt: a duplicate report of the same attempt keeps the first result.
             var bytes = await File.ReadAllBytesAsync(done.ResultPath);

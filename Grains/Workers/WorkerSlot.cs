@@ -113,17 +113,18 @@ public sealed partial class WorkerSlot(
         {
             try
             {
-                var item = await scheduler.LeaseAsync(id, Device);
+                // One item, or the members of a pack (resources.pack) to train as one fused model.
+                var items = await scheduler.LeasePackAsync(id, Device);
                 if (backoff.Failures > 0)
                     LogLoopRecovered(id, backoff.Failures);
                 backoff.Reset();
-                if (item is null)
+                if (items.Count == 0)
                 {
                     await Task.Delay(IdlePoll, stop);
                     continue;
                 }
-                _item = item;
-                await RunAsync(item, stop);
+                _item = items[0];
+                await RunCountingRestartsAsync(items, stop);
             }
             catch (OperationCanceledException) when (stop.IsCancellationRequested)
             {
@@ -143,7 +144,54 @@ public sealed partial class WorkerSlot(
         }
     }
 
-    private async Task RunAsync(WorkItem item, CancellationToken stop)
+    private async Task RunCountingRestartsAsync(IReadOnlyList<WorkItem> items, CancellationToken stop)
+    {
+        _busy = true;
+        var process = _process ??= new TrialProcess(TrialHostLaunch.Options(options) with
+        {
+            StderrLine = line =>
+            {
+                LogHostOutput(id, line);
+                _log?.Add($"trial host: {line}");
+            },
+        });
+        var generation = process.Generation;
+        try
+        {
+            if (items.Count == 1)
+            {
+                await RunAsync(items[0], stop);
+                return;
+            }
+            // A pack: each member runs as its own item (span, log, heartbeats, reports) through one TrainPack request.
+            var pack = new PackExecution(process, $"pack-{Guid.NewGuid():N}", items.Count, options.HostCancelGrace);
+            var members = items.Select((item, i) => Task.Run(async () =>
+            {
+                try
+                {
+                    await RunAsync(item, stop, pack.Member(i));
+                }
+                finally
+                {
+                    pack.Leave(i);
+                }
+            })).ToList();
+            await pack.RunAsync();
+            await Task.WhenAll(members);
+        }
+        finally
+        {
+            _busy = false;
+            if (generation > 0 && process.Generation != generation)
+            {
+                _restarts++;
+                metrics.TrialHostRestarted(DeviceKind);
+            }
+        }
+    }
+
+    /// <param name="execution">Null: the item runs alone; else it is a member of a pack.</param>
+    private async Task RunAsync(WorkItem item, CancellationToken stop, RequestExecution? execution = null)
     {
         // The attempt's span hangs below the sweep's (its traceparent came with the lease); the trial host continues it.
         ActivityContext.TryParse(item.TraceParent, null, out var parent);
@@ -156,39 +204,26 @@ public sealed partial class WorkerSlot(
         activity?.SetTag(OrchestratorTelemetry.Attributes.Worker, id);
         var clock = Stopwatch.StartNew();
         var outcome = "failed";
-        _busy = true;
         var log = new TrialLog(TimeProvider.System);
-        log.Add($"{(item.Kind == WorkKind.Train ? "training" : $"evaluation shard {item.Shard}")}, attempt {item.Attempt}, on worker {id} ({item.Device})");
-        _log = log;
-        _process ??= new TrialProcess(TrialHostLaunch.Options(options) with
-        {
-            StderrLine = line =>
-            {
-                LogHostOutput(id, line);
-                _log?.Add($"trial host: {line}");
-            },
-        });
-        var generation = _process.Generation;
+        log.Add($"{(item.Kind == WorkKind.Train ? "training" : $"evaluation shard {item.Shard}")}, attempt {item.Attempt}, on worker {id} ({item.Device})"
+            + (execution is null ? "" : " in a pack"));
+        if (execution is null)
+            _log = log; // a pack's host output stays in the silo's log: it is not one member's
         var retry = new OutageRetry(options.StorageOutageWindow, (e, delay) => LogRetry(id, e.GetType().Name, FirstLine(e.Message), delay.TotalSeconds));
-        var run = new WorkItemRun(item, _process, grains.GetGrain<ISweepGrain>(item.Sweep), store,
+        var run = new WorkItemRun(item, _process!, grains.GetGrain<ISweepGrain>(item.Sweep), store,
             new WorkItemRunOptions(Path.Combine(options.WorkPath, id.Replace('/', '_')), options.ThreadsPerTrial, retry,
                 options.HostCancelGrace, e => LogTransient(id, e.GetType().Name, FirstLine(e.Message)), metrics, log));
         try
         {
-            outcome = await run.ExecuteAsync(stop);
+            outcome = await run.ExecuteAsync(stop, execution);
         }
         finally
         {
-            _busy = false;
-            if (generation > 0 && _process.Generation != generation)
-            {
-                _restarts++;
-                metrics.TrialHostRestarted(DeviceKind);
-            }
-            _itemsDone++;
+            Interlocked.Increment(ref _itemsDone);
             activity?.SetTag(OrchestratorTelemetry.Attributes.Outcome, outcome);
             metrics.AttemptEnded(item.Workload, item.Kind, outcome, clock.Elapsed.TotalSeconds);
-            _log = null;
+            if (execution is null)
+                _log = null;
             log.Add($"ended {outcome} after {clock.Elapsed.TotalSeconds:F1} s");
             await StoreLogAsync(item, log);
         }

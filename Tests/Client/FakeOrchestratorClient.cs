@@ -65,6 +65,9 @@ public sealed class FakeOrchestratorClient(SweepResults results) : IOrchestrator
     public Task<SweepStatus> ResumeAsync(string sweep, bool retryFailed = false, CancellationToken cancellation = default) =>
         Answer($"resume {sweep} retryFailed={retryFailed}", cancellation);
 
+    public Task<SweepStatus> PromoteAsync(string sweep, string? trial = null, CancellationToken cancellation = default) =>
+        Answer($"promote {sweep} trial={trial}", cancellation);
+
     public Task DeleteAsync(string sweep, CancellationToken cancellation = default) => Answer($"rm {sweep}", cancellation);
 
     /// <summary>Lines <see cref="GetTrialMetricsAsync"/> and <see cref="GetTrialLogAsync"/> return.</summary>

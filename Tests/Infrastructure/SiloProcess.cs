@@ -109,6 +109,15 @@ public sealed class SiloProcess : IAsyncDisposable
     /// <summary>kill -9: no shutdown, no goodbye to the cluster.</summary>
     public void KillHard() => _process.Kill(entireProcessTree: false);
 
+    /// <summary>kill -TERM (what systemd, Kubernetes and Ctrl+C's relatives send): the silo shuts down gracefully.</summary>
+    public void Terminate()
+    {
+        using var kill = Process.Start(new ProcessStartInfo("kill", ["-TERM", _process.Id.ToString(CultureInfo.InvariantCulture)]) { UseShellExecute = false })!;
+        kill.WaitForExit();
+        if (kill.ExitCode != 0)
+            throw new InvalidOperationException($"kill -TERM {_process.Id} failed with exit code {kill.ExitCode}.");
+    }
+
     private void Append(string? line)
     {
         if (line is null)

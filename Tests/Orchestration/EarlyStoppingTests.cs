@@ -12,13 +12,26 @@ namespace Orchestrator.Tests.Orchestration;
 /// heartbeat finds), so decisions are those computed by hand however fast the trials run, and a stopped trial ends
 /// Stopped with the rung's metrics and its checkpoint.
 /// </summary>
-public sealed class EarlyStoppingTests
+public sealed class EarlyStoppingTests : IDisposable
 {
+    private readonly string _store = Directory.CreateTempSubdirectory("orchestrator-test-work-").FullName;
+
+    public void Dispose()
+    {
+        try
+        {
+            Directory.Delete(_store, recursive: true);
+        }
+        catch (IOException)
+        {
+            // A trial host still exiting may hold a file; the folder is in /tmp.
+        }
+    }
+
     [Fact]
     public async Task Asha_on_one_worker_makes_the_hand_computed_decisions_even_when_trials_outrun_heartbeats()
     {
-        var store = Directory.CreateTempSubdirectory("orchestrator-test-work-asha-").FullName;
-        await using var cluster = await OrchestratorTestCluster.StartAsync(1, o => o.LocalPath = store, slotsPerSilo: 1);
+        await using var cluster = await OrchestratorTestCluster.StartAsync(1, o => o.LocalPath = _store, slotsPerSilo: 1);
         // From x₀ = 1 towards 0: trainLoss after n epochs is (1 − 2·lr)^(2n); rungs at epochs 1 and 2 (η = 2, 4 epochs).
         var spec = SweepSpecParser.Parse("""
             name: asha-quadratic
@@ -42,14 +55,49 @@ public sealed class EarlyStoppingTests
         Assert.Equal(Math.Pow(0.8, 2), Of(0.1).Metric("trainLoss"), 12);
         Assert.Equal(Math.Pow(0.4, 4), Of(0.3).Metric("trainLoss"), 12);
         Assert.Equal(2, results.Status.Stopped);
-        Directory.Delete(store, recursive: true);
+    }
+
+    [Fact]
+    public async Task A_promoted_trial_continues_from_the_checkpoint_it_was_stopped_at_to_its_full_budget()
+    {
+        await using var cluster = await OrchestratorTestCluster.StartAsync(1, o => o.LocalPath = _store, slotsPerSilo: 1);
+        // As above: lr 0.1 stops at rung 1, lr 0.3 at rung 2.
+        var spec = SweepSpecParser.Parse("""
+            name: promote
+            workload: quadratic
+            fixed: { target: 0, epochs: 4 }
+            search: { lr: [0.05, 0.4, 0.1, 0.3] }
+            seeds: [1]
+            objective: { metric: trainLoss }
+            scheduler: { kind: asha, minEpochs: 1, eta: 2 }
+            """, OrchestratorTestCluster.Workloads);
+        await cluster.Client.SubmitAsync(spec);
+        var stopped = (await cluster.RunToEndAsync("promote", TimeSpan.FromMinutes(2))).Trials.Single(t => t.Parameters["lr"].AsDouble() == 0.3);
+        Assert.Equal(TrialStatus.Stopped, stopped.Status);
+        await Assert.ThrowsAsync<ArgumentException>(() => cluster.Client.PromoteAsync("promote", "ffff"));
+
+        Assert.Equal(SweepPhase.Running, (await cluster.Client.PromoteAsync("promote", stopped.ConfigHash[..6])).Phase);
+        var results = await cluster.RunToEndAsync("promote", TimeSpan.FromMinutes(2));
+
+        var promoted = results.Trials.Single(t => t.ConfigHash == stopped.ConfigHash);
+        Assert.Equal((TrialStatus.Completed, 2), (promoted.Status, promoted.Attempt));
+        Assert.Equal(Math.Pow(0.4, 8), promoted.Metric("loss"), 12); // 4 epochs in all, as if never stopped
+        var resultStore = new LocalDirectoryResultStore(Path.Combine(_store, "results"));
+        var lines = (await resultStore.ReadMetricsAsync("promote", stopped.ConfigHash)).Select(l => JsonDocument.Parse(l).RootElement)
+            .Select(e => (Attempt: e.GetProperty("attempt").GetInt32(), Epoch: e.GetProperty("epoch").GetInt32())).ToList();
+        // The stopped attempt stored epochs 1 and 2 only; the second starts after the stored checkpoint (of epoch 2, or a later
+        // one when the host outran the stop: a checkpoint of the same run) and ends at the full budget.
+        Assert.Equal([(1, 1), (1, 2)], lines.Where(l => l.Attempt == 1));
+        var resumed = lines.Where(l => l.Attempt == 2).Select(l => l.Epoch).ToList();
+        Assert.Equal(resumed.Count == 0 ? [] : Enumerable.Range(5 - resumed.Count, resumed.Count), resumed);
+        Assert.True(resumed.Count <= 2, $"the promoted trial trained epochs {string.Join(", ", resumed)} again");
+        Assert.Equal(TrialStatus.Stopped, results.Trials.Single(t => t.Parameters["lr"].AsDouble() == 0.1).Status); // not promoted
     }
 
     [Fact]
     public async Task Asha_with_real_fff_trainings_stops_the_untrained_configuration_at_its_first_rung_and_keeps_its_metrics_and_checkpoint()
     {
-        var store = Directory.CreateTempSubdirectory("orchestrator-test-work-asha-fff-").FullName;
-        await using var cluster = await OrchestratorTestCluster.StartAsync(1, o => o.LocalPath = store, slotsPerSilo: 2);
+        await using var cluster = await OrchestratorTestCluster.StartAsync(1, o => o.LocalPath = _store, slotsPerSilo: 2);
         // lr 1e-7 barely moves in one epoch: it is last at rung 1 whoever arrived before it (it starts third, after one
         // of the others has passed rung 1, so it never arrives first).
         var spec = SweepSpecParser.Parse("""
@@ -71,13 +119,12 @@ public sealed class EarlyStoppingTests
         var untrained = results.Trials.Single(t => t.Parameters["lr"].AsDouble() == 1e-7);
         Assert.Equal(TrialStatus.Stopped, untrained.Status);
         Assert.StartsWith("stopped at epoch 1: asha: rung 1 ranks ", untrained.Reason);
-        // Its metrics are the rung epoch's, as the worker wrote them to metrics.jsonl; its checkpoint stays in the store.
-        var resultStore = new LocalDirectoryResultStore(Path.Combine(store, "results"));
+        // Its metrics are the rung epoch's, as the worker wrote them to metrics.jsonl; its checkpoint stays in the _store.
+        var resultStore = new LocalDirectoryResultStore(Path.Combine(_store, "results"));
         var epochs = (await resultStore.ReadMetricsAsync("asha-fff", untrained.ConfigHash)).Select(l => JsonDocument.Parse(l).RootElement).ToList();
         var first = epochs.First(e => e.GetProperty("epoch").GetInt32() == 1);
         Assert.Equal(first.GetProperty("valNll").GetDouble(), untrained.Metric("valNll"));
         await using (var checkpoint = await resultStore.OpenCheckpointAsync("asha-fff", untrained.ConfigHash))
             Assert.NotNull(checkpoint);
-        Directory.Delete(store, recursive: true);
     }
 }

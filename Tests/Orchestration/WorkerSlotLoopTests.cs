@@ -76,11 +76,13 @@ public sealed class WorkerSlotLoopTests
 
         public int Calls => Volatile.Read(ref _calls);
 
-        public Task<WorkItem?> LeaseAsync(string workerId, string device)
+        public Task<IReadOnlyList<WorkItem>> LeasePackAsync(string workerId, string device)
         {
             var call = Interlocked.Increment(ref _calls);
-            return call <= failures.Length ? throw failures[call - 1] : Task.FromResult<WorkItem?>(null);
+            return call <= failures.Length ? throw failures[call - 1] : Task.FromResult<IReadOnlyList<WorkItem>>([]);
         }
+
+        public Task<WorkItem?> LeaseAsync(string workerId, string device) => throw new NotSupportedException();
 
         public Task RegisterAsync(string sweep) => throw new NotSupportedException();
         public Task UnregisterAsync(string sweep) => throw new NotSupportedException();

@@ -1,5 +1,3 @@
-using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Hosting;
 using Orchestrator.Contracts.Trials;
 using Orleans.Storage;
 
@@ -49,12 +47,6 @@ public sealed class LegacyTrialStateTests
         Assert.Equal(0.65, read.FinalMetrics("c2st")["c2st"], 12);
     }
 
-    // The serializer a silo registers by default (the one LocalFileGrainStorage and BlobGrainStorage use).
-    private static IGrainStorageSerializer SiloSerializer()
-    {
-        var builder = Host.CreateApplicationBuilder();
-        builder.UseOrleans(silo => silo.UseLocalhostClustering());
-        using var host = builder.Build();
-        return host.Services.GetRequiredService<IGrainStorageSerializer>();
-    }
+    // The serializer an orchestrator silo uses (the one LocalFileGrainStorage and BlobGrainStorage use).
+    private static IGrainStorageSerializer SiloSerializer() => StoredSpecRoundTripTests.OrchestratorSerializer();
 }

@@ -46,5 +46,50 @@ public sealed class TrialHostPackTests : IDisposable
             $"validation NLL {a["valNll"]} alone vs {completed.Summary["valNll"]} packed");
     }
 
+    [Fact]
+    public async Task A_cancelled_member_stops_alone_with_a_checkpoint_and_resumes_alone_to_its_standalone_result()
+    {
+        var stay = _requests.Train("stay", epochs: 3);
+        var stop = _requests.Train("stop", epochs: 3) with { Seed = 2 };
+        await using var process = new TrialProcess();
+        // The worker's side of a pack: each member joins with its own handler and lease token, one TrainPack request runs both.
+        var pack = new PackExecution(process, "pack-2", 2, TimeSpan.FromMinutes(2));
+        using var lease = new CancellationTokenSource();
+        var stopEpochs = new List<int>();
+        var stayOutcome = pack.Member(0)(stay, _ => ValueTask.CompletedTask, CancellationToken.None);
+        var stopOutcome = pack.Member(1)(stop, e =>
+        {
+            if (e is Epoch epoch)
+            {
+                stopEpochs.Add(epoch.EpochNumber);
+                lease.Cancel(); // its lease ended (an early-stopping decision): this member alone is cancelled
+            }
+            return ValueTask.CompletedTask;
+        }, lease.Token);
+        using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(5));
+        await pack.RunAsync().WaitAsync(timeout.Token);
+
+        var stayed = Assert.IsType<Completed>((await stayOutcome).Terminal);
+        Assert.IsType<Cancelled>((await stopOutcome).Terminal);
+        // It checkpointed where it stopped (its last reported epoch), whenever the cancel arrived.
+        Assert.NotEmpty(stopEpochs);
+        var resumed = new List<TrialHostEvent>();
+        var rest = await new TrialProcessRunner(process).RunAsync(stop, e =>
+        {
+            resumed.Add(e);
+            return ValueTask.CompletedTask;
+        }, timeout.Token);
+        var resumedFrom = Assert.Single(resumed.OfType<Resumed>()).EpochsDone;
+        Assert.Equal(stopEpochs[^1], resumedFrom);
+        // Masking disturbed neither: the member that went on, and the stopped one resumed alone, end as they do alone.
+        var stayAlone = await new TrialProcessRunner(process).RunAsync(_requests.Train("stay-alone", epochs: 3), cancellation: timeout.Token);
+        var stopAlone = await new TrialProcessRunner(process).RunAsync(_requests.Train("stop-alone", epochs: 3) with { Seed = 2 }, cancellation: timeout.Token);
+        AssertSameNll(stayAlone.Completed!.Summary["valNll"], stayed.Summary["valNll"]);
+        AssertSameNll(stopAlone.Completed!.Summary["valNll"], rest.Completed!.Summary["valNll"]);
+    }
+
+    private static void AssertSameNll(double alone, double packed) =>
+        Assert.True(Math.Abs(alone - packed) < 1e-5 * Math.Max(1, Math.Abs(alone)), $"validation NLL {alone} alone vs {packed} packed");
+
     public void Dispose() => _requests.Dispose();
 }

@@ -52,7 +52,9 @@ public sealed class QuadraticWorkload : IWorkload
             events(new Epoch(request.RequestId, epoch, epochs, new Dictionary<string, double> { ["trainLoss"] = loss }));
             if (epoch % request.CheckpointEvery == 0 || epoch == epochs)
             {
-                File.WriteAllText(request.CheckpointPath, JsonSerializer.Serialize((epoch, x), Json));
+                // Atomically, as the real workloads' checkpoint store: the worker may be uploading the previous one.
+                File.WriteAllText(request.CheckpointPath + ".tmp", JsonSerializer.Serialize((epoch, x), Json));
+                File.Move(request.CheckpointPath + ".tmp", request.CheckpointPath, overwrite: true);
                 events(new CheckpointSaved(request.RequestId, epoch, request.CheckpointPath));
             }
         }

@@ -23,9 +23,12 @@ public sealed record PackedTrialOutcome(TrialConfig Config, TrainedTrial? Traine
 public static class PackedTrialRunner
 {
     /// <param name="stop">Asked after each epoch of member i: true stops it there (early stopping); it is judged as it stands.</param>
+    /// <param name="cancelled">Asked after each epoch of member i, first: true means it was cancelled from outside (its
+    /// lease ended after the epochs it reported): this epoch is neither checkpointed nor reported and the member leaves
+    /// the pack, keeping its last checkpoint (the caller does not judge it).</param>
     public static IReadOnlyList<PackedTrialOutcome> Train(IReadOnlyList<TrialConfig> configs, Action<int, TrialProgress>? progress = null,
         IReadOnlyList<ICheckpointStore?>? checkpoints = null, int checkpointEvery = 10, Func<int, bool>? stop = null,
-        CancellationToken cancellation = default)
+        Func<int, bool>? cancelled = null, CancellationToken cancellation = default)
     {
         if (configs.Count == 0)
             throw new ArgumentException("A pack needs at least one trial.");
@@ -68,6 +71,12 @@ public static class PackedTrialRunner
                 trainer.Run((member, epoch) =>
                 {
                     var i = members.IndexOf(member);
+                    if (cancelled?.Invoke(i) == true)
+                    {
+                        // Cancelled after the epochs it reported: this one is dropped, so it keeps the checkpoint it was judged on.
+                        member.Stop();
+                        return;
+                    }
                     if (checkpoints?[i] is { } store && (epoch.Epoch % checkpointEvery == 0 || epoch.Epoch == epoch.Epochs))
                         store.Save(stream => trainer.SaveCheckpoint(member, stream));
                     progress?.Invoke(i, new TrialProgress.Epoch(epoch));

@@ -13,5 +13,8 @@ public interface IPackableWorkload
     /// event per member (<see cref="Completed"/> or <see cref="Failed"/>), in member order. Throws
     /// <see cref="InvalidTrialRequestException"/> when the members cannot share a pack.
     /// </summary>
-    IReadOnlyList<TrialHostEvent> TrainPack(TrainPackRequest request, Action<TrialHostEvent> events, CancellationToken cancellation);
+    /// <param name="memberCancelled">Asked after each epoch of member i: true stops that member alone (masking); that epoch
+    /// is dropped, so it keeps the checkpoint of the last epoch it reported; it ends <see cref="Cancelled"/>.</param>
+    IReadOnlyList<TrialHostEvent> TrainPack(TrainPackRequest request, Action<TrialHostEvent> events, CancellationToken cancellation,
+        Func<int, bool>? memberCancelled = null);
 }

@@ -178,7 +178,7 @@ internal sealed partial class SpecTreeReader
 
     private ResourceSpec ReadResources(SpecNode node, ResourceSpec defaults)
     {
-        var fields = Fields(node, "resources", ["device"]);
+        var fields = Fields(node, "resources", ["device", "pack"]);
         if (fields is null)
             return defaults;
         var result = defaults;
@@ -197,7 +197,31 @@ internal sealed partial class SpecTreeReader
                     break;
             }
         }
+        if (fields.TryGetValue("pack", out var pack) && ReadPack(pack) is { } size)
+            result = result with { Pack = size };
         return result;
+    }
+
+    // off | auto | N: packs of up to N trials (1 is off).
+    private int? ReadPack(SpecNode node)
+    {
+        var expected = $"off, auto or an integer from 1 to {ResourceSpec.MaxPack}";
+        Remember("resources.pack", node);
+        switch (node)
+        {
+            case ScalarNode { Value: { IsIntegral: true } value } when value.AsInt64() is >= 1 and <= ResourceSpec.MaxPack:
+                return (int)value.AsInt64();
+            case ScalarNode { Value: { Kind: ParamKind.String } text } when text.Text == "auto":
+                return ResourceSpec.PackAuto;
+            case ScalarNode { Value: { Kind: ParamKind.String } text } when text.Text == "off":
+                return ResourceSpec.PackOff;
+            // YAML 1.1 reads a bare off as false.
+            case ScalarNode { Value: { Kind: ParamKind.Bool } flag } when !flag.Flag:
+                return ResourceSpec.PackOff;
+            default:
+                Error("resources.pack", node, $"expected {expected}, got {node.Describe()}");
+                return null;
+        }
     }
 
     private LimitsSpec ReadLimits(SpecNode node)

@@ -69,6 +69,10 @@ public static class FffSbiDescriptor
             }),
         ];
         return new WorkloadDescriptor(Name, "a free-form flow trained on an sbibm task, judged by C2ST against the reference posteriors",
-            parameters, metrics);
+            parameters, metrics)
+        {
+            // Members of a pack step together on [K, B, D] batches from one packed architecture; a test fault stays alone.
+            PackSharedParameters = [BatchSize, IdentityInit, Fault],
+        };
     }
 }

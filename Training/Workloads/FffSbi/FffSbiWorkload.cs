@@ -36,7 +36,8 @@ public sealed class FffSbiWorkload : IWorkload, IPackableWorkload
     /// Hutchinson count; their own β, lr, weight decay, budget, epochs, seed), then evaluates and writes each as
     /// <see cref="Train"/> would.
     /// </summary>
-    public IReadOnlyList<TrialHostEvent> TrainPack(TrainPackRequest request, Action<TrialHostEvent> events, CancellationToken cancellation)
+    public IReadOnlyList<TrialHostEvent> TrainPack(TrainPackRequest request, Action<TrialHostEvent> events, CancellationToken cancellation,
+        Func<int, bool>? memberCancelled = null)
     {
         var total = Stopwatch.StartNew();
         var members = request.Members;
@@ -55,12 +56,17 @@ public sealed class FffSbiWorkload : IWorkload, IPackableWorkload
             throw new InvalidTrialRequestException("Members of a pack must share task, architecture, identityInit, batchSize, hutchinson, device and threads.");
         var stores = members.Select(m => new NotifyingCheckpointStore(m.CheckpointPath)).ToList();
         var progress = members.Select((m, i) => new TrainingEvents(m.RequestId, stores[i], events)).ToList();
-        var outcomes = PackedTrialRunner.Train(configs, (i, p) => progress[i].Report(p), stores, every, cancellation: cancellation);
+        var outcomes = PackedTrialRunner.Train(configs, (i, p) => progress[i].Report(p), stores, every, cancelled: memberCancelled, cancellation: cancellation);
         var ends = new List<TrialHostEvent>();
         for (var i = 0; i < members.Count; i++)
         {
             using var outcome = outcomes[i];
             var m = members[i];
+            if (memberCancelled?.Invoke(i) == true)
+            {
+                ends.Add(new Cancelled(m.RequestId)); // stopped from outside: not evaluated; its checkpoint stays
+                continue;
+            }
             if (outcome.Trained is not { } trained)
             {
                 ends.Add(new Failed(m.RequestId, outcome.FailureReason ?? "training failed", FailureKinds.TrainingFailed));
