@@ -95,7 +95,17 @@ public static class SpecCanonical
         w.WriteNumber("brackets", scheduler.Brackets);
         w.WriteNumber("eta", scheduler.ReductionFactor);
         w.WriteNumber("graceEpochs", scheduler.GraceEpochs);
+        // Written only when given, so specs without it keep their hashes.
+        if (scheduler.GroupBy.Count > 0)
+        {
+            w.WriteStartArray("groupBy");
+            foreach (var name in scheduler.GroupBy)
+                w.WriteStringValue(name);
+            w.WriteEndArray();
+        }
         w.WriteString("kind", scheduler.Kind.ToString().ToLowerInvariant());
+        if (scheduler.Metric is { } metric)
+            w.WriteString("metric", metric);
         if (scheduler.MaxEpochs is { } max)
             w.WriteNumber("maxEpochs", max);
         w.WriteNumber("minEpochs", scheduler.MinEpochs);
