@@ -27,6 +27,9 @@ public static class SpecCanonical
     {
         // Keys are written in ordinal order by hand, so the text never depends on declaration order.
         w.WriteStartObject();
+        // Written only when given (like objective and scheduler), so the hashes of specs without it stay what they were.
+        if (spec.Checkpoints is { } checkpoints)
+            w.WriteString("checkpoints", checkpoints);
         w.WriteStartObject("evaluation");
         w.WriteStartArray("observations");
         foreach (var observation in spec.Evaluation.Observations)
