@@ -4,14 +4,14 @@ using Orchestrator.Training.Workloads;
 namespace Orchestrator.TrialHost;
 
 /// <summary>
-/// The workloads this trial host runs: the built-in ones, plus every public <see cref="IWorkload"/> with a parameterless
+/// The workloads this trial host runs: the built-in ones (hidden ones included), plus every public <see cref="IWorkload"/> with a parameterless
 /// constructor in the assemblies named by <c>--workloads &lt;path&gt;</c> (how tests plug in a workload of their own).
 /// </summary>
 public static class WorkloadAssemblies
 {
     public static bool TryLoad(string[] args, out IReadOnlyDictionary<string, IWorkload> workloads, out string? problem)
     {
-        var all = new List<IWorkload>(BuiltInWorkloads.All);
+        var all = new List<IWorkload>(BuiltInWorkloads.All.Concat(BuiltInWorkloads.Hidden));
         workloads = new Dictionary<string, IWorkload>();
         problem = null;
         for (var i = 0; i < args.Length; i++)

@@ -28,13 +28,19 @@ public static class BenchSchedulerCommand
         var slots = new Option<int>("--slots") { Description = "slots of the overhead test (Ray's: 16)", DefaultValueFactory = _ => 16 };
         var noopSlots = new Option<int>("--noop-slots") { Description = "slots working the no-op sweeps", DefaultValueFactory = _ => 4 };
         var batch = new Option<int>("--batch") { Description = "items a no-op slot leases (and reports) per call", DefaultValueFactory = _ => 16 };
+        var hostTrials = new Option<int>("--host-trials") { Description = "trials of the overhead test through real worker slots and trial hosts (0: skip)", DefaultValueFactory = _ => 200 };
+        var hostSleep = new Option<double>("--host-sleep") { Description = "seconds each trial-host trial sleeps", DefaultValueFactory = _ => 0.5 };
+        var hostSlots = new Option<int>("--host-slots") { Description = "worker slots (trial-host processes) of that test", DefaultValueFactory = _ => 2 };
         var command = new Command("scheduler", "Measure the orchestrator's own per-trial cost with no-op and sleep workers.")
-            { sizes, large, largeDispatch, sleepTrials, sleep, slots, noopSlots, batch };
+            { sizes, large, largeDispatch, sleepTrials, sleep, slots, noopSlots, batch, hostTrials, hostSleep, hostSlots };
         command.SetAction((parse, cancellation) => ConsoleErrors.RunAsync(async () =>
         {
             var root = Directory.CreateTempSubdirectory("orchestrator-bench-scheduler-").FullName;
             try
             {
+                // First through real worker slots and trial hosts (a silo of its own), then the in-process no-op workers.
+                if (parse.GetValue(hostTrials) > 0)
+                    await BenchSchedulerHostPath.RunAsync(root, parse.GetValue(hostTrials), parse.GetValue(hostSleep), parse.GetValue(hostSlots), cancellation);
                 var options = new OrchestratorOptions
                 {
                     SiloName = "bench", CpuSlots = 0, CudaSlots = 0, LocalPath = Path.Combine(root, "store"), WorkPath = Path.Combine(root, "work"),
@@ -44,6 +50,7 @@ public static class BenchSchedulerCommand
                 AnsiConsole.MarkupLineInterpolated($"one in-process silo, local store, no-op workers through the grain calls; {BenchLoad.Describe()}");
                 if (parse.GetValue(sleepTrials) > 0)
                     await OverheadAsync(client, parse.GetValue(sleepTrials), TimeSpan.FromSeconds(parse.GetValue(sleep)), parse.GetValue(slots), cancellation);
+
                 foreach (var size in parse.GetValue(sizes)!.Split(',', StringSplitOptions.RemoveEmptyEntries).Select(int.Parse))
                     await NoopSweepAsync(client, options.LocalPath, size, size, parse.GetValue(noopSlots), parse.GetValue(batch), cancellation);
                 if (parse.GetValue(large) > 0)
@@ -73,14 +80,17 @@ public static class BenchSchedulerCommand
         var name = $"noop-{size}";
         var submit = await TimeAsync(() => client.SubmitAsync(Spec(name, size), cancellation));
         var rssPending = Rss();
+        var cpu = CpuTime();
         var run = await NoopWorkers.RunAsync(client.Cluster, slots, dispatch, TimeSpan.Zero, cancellation, batch);
+        // CPU time per trial (silo and workers in this process) does not depend on how loaded the machine is.
+        var cpuPerTrial = (CpuTime() - cpu).TotalMilliseconds / Math.Max(1, run.Completed);
         var ls = await TimeAsync(() => client.ListAsync(cancellation));
         var top = await TimeAsync(() => client.GetResultsPageAsync(name, new ResultsQuery(20), cancellation));
         var bytes = StoredBytes(store, name);
         var cancel = dispatch < size ? await TimeAsync(() => client.CancelAsync(name, cancellation)) : (TimeSpan.Zero, null!);
         var latencies = run.LeaseMilliseconds.Order().ToList();
         AnsiConsole.MarkupLineInterpolated(
-            $"{size,9:N0} trials: submit {submit.Elapsed.TotalMilliseconds:F0} ms, RSS {rssPending / 1e6:F0} MB with all pending; dispatched {run.Completed:N0} in {run.Elapsed.TotalSeconds:F1} s = [bold]{run.Completed / run.Elapsed.TotalSeconds:N0} trials/s[/], lease call ({batch} items) p50 {Percentile(latencies, 0.5):F2} ms p99 {Percentile(latencies, 0.99):F2} ms; ls {ls.Elapsed.TotalMilliseconds:F0} ms, results --top 20 {top.Elapsed.TotalMilliseconds:F0} ms{(dispatch < size ? $", cancel {cancel.Elapsed.TotalMilliseconds:F0} ms" : "")}; {bytes / Math.Max(1, run.Completed):N0} stored bytes per finished trial; RSS {Rss() / 1e6:F0} MB");
+            $"{size,9:N0} trials: submit {submit.Elapsed.TotalMilliseconds:F0} ms, RSS {rssPending / 1e6:F0} MB with all pending; dispatched {run.Completed:N0} in {run.Elapsed.TotalSeconds:F1} s = [bold]{run.Completed / run.Elapsed.TotalSeconds:N0} trials/s[/] ({cpuPerTrial:F2} CPU ms per trial = {1000 / cpuPerTrial:N0} trials/s per busy core), lease call ({batch} items) p50 {Percentile(latencies, 0.5):F2} ms p99 {Percentile(latencies, 0.99):F2} ms; ls {ls.Elapsed.TotalMilliseconds:F0} ms, results --top 20 {top.Elapsed.TotalMilliseconds:F0} ms{(dispatch < size ? $", cancel {cancel.Elapsed.TotalMilliseconds:F0} ms" : "")}; {bytes / Math.Max(1, run.Completed):N0} stored bytes per finished trial; RSS {Rss() / 1e6:F0} MB");
     }
 
     /// <summary>A grid of exactly <paramref name="trials"/> trials: one searched value per trial, one seed.</summary>
@@ -99,6 +109,12 @@ public static class BenchSchedulerCommand
         var grains = new DirectoryInfo(Path.Combine(store, "grains")).EnumerateFiles($"trial-*{sweep.Replace("-", "~2D")}~2F*").Sum(f => f.Length);
         var results = new DirectoryInfo(Path.Combine(store, "results", "sweeps", sweep));
         return grains + (results.Exists ? results.EnumerateFiles("*", SearchOption.AllDirectories).Sum(f => f.Length) : 0);
+    }
+
+    private static TimeSpan CpuTime()
+    {
+        using var process = Process.GetCurrentProcess();
+        return process.TotalProcessorTime;
     }
 
     private static long Rss()

@@ -228,9 +228,15 @@ public sealed class SweepCommands(Func<ClientConnectionOptions, CancellationToke
                     return 1;
                 }
                 if (parse.GetValue(json))
+                {
                     lines.ToList().ForEach(Console.WriteLine);
+                }
                 else
-                    AnsiConsole.Write(TrialMetricsView.Table(lines));
+                {
+                    // Headed by the workload's per-epoch labels (an empty page carries them).
+                    var page = await client.GetResultsPageAsync(parse.GetValue(name)!, new ResultsQuery(Limit: 0, Groups: 0), ct);
+                    AnsiConsole.Write(TrialMetricsView.Table(lines, page.EpochMetrics ?? []));
+                }
                 return 0;
             });
     }

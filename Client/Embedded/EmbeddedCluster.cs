@@ -26,7 +26,8 @@ public sealed class EmbeddedCluster : IAsyncDisposable
 
     public IOrchestratorClient Client { get; }
 
-    public static async Task<EmbeddedCluster> StartAsync(OrchestratorOptions options, CancellationToken cancellation)
+    /// <param name="registry">The workloads specs may name (default: the built-in ones; <c>bench scheduler</c> adds the hidden no-op one).</param>
+    public static async Task<EmbeddedCluster> StartAsync(OrchestratorOptions options, CancellationToken cancellation, Workloads.WorkloadRegistry? registry = null)
     {
         var builder = Host.CreateApplicationBuilder();
         // Only what needs attention, timestamped like the silo's log; Orleans' option dumps and Polly's retry chatter
@@ -41,7 +42,7 @@ public sealed class EmbeddedCluster : IAsyncDisposable
         builder.UseOrleans(silo =>
         {
             silo.UseLocalhostClustering(FreePort(), FreePort(), null, options.ServiceId, options.ClusterId);
-            silo.AddOrchestrator(options, BuiltInWorkloads.Registry, dataCheck: new SweepDataCheck(BuiltInWorkloads.RequireDataOf));
+            silo.AddOrchestrator(options, registry ?? BuiltInWorkloads.Registry, dataCheck: new SweepDataCheck(BuiltInWorkloads.RequireDataOf));
         });
         var host = builder.Build();
         await host.StartAsync(cancellation);

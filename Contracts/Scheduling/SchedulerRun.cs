@@ -26,14 +26,14 @@ public sealed class SchedulerRun
     public static SchedulerRun For(SchedulerSpec? spec, Objective objective, int maxEpochs)
     {
         spec ??= SchedulerSpec.Fifo;
-        ITrialScheduler policy = spec.Kind switch
+        ITrialScheduler Create() => spec.Kind switch
         {
             SchedulerKind.Asha => new AshaScheduler(spec.MinEpochs, maxEpochs, spec.ReductionFactor, spec.GraceEpochs),
             SchedulerKind.Hyperband => new HyperbandScheduler(spec.MinEpochs, maxEpochs, spec.ReductionFactor, spec.GraceEpochs, spec.Brackets),
             SchedulerKind.Median => new MedianStoppingScheduler(spec.GraceEpochs, spec.MinSamples),
             _ => new FifoScheduler(),
         };
-        return new SchedulerRun(policy, objective);
+        return new SchedulerRun(spec.GroupBy.Count > 0 ? new PartitionedScheduler(Create) : Create(), objective);
     }
 
     /// <summary>The epochs the policy decides on (null: every epoch).</summary>

@@ -23,6 +23,15 @@ public sealed record Objective(MetricDefinition Metric, bool Minimize, bool PerE
         return new Objective(metric, minimize, workload.FindMetric(name, MetricScope.Epoch) is not null);
     }
 
+    /// <summary>What a scheduler compares: scheduler.metric's per-epoch definition in its declared direction when the spec
+    /// names one, else the objective; null when the named metric is not reported per epoch (the validator reports it).</summary>
+    public static Objective? OfScheduler(SweepSpec spec, WorkloadDescriptor workload)
+    {
+        if (spec.Scheduler?.Metric is not { } name)
+            return Of(spec, workload);
+        return workload.FindMetric(name, MetricScope.Epoch) is { } metric ? new Objective(metric, metric.Goal == MetricGoal.Minimize, PerEpoch: true) : null;
+    }
+
     public string Name => Metric.Name;
 
     /// <summary>The value as a loss (smaller is better): policies and samplers always minimise.</summary>

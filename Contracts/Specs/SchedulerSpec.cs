@@ -34,6 +34,23 @@ public sealed record SchedulerSpec
     [Id(5)] public int Brackets { get; init; } = 3;
     /// <summary>Median stopping: how many other trials must have reached the epoch before one is judged.</summary>
     [Id(6)] public int MinSamples { get; init; } = 3;
+    /// <summary>
+    /// Searched parameters whose values split the trials into separate competitions (e.g. task and budget: a val NLL
+    /// ranks trials of one task and budget only); empty: all trials compete.
+    /// </summary>
+    [Id(7)] public IReadOnlyList<string> GroupBy { get; init; } = [];
+    /// <summary>
+    /// The per-epoch metric rungs compare (in its declared direction); null: the objective. Lets a sweep rank finished
+    /// trials by an expensive final metric (C2ST) while stopping on a cheap per-epoch one (val NLL).
+    /// </summary>
+    [Id(8)] public string? Metric { get; init; }
 
     public static SchedulerSpec Fifo { get; } = new();
+
+    // Structural equality: the list member would otherwise compare by reference.
+    public bool Equals(SchedulerSpec? other) => other is not null
+        && Kind == other.Kind && MinEpochs == other.MinEpochs && MaxEpochs == other.MaxEpochs && ReductionFactor == other.ReductionFactor
+        && GraceEpochs == other.GraceEpochs && Brackets == other.Brackets && MinSamples == other.MinSamples && GroupBy.SequenceEqual(other.GroupBy) && Metric == other.Metric;
+
+    public override int GetHashCode() => HashCode.Combine(Kind, MinEpochs, MaxEpochs, ReductionFactor, GraceEpochs, Brackets, MinSamples, GroupBy.Count);
 }

@@ -27,6 +27,9 @@ public static class SpecCanonical
     {
         // Keys are written in ordinal order by hand, so the text never depends on declaration order.
         w.WriteStartObject();
+        // Written only when given (like objective and scheduler), so the hashes of specs without it stay what they were.
+        if (spec.Checkpoints is { } checkpoints)
+            w.WriteString("checkpoints", checkpoints);
         w.WriteStartObject("evaluation");
         w.WriteStartArray("observations");
         foreach (var observation in spec.Evaluation.Observations)
@@ -95,7 +98,17 @@ public static class SpecCanonical
         w.WriteNumber("brackets", scheduler.Brackets);
         w.WriteNumber("eta", scheduler.ReductionFactor);
         w.WriteNumber("graceEpochs", scheduler.GraceEpochs);
+        // Written only when given, so specs without it keep their hashes.
+        if (scheduler.GroupBy.Count > 0)
+        {
+            w.WriteStartArray("groupBy");
+            foreach (var name in scheduler.GroupBy)
+                w.WriteStringValue(name);
+            w.WriteEndArray();
+        }
         w.WriteString("kind", scheduler.Kind.ToString().ToLowerInvariant());
+        if (scheduler.Metric is { } metric)
+            w.WriteString("metric", metric);
         if (scheduler.MaxEpochs is { } max)
             w.WriteNumber("maxEpochs", max);
         w.WriteNumber("minEpochs", scheduler.MinEpochs);

@@ -24,6 +24,8 @@ public sealed record SweepSpec
     [Id(9)] public ObjectiveSpec? Objective { get; init; }
     /// <summary>Early stopping; null: fifo (every trial runs to the end).</summary>
     [Id(10)] public SchedulerSpec? Scheduler { get; init; }
+    /// <summary>Which checkpoints stay in the store (<see cref="CheckpointPolicy"/>); null: <c>last</c>.</summary>
+    [Id(11)] public string? Checkpoints { get; init; }
 
     /// <summary>
     /// Sorted-key JSON of every field with defaults filled in: the same spec written with other key order,

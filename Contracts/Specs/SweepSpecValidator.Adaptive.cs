@@ -48,16 +48,29 @@ public static partial class SweepSpecValidator
             Add("scheduler.minSamples", $"expected an integer ≥ 1, got {scheduler.MinSamples}");
         if (scheduler.Brackets < 1)
             Add("scheduler.brackets", $"expected an integer ≥ 1, got {scheduler.Brackets}");
+        foreach (var (name, i) in scheduler.GroupBy.Select((n, i) => (n, i)))
+        {
+            if (!spec.Search.ContainsKey(name))
+                Add($"scheduler.groupBy[{i}]", $"'{ParameterDefinition.Printable(name)}' is not searched; expected one of the searched parameters: {string.Join(", ", spec.Search.Keys.Order(StringComparer.Ordinal))}");
+            else if (scheduler.GroupBy.Take(i).Contains(name, StringComparer.Ordinal))
+                Add($"scheduler.groupBy[{i}]", $"'{name}' is listed twice");
+        }
         if (workload is null)
             return;
 
-        if (Objective.Of(spec, workload) is { PerEpoch: false } final)
+        if (scheduler.Metric is { } named && workload.FindMetric(named, MetricScope.Epoch) is null)
+        {
+            var perEpoch = workload.EpochMetrics.Select(m => m.Name).ToList();
+            var hint = Suggestions.Closest(named, perEpoch) is { } guess ? $" (did you mean '{guess}'?)" : "";
+            Add("scheduler.metric", $"{workload.Name} reports no metric '{ParameterDefinition.Printable(named)}' per epoch{hint}; per-epoch metrics: {string.Join(", ", perEpoch)}");
+        }
+        else if (scheduler.Metric is null && Objective.Of(spec, workload) is { PerEpoch: false } final)
         {
             var perEpoch = workload.EpochMetrics.Select(m => m.Name).ToList();
             Add(spec.Objective is null ? "scheduler.kind" : "objective.metric",
                 $"{kind} compares trials after each epoch, but {workload.Name} reports {final.Name} only when a trial ends; " +
                 (perEpoch.Count == 0 ? $"{workload.Name} reports no metric per epoch: use scheduler fifo"
-                    : $"set objective.metric to one it reports per epoch: {string.Join(", ", perEpoch)}"));
+                    : $"set scheduler.metric (or objective.metric) to one it reports per epoch: {string.Join(", ", perEpoch)}"));
         }
 
         var maxEpochs = MaxEpochs(spec, workload);

@@ -52,6 +52,9 @@ public static partial class SweepSpecValidator
         ValidateTpe(spec, errors);
         ValidateScheduler(spec, workload, errors);
 
+        if (spec.Checkpoints is { } checkpoints && CheckpointPolicy.Parse(checkpoints) is null)
+            Add("checkpoints", $"expected {CheckpointPolicy.Forms}, got '{checkpoints}'");
+
         if (spec.Seeds.Count == 0)
             Add("seeds", "expected at least one seed, like [1]");
         for (var i = 0; i < spec.Seeds.Count; i++)

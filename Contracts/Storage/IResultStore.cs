@@ -44,6 +44,12 @@ public interface IResultStore
     /// <summary>The latest checkpoint, or null when none; the caller disposes the stream.</summary>
     Task<Stream?> OpenCheckpointAsync(string sweep, string configHash, CancellationToken cancellationToken = default);
 
+    /// <summary>Stores a copy of the checkpoint as saved after <paramref name="epoch"/>, beside the last one (<c>checkpoints: all</c>).</summary>
+    Task PutCheckpointCopyAsync(string sweep, string configHash, int epoch, Stream content, CancellationToken cancellationToken = default);
+
+    /// <summary>Deletes the trial's last checkpoint (a checkpoint policy's doing); no error when there is none.</summary>
+    Task DeleteCheckpointAsync(string sweep, string configHash, CancellationToken cancellationToken = default);
+
     /// <summary>Writes (or replaces) posterior_obs{observation}.csv.gz; the content is stored as given (already gzipped).</summary>
     Task PutSamplesAsync(string sweep, string configHash, int observation, Stream gzippedCsv, CancellationToken cancellationToken = default);
 

@@ -49,6 +49,10 @@ public static class ResultStoreLayout
 
     public static string Checkpoint(string sweep, string configHash) => TrialPrefix(sweep, configHash) + CheckpointFile;
 
+    /// <summary>The copy of a trial's checkpoint as saved after <paramref name="epoch"/> (kept under <c>checkpoints: all</c>).</summary>
+    public static string CheckpointCopy(string sweep, string configHash, int epoch) =>
+        $"{TrialPrefix(sweep, configHash)}checkpoint-epoch{ValidateAttempt(epoch).ToString("D6", CultureInfo.InvariantCulture)}.bin";
+
     public static string Samples(string sweep, string configHash, int observation) =>
         $"{TrialPrefix(sweep, configHash)}posterior_obs{ValidateAttempt(observation).ToString(CultureInfo.InvariantCulture)}.csv.gz";
 

@@ -40,6 +40,8 @@ public sealed record ResultsQuery(
 /// <param name="Next">Start order: where the next page starts; null when this was the last.</param>
 /// <param name="GroupCount">Config groups with at least one completed trial.</param>
 /// <param name="Objective">The metric rows are ranked by; <paramref name="Metrics"/> the workload's final metrics (column headings).</param>
+/// <param name="EpochMetrics">The workload's per-epoch metrics (headings of a trial's metrics.jsonl: a per-epoch metric may
+/// share its name with a final one that means something else, e.g. fff-sbi's valNll).</param>
 [GenerateSerializer, Immutable, Alias("orchestrator.results-page")]
 public sealed record ResultsPage(
     [property: Id(0)] SweepStatus Status,
@@ -50,4 +52,5 @@ public sealed record ResultsPage(
     [property: Id(5)] IReadOnlyList<GroupRow> Groups,
     [property: Id(6)] int GroupCount,
     [property: Id(7)] MetricColumn Objective,
-    [property: Id(8)] IReadOnlyList<MetricColumn> Metrics);
+    [property: Id(8)] IReadOnlyList<MetricColumn> Metrics,
+    [property: Id(9)] IReadOnlyList<MetricColumn>? EpochMetrics = null);

@@ -33,4 +33,5 @@ public sealed record WorkItem(
     [property: Id(9)] int CheckpointEvery,
     [property: Id(10)] double LeaseSeconds,
     [property: Id(11)] string? TraceParent = null,
-    [property: Id(12)] IReadOnlyList<int>? ReportEpochs = null);
+    [property: Id(12)] IReadOnlyList<int>? ReportEpochs = null,
+    [property: Id(13)] bool KeepEveryCheckpoint = false);

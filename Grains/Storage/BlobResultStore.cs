@@ -137,6 +137,12 @@ public sealed class BlobResultStore : IResultStore
     public Task<Stream?> OpenCheckpointAsync(string sweep, string configHash, CancellationToken cancellationToken = default) =>
         OpenOrNullAsync(ResultStoreLayout.Checkpoint(sweep, configHash), cancellationToken);
 
+    public Task PutCheckpointCopyAsync(string sweep, string configHash, int epoch, Stream content, CancellationToken cancellationToken = default) =>
+        UploadAsync(ResultStoreLayout.CheckpointCopy(sweep, configHash, epoch), content, cancellationToken);
+
+    public Task DeleteCheckpointAsync(string sweep, string configHash, CancellationToken cancellationToken = default) =>
+        _container.DeleteBlobIfExistsAsync(ResultStoreLayout.Checkpoint(sweep, configHash), cancellationToken: cancellationToken);
+
     public Task PutSamplesAsync(string sweep, string configHash, int observation, Stream gzippedCsv, CancellationToken cancellationToken = default) =>
         UploadAsync(ResultStoreLayout.Samples(sweep, configHash, observation), gzippedCsv, cancellationToken);
 

@@ -130,6 +130,15 @@ public sealed class LocalDirectoryResultStore : IResultStore
     public Task<Stream?> OpenCheckpointAsync(string sweep, string configHash, CancellationToken cancellationToken = default) =>
         Task.FromResult(OpenOrNull(ResultStoreLayout.Checkpoint(sweep, configHash)));
 
+    public Task PutCheckpointCopyAsync(string sweep, string configHash, int epoch, Stream content, CancellationToken cancellationToken = default) =>
+        ReplaceAsync(ResultStoreLayout.CheckpointCopy(sweep, configHash, epoch), content, cancellationToken);
+
+    public Task DeleteCheckpointAsync(string sweep, string configHash, CancellationToken cancellationToken = default)
+    {
+        File.Delete(FullPath(ResultStoreLayout.Checkpoint(sweep, configHash)));
+        return Task.CompletedTask;
+    }
+
     public Task PutSamplesAsync(string sweep, string configHash, int observation, Stream gzippedCsv, CancellationToken cancellationToken = default) =>
         ReplaceAsync(ResultStoreLayout.Samples(sweep, configHash, observation), gzippedCsv, cancellationToken);
 

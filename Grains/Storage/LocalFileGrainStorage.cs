@@ -9,13 +9,16 @@ namespace Orchestrator.Grains.Storage;
 /// "{stateName}-{grainId}.json", ETag concurrency, InconsistentStateException on conflict): the embedded default
 /// that needs no setup and survives a restart of a single-machine silo. State and ETag live in one file
 /// ("etag:{etag}" line, then the state), replaced by one rename of a fully written temporary file: a crash at any
-/// point leaves either the old or the new state, never a state whose ETag no longer matches. I/O is asynchronous;
-/// writes of one grain are serialised by a lock stripe of its file, never by a process-wide lock.
+/// point leaves either the old or the new state, never a state whose ETag no longer matches. The temporary file is on
+/// disk (fsync) before the rename; concurrent writers share fsync waves (<see cref="GroupFlush"/>), and the ETag check
+/// reads only the file's first line. Writes of one grain are serialised by a lock stripe of its file, never by a
+/// process-wide lock.
 /// </summary>
 public sealed class LocalFileGrainStorage(string root, IGrainStorageSerializer serializer) : IGrainStorage
 {
     private const string EtagPrefix = "etag:";
     private readonly SemaphoreSlim[] _stripes = [.. Enumerable.Range(0, 64).Select(_ => new SemaphoreSlim(1, 1))];
+    private readonly GroupFlush _flushes = new();
 
     public static LocalFileGrainStorage Create(IServiceProvider services, string root) =>
         new(root, services.GetRequiredService<IGrainStorageSerializer>());
@@ -37,22 +40,24 @@ public sealed class LocalFileGrainStorage(string root, IGrainStorageSerializer s
         await gate.WaitAsync();
         try
         {
-            var stored = (await ReadAsync(path))?.ETag;
+            var (stored, legacy) = StoredEtag(path);
             if (stored != grainState.ETag)
                 throw Conflict(path, stored, grainState.ETag);
             var next = Guid.NewGuid().ToString("N");
             Directory.CreateDirectory(Path.GetDirectoryName(path)!);
             // A unique temporary name: a crashed writer's leftover never collides with the next one.
             var temporary = $"{path}.{Guid.NewGuid():N}.tmp";
-            await using (var file = new FileStream(temporary, FileMode.CreateNew, FileAccess.Write, FileShare.None, 4096, useAsync: true))
+            using (var file = File.OpenHandle(temporary, FileMode.CreateNew, FileAccess.Write))
             {
-                await file.WriteAsync(Encoding.ASCII.GetBytes($"{EtagPrefix}{next}\n"));
-                await file.WriteAsync(contents.ToMemory());
-                await file.FlushAsync();
-                file.Flush(flushToDisk: true);
+                var header = Encoding.ASCII.GetBytes($"{EtagPrefix}{next}\n");
+                RandomAccess.Write(file, header, 0);
+                RandomAccess.Write(file, contents.ToMemory().Span, header.Length);
+                // On disk before the rename makes it the state (one fsync wave for all concurrent writers).
+                await _flushes.FlushAsync(file);
             }
             File.Move(temporary, path, overwrite: true);
-            File.Delete(path + ".etag"); // the side file of the earlier two-file layout, if any
+            if (legacy)
+                File.Delete(path + ".etag"); // the side file of the earlier two-file layout
             grainState.ETag = next;
             grainState.RecordExists = true;
         }
@@ -69,7 +74,7 @@ public sealed class LocalFileGrainStorage(string root, IGrainStorageSerializer s
         await gate.WaitAsync();
         try
         {
-            var stored = (await ReadAsync(path))?.ETag;
+            var (stored, _) = StoredEtag(path);
             if (stored != grainState.ETag)
                 throw Conflict(path, stored, grainState.ETag);
             File.Delete(path);
@@ -106,6 +111,31 @@ public sealed class LocalFileGrainStorage(string root, IGrainStorageSerializer s
             return (BinaryData.FromBytes(bytes.AsMemory(newline + 1)), Encoding.ASCII.GetString(bytes, prefix.Length, newline - prefix.Length));
         var legacy = File.Exists(path + ".etag") ? (await File.ReadAllTextAsync(path + ".etag")).Trim() : "legacy";
         return (BinaryData.FromBytes(bytes), legacy);
+    }
+
+    /// <summary>
+    /// The stored ETag (null: no state) from the file's first line only — the check before every write need not read
+    /// the state; <c>Legacy</c> when the file is of the earlier two-file layout (ETag in a side file).
+    /// </summary>
+    private static (string? ETag, bool Legacy) StoredEtag(string path)
+    {
+        Span<byte> head = stackalloc byte[EtagPrefix.Length + 64];
+        int read;
+        try
+        {
+            using var file = File.OpenHandle(path, FileMode.Open, FileAccess.Read);
+            read = RandomAccess.Read(file, head, 0);
+        }
+        catch (Exception e) when (e is FileNotFoundException or DirectoryNotFoundException)
+        {
+            return (null, false);
+        }
+        head = head[..read];
+        var newline = head.IndexOf((byte)'\n');
+        if (head.StartsWith(Encoding.ASCII.GetBytes(EtagPrefix)) && newline > 0)
+            return (Encoding.ASCII.GetString(head[EtagPrefix.Length..newline]), false);
+        var side = path + ".etag";
+        return (File.Exists(side) ? File.ReadAllText(side).Trim() : "legacy", true);
     }
 
     private static InconsistentStateException Conflict(string path, string? stored, string? given) =>

@@ -43,7 +43,10 @@ public sealed class FifoStopPolicy : ITrialStopPolicy
 /// A <see cref="SchedulerRun"/> fed with the objective's per-epoch value from each heartbeat. Only results a policy
 /// must see again are remembered: those at a rung (ASHA, Hyperband), every epoch for median stopping.
 /// </summary>
-public sealed class SchedulerStopPolicy(string name, SchedulerRun run, Objective objective, bool everyEpoch, int maxEpochs) : ITrialStopPolicy
+/// <param name="groupBy">Parameters whose values partition the competition (scheduler.groupBy); a trial reports as
+/// "{configHash}@{hash of those values}", so the remembered results replay into the same partitions.</param>
+public sealed class SchedulerStopPolicy(string name, SchedulerRun run, Objective objective, bool everyEpoch, int maxEpochs,
+    IReadOnlyList<string>? groupBy = null) : ITrialStopPolicy
 {
     public string Name => name;
 
@@ -53,7 +56,7 @@ public sealed class SchedulerStopPolicy(string name, SchedulerRun run, Objective
     {
         if (!progress.Metrics.TryGetValue(objective.Name, out var value))
             return (SchedulerDecision.Continue, null);
-        var result = new IntermediateResult(trial.ConfigHash, progress.Epoch, value);
+        var result = new IntermediateResult(PartitionedScheduler.Id(trial.ConfigHash, Partition(trial)), progress.Epoch, value);
         var known = run.Decisions.Count;
         var decision = run.Report(result);
         var isNew = run.Decisions.Count > known;
@@ -61,6 +64,9 @@ public sealed class SchedulerStopPolicy(string name, SchedulerRun run, Objective
     }
 
     public void Replay(IEnumerable<IntermediateResult> results) => run.Replay(results);
+
+    private string Partition(TrialSpec trial) => groupBy is not { Count: > 0 } ? "" : SpecCanonical.Hash(string.Join('\n',
+        groupBy.Select(n => $"{n}={(trial.Parameters.TryGetValue(n, out var v) ? v.ToCanonical() : "")}")));
 }
 
 /// <summary>Chooses a sweep's stop policy from its spec's scheduler (fifo when it names none).</summary>
@@ -70,10 +76,10 @@ public static class TrialStopPolicies
     {
         if (spec.Scheduler is not { Kind: not SchedulerKind.Fifo } scheduler)
             return new FifoStopPolicy();
-        var objective = Objective.Of(spec, workload)!; // validated at submit
+        var objective = Objective.OfScheduler(spec, workload)!; // validated at submit: reported per epoch
         var maxEpochs = SweepSpecValidator.MaxEpochs(spec, workload)!.Value;
         return new SchedulerStopPolicy(scheduler.Kind.ToString().ToLowerInvariant(), SchedulerRun.For(scheduler, objective, maxEpochs), objective,
-            everyEpoch: scheduler.Kind == SchedulerKind.Median, maxEpochs);
+            everyEpoch: scheduler.Kind == SchedulerKind.Median, maxEpochs, scheduler.GroupBy);
     }
 }
 

@@ -31,6 +31,7 @@ public sealed partial class SweepGrain
             (_segment, _segmentLines) = segment == _segment ? (segment, _segmentLines + 1) : (segment, 1);
         }
         _stopPolicy.Replay(remembered);
+        StartCheckpointPolicy(restore: true);
         if (definition.State.Trials.Count > 0)
             await MigrateAsync();
         if (_source is IAdaptiveTrialSource adaptive)

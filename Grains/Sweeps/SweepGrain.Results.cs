@@ -20,7 +20,7 @@ public sealed partial class SweepGrain
         var trials = await Task.WhenAll(rows.Select(RowAsync));
         var groups = await Task.WhenAll(_ledger.TopGroups(Math.Max(0, query.GroupsAfter), Math.Clamp(query.Groups, 0, ResultsQuery.MaxLimit)).Select(GroupAsync));
         return new ResultsPage(Status(), [.. Spec.Search.Keys.Order(StringComparer.Ordinal)], trials, matching, next, groups, _ledger.RankedGroupCount,
-            MetricColumn.Of(Objective), MetricText.Columns(Workload, Objective));
+            MetricColumn.Of(Objective), MetricText.Columns(Workload, Objective), [.. Workload.EpochMetrics.Select(MetricColumn.Of)]);
     }
 
     private async Task<TrialRow> RowAsync(LedgerTrial trial)

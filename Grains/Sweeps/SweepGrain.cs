@@ -89,6 +89,7 @@ public sealed partial class SweepGrain(
         definition.State = new SweepDefinitionState { Spec = spec, SpecHash = hash, SubmittedAt = time.GetUtcNow(), TraceParent = Activity.Current?.Id };
         await definition.WriteStateAsync();
         _stopPolicy = TrialStopPolicies.Create(spec, workloads.Get(spec.Workload));
+        StartCheckpointPolicy(restore: false);
         await SetPhaseAsync(SweepPhase.Running, "submitted");
         LogSubmitted(Name, _source.Planned, _source.DuplicatesSkipped);
         return Status();
@@ -176,7 +177,8 @@ public sealed partial class SweepGrain(
         }
         return [.. leases.Select(l => new WorkItem(Name, l.Id, l.Work.Kind, l.Work.Trial!, Spec.Workload, l.Work.Attempt, l.Work.Shard,
             l.Work.Observations, device, _options.CheckpointEvery, _options.LeaseDuration.TotalSeconds, l.Work.TraceParent ?? definition.State.TraceParent,
-            l.Work.Kind == WorkKind.Train && !_promoted.Contains(l.Work.ConfigHash) ? _stopPolicy.ReportEpochs : null))];
+            l.Work.Kind == WorkKind.Train && !_promoted.Contains(l.Work.ConfigHash) ? _stopPolicy.ReportEpochs : null,
+            CheckpointPolicy.Of(Spec).Keep == CheckpointKeep.All))];
     }
 
     public async Task<bool> HeartbeatAsync(string leaseId, WorkProgress progress)
@@ -236,6 +238,7 @@ public sealed partial class SweepGrain(
             _queue.Release(lease.Id);
         foreach (var (lease, outcome) in reports.Where(r => !(r.Lease.Work.Kind == WorkKind.Train && shards == 0)))
             await CompleteOneAsync(lease, outcome, shards);
+        await DeleteDoomedCheckpointsAsync();
         await CheckFinishedAsync();
     }
 
@@ -327,6 +330,7 @@ public sealed partial class SweepGrain(
         metrics.TrialFinished(Spec.Workload, TrialStatus.Completed);
         metrics.Objectives(work.Trial!, Spec.Workload, final);
         _source.Observe(work.Trial!, Objective.Loss(ObjectiveOf(final)));
+        KeepCheckpoints(work, final);
         Publish(work, $"completed{MetricText.Final(Workload, final)}");
     }
 }

@@ -57,6 +57,31 @@ public sealed class WorkItemRun(WorkItem item, TrialProcess process, ISweepGrain
         {
             await finished.CancelAsync();
             await heartbeats;
+            DeleteWorkFolder();
+        }
+    }
+
+    private string TrialDirectory => Path.Combine(options.WorkRoot, item.Sweep, item.Trial.ConfigHash);
+
+    // What a resume or a shard needs went to the store as it came (checkpoints, samples, the result): the item's local
+    // folder is not kept, so a slot's disk use does not grow with the trials it ran. The slot runs one item at a time.
+    private void DeleteWorkFolder()
+    {
+        try
+        {
+            if (Directory.Exists(TrialDirectory))
+                Directory.Delete(TrialDirectory, recursive: true);
+            var sweepDirectory = Path.GetDirectoryName(TrialDirectory)!;
+            if (Directory.Exists(sweepDirectory) && !Directory.EnumerateFileSystemEntries(sweepDirectory).Any())
+                Directory.Delete(sweepDirectory);
+        }
+        catch (IOException e)
+        {
+            options.OnTransientError?.Invoke(e);
+        }
+        catch (UnauthorizedAccessException e)
+        {
+            options.OnTransientError?.Invoke(e);
         }
     }
 
@@ -65,7 +90,7 @@ public sealed class WorkItemRun(WorkItem item, TrialProcess process, ISweepGrain
         TrialProcessOutcome outcome;
         try
         {
-            var trialDirectory = Path.Combine(options.WorkRoot, item.Sweep, item.Trial.ConfigHash);
+            var trialDirectory = TrialDirectory;
             var output = Path.Combine(trialDirectory, item.Kind == WorkKind.Train ? $"train-{item.Attempt}" : $"shard-{item.Shard}-{item.Attempt}");
             Directory.CreateDirectory(output);
             var checkpoint = Path.Combine(trialDirectory, "checkpoint.bin");
@@ -74,6 +99,7 @@ public sealed class WorkItemRun(WorkItem item, TrialProcess process, ISweepGrain
             // The trial host continues this trace: its training and evaluation spans are children of the attempt span.
             var request = WorkRequests.For(item, item.LeaseId, checkpoint, output, options.Threads, Activity.Current?.Id);
             outcome = await execution(request, OnEventAsync, cancel);
+            options.HostDone?.Invoke(); // the host is free: the slot may lease its next item while this one is reported
         }
         catch (Exception e) when (IsMissingLocalFile(e) && !_leaseLost)
         {
@@ -159,6 +185,14 @@ public sealed class WorkItemRun(WorkItem item, TrialProcess process, ISweepGrain
                     await using var file = File.OpenRead(c.Path);
                     await store.PutCheckpointAsync(item.Sweep, item.Trial.ConfigHash, file);
                 });
+                if (item.KeepEveryCheckpoint)
+                {
+                    await options.Retry.RunAsync(async () =>
+                    {
+                        await using var file = File.OpenRead(c.Path);
+                        await store.PutCheckpointCopyAsync(item.Sweep, item.Trial.ConfigHash, c.EpochNumber, file);
+                    });
+                }
                 _progress = _progress with { CheckpointEpoch = c.EpochNumber };
                 if (_reportAfterCheckpoint == c.EpochNumber)
                     await ReportEpochAsync();
@@ -287,6 +321,7 @@ public sealed class WorkItemRun(WorkItem item, TrialProcess process, ISweepGrain
 /// <param name="CancelGrace">How long a cancelled host may take to answer before it is killed.</param>
 /// <param name="OnTransientError">Sees errors that were retried or given up on (for the log).</param>
 /// <param name="Metrics">Epoch and evaluation metrics (null: none).</param>
+/// <param name="HostDone">Called once the trial host has answered the request, before uploads and the report.</param>
 public sealed record WorkItemRunOptions(
     string WorkRoot, int Threads, OutageRetry Retry, TimeSpan CancelGrace, Action<Exception>? OnTransientError = null, OrchestratorMetrics? Metrics = null,
-    TrialLog? Log = null);
+    TrialLog? Log = null, Action? HostDone = null);

@@ -22,6 +22,9 @@ namespace Orchestrator.Grains.Workers;
 public sealed partial class WorkerSlot(
     string id, OrchestratorOptions options, IGrainFactory grains, IResultStore store, OrchestratorMetrics metrics, ILogger logger) : IAsyncDisposable
 {
+    // With nothing to lease the slot asks again after 50 ms, doubling to 1 s while the queue stays empty: a new sweep's
+    // first trials start within ~50 ms of a recent one, and an idle slot asks about once a second.
+    private static readonly TimeSpan FirstIdlePoll = TimeSpan.FromMilliseconds(50);
     private static readonly TimeSpan IdlePoll = TimeSpan.FromSeconds(1);
     private readonly CancellationTokenSource _stop = new();
     private readonly object _gate = new();
@@ -33,6 +36,8 @@ public sealed partial class WorkerSlot(
     private int _restarts;
     private volatile bool _busy;
     private IDisposable? _gauge;
+    // The next item, leased while the last one was being reported (its lease call overlaps that report).
+    private Task<IReadOnlyList<WorkItem>>? _next;
 
     public string Id => id;
 
@@ -62,6 +67,7 @@ public sealed partial class WorkerSlot(
         await _stop.CancelAsync();
         if (_loop is { } loop)
             await loop;
+        await HandBackNextAsync();
         _gauge?.Dispose();
         if (_process is not null)
             await _process.ShutdownAsync();
@@ -109,22 +115,29 @@ public sealed partial class WorkerSlot(
     {
         var scheduler = grains.GetGrain<ISchedulerGrain>(SchedulerKey.Default);
         var backoff = new Backoff();
+        var idle = FirstIdlePoll;
         while (!stop.IsCancellationRequested)
         {
             try
             {
-                // One item, or the members of a pack (resources.pack) to train as one fused model.
-                var items = await scheduler.LeasePackAsync(id, Device);
+                // One item, or the members of a pack (resources.pack) to train as one fused model; perhaps leased ahead.
+                var items = await (Interlocked.Exchange(ref _next, null) ?? scheduler.LeasePackAsync(id, Device));
                 if (backoff.Failures > 0)
                     LogLoopRecovered(id, backoff.Failures);
                 backoff.Reset();
                 if (items.Count == 0)
                 {
-                    await Task.Delay(IdlePoll, stop);
+                    await Task.Delay(idle, stop);
+                    idle = TimeSpan.FromTicks(Math.Min(IdlePoll.Ticks, idle.Ticks * 2));
                     continue;
                 }
+                idle = FirstIdlePoll;
                 _item = items[0];
-                await RunCountingRestartsAsync(items, stop);
+                await RunCountingRestartsAsync(items, stop, () =>
+                {
+                    if (!stop.IsCancellationRequested)
+                        _next = scheduler.LeasePackAsync(id, Device);
+                });
             }
             catch (OperationCanceledException) when (stop.IsCancellationRequested)
             {
@@ -144,7 +157,8 @@ public sealed partial class WorkerSlot(
         }
     }
 
-    private async Task RunCountingRestartsAsync(IReadOnlyList<WorkItem> items, CancellationToken stop)
+    /// <param name="leaseNext">Called when a lone item's trial host has answered: the next lease overlaps its report.</param>
+    private async Task RunCountingRestartsAsync(IReadOnlyList<WorkItem> items, CancellationToken stop, Action leaseNext)
     {
         _busy = true;
         var process = _process ??= new TrialProcess(TrialHostLaunch.Options(options) with
@@ -160,7 +174,7 @@ public sealed partial class WorkerSlot(
         {
             if (items.Count == 1)
             {
-                await RunAsync(items[0], stop);
+                await RunAsync(items[0], stop, hostDone: leaseNext);
                 return;
             }
             // A pack: each member runs as its own item (span, log, heartbeats, reports) through one TrainPack request.
@@ -191,7 +205,8 @@ public sealed partial class WorkerSlot(
     }
 
     /// <param name="execution">Null: the item runs alone; else it is a member of a pack.</param>
-    private async Task RunAsync(WorkItem item, CancellationToken stop, RequestExecution? execution = null)
+    /// <param name="hostDone">Called once the trial host has answered this item.</param>
+    private async Task RunAsync(WorkItem item, CancellationToken stop, RequestExecution? execution = null, Action? hostDone = null)
     {
         // The attempt's span hangs below the sweep's (its traceparent came with the lease); the trial host continues it.
         ActivityContext.TryParse(item.TraceParent, null, out var parent);
@@ -212,7 +227,7 @@ public sealed partial class WorkerSlot(
         var retry = new OutageRetry(options.StorageOutageWindow, (e, delay) => LogRetry(id, e.GetType().Name, FirstLine(e.Message), delay.TotalSeconds));
         var run = new WorkItemRun(item, _process!, grains.GetGrain<ISweepGrain>(item.Sweep), store,
             new WorkItemRunOptions(Path.Combine(options.WorkPath, id.Replace('/', '_')), options.ThreadsPerTrial, retry,
-                options.HostCancelGrace, e => LogTransient(id, e.GetType().Name, FirstLine(e.Message)), metrics, log));
+                options.HostCancelGrace, e => LogTransient(id, e.GetType().Name, FirstLine(e.Message)), metrics, log, hostDone));
         try
         {
             outcome = await run.ExecuteAsync(stop, execution);
@@ -226,6 +241,22 @@ public sealed partial class WorkerSlot(
                 _log = null;
             log.Add($"ended {outcome} after {clock.Elapsed.TotalSeconds:F1} s");
             await StoreLogAsync(item, log);
+        }
+    }
+
+    // An item leased ahead but never run goes back to its sweep (not counted as an attempt); if this fails, its lease expires.
+    private async Task HandBackNextAsync()
+    {
+        if (Interlocked.Exchange(ref _next, null) is not { } next)
+            return;
+        try
+        {
+            foreach (var item in await next)
+                await grains.GetGrain<ISweepGrain>(item.Sweep).RequeueAsync(item.LeaseId, "worker stopped");
+        }
+        catch (Exception e) when (e is not OutOfMemoryException)
+        {
+            LogTransient(id, e.GetType().Name, $"an item leased ahead was not handed back: {FirstLine(e.Message)}");
         }
     }
 

@@ -41,7 +41,7 @@ public sealed class FakeOrchestratorClient(SweepResults results) : IOrchestrator
         var rows = results.Trials.Where(t => query.Status is not { } s || t.Status == s).ToList();
         return Task.FromResult(new ResultsPage(results.Status, results.Searched, [.. rows.Skip((int)query.After).Take(query.Limit)], rows.Count,
             query.After + query.Limit < rows.Count ? query.After + query.Limit : null, [.. results.Groups.Take(query.Groups)], results.Groups.Count,
-            results.Objective, results.Metrics));
+            results.Objective, results.Metrics, EpochMetrics));
     }
 
     public async IAsyncEnumerable<TrialRow> ExportAsync(string sweep, Orchestrator.Contracts.Trials.TrialStatus? status = null,
@@ -69,6 +69,9 @@ public sealed class FakeOrchestratorClient(SweepResults results) : IOrchestrator
         Answer($"promote {sweep} trial={trial}", cancellation);
 
     public Task DeleteAsync(string sweep, CancellationToken cancellation = default) => Answer($"rm {sweep}", cancellation);
+
+    /// <summary>The per-epoch metric columns result pages carry.</summary>
+    public IReadOnlyList<MetricColumn>? EpochMetrics { get; set; }
 
     /// <summary>Lines <see cref="GetTrialMetricsAsync"/> and <see cref="GetTrialLogAsync"/> return.</summary>
     public IReadOnlyList<string> TrialLines { get; set; } = [];

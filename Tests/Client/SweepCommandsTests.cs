@@ -135,18 +135,20 @@ public sealed class SweepCommandsTests
     public async Task Metrics_print_one_row_per_stored_epoch_and_logs_print_the_stored_lines()
     {
         _client.TrialLines = ["{\"attempt\":1,\"epoch\":1,\"trainLoss\":2.5,\"valNll\":null}", "{\"attempt\":1,\"epoch\":2,\"trainLoss\":1.25,\"valNll\":0.75}"];
+        // The per-epoch valNll is not the final one: the table heads it with the per-epoch metric's label.
+        _client.EpochMetrics = [new MetricColumn("trainLoss", "train loss", true), new MetricColumn("valNll", "val NLL (encoder, z)", true)];
 
         var (_, table) = await RunAsync("metrics", "beta", "c1");
         var (_, json) = await RunAsync("metrics", "beta", "c1", "--json");
         var (_, log) = await RunAsync("logs", "beta", "c1");
 
         var rows = table.Split('\n').Where(l => l.Contains('│')).Select(l => l.Split('│', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries)).ToList();
-        Assert.Equal(["attempt", "epoch", "trainLoss", "valNll"], rows[0]);
+        Assert.Equal(["attempt", "epoch", "train loss", "val NLL (encoder, z)"], rows[0]);
         Assert.Equal(["1", "1", "2.5", "—"], rows[1]);
         Assert.Equal(["1", "2", "1.25", "0.75"], rows[2]);
         Assert.Equal(_client.TrialLines, json.Trim().Split('\n'));
         Assert.Equal(_client.TrialLines, log.Trim().Split('\n'));
-        Assert.Equal(["metrics beta c1", "metrics beta c1", "logs beta c1"], _client.Calls);
+        Assert.Equal(["metrics beta c1", "results-page beta top=0 order=Objective status=", "metrics beta c1", "logs beta c1"], _client.Calls);
 
         _client.TrialLines = [];
         var (missing, _, error) = await RunAnyAsync("logs", "beta", "c9");

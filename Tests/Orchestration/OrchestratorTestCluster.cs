@@ -34,6 +34,9 @@ public sealed class OrchestratorTestCluster : IAsyncDisposable
 
     public IGrainFactory Grains => Cluster.Client;
 
+    /// <summary>The folder that holds every silo's worker folders.</summary>
+    public string WorkPath => _work;
+
     /// <param name="storage">Configures storage on each silo's options (local path or Azure connection).</param>
     /// <param name="configureSilo">Further configuration of each silo (e.g. Orleans options a test shortens).</param>
     public static async Task<OrchestratorTestCluster> StartAsync(int silos, Action<OrchestratorOptions> storage,

@@ -126,4 +126,24 @@ public sealed class AshaSchedulerTests
         }
         return (decisions, finished);
     }
+
+    [Fact]
+    public void With_group_by_each_partition_is_its_own_competition_and_a_replay_keeps_the_partitions()
+    {
+        var spec = new SchedulerSpec { Kind = SchedulerKind.Asha, MinEpochs = 1, ReductionFactor = 2, GroupBy = ["task"] };
+        var run = SchedulerRun.For(spec, ValNll, maxEpochs: 4);
+        // Task a: 0.5 then 0.9 (stops: rank 2 of 2, 1 kept). Task b's 0.7 arrives first in its own partition: it continues
+        // although 0.5 is better, as it would not without partitions.
+        IntermediateResult[] results =
+        [
+            new(PartitionedScheduler.Id("t1", "a"), 1, 0.5), new(PartitionedScheduler.Id("t2", "a"), 1, 0.9),
+            new(PartitionedScheduler.Id("t3", "b"), 1, 0.7),
+        ];
+        Assert.Equal([false, true, false], results.Select(r => run.Report(r).Stop));
+        var replayed = SchedulerRun.For(spec, ValNll, maxEpochs: 4).Replay(run.Results);
+        Assert.Equal(run.Decisions, replayed.Decisions);
+        Assert.Equal([1, 2], run.Milestones!);
+        var unpartitioned = SchedulerRun.For(spec with { GroupBy = [] }, ValNll, maxEpochs: 4);
+        Assert.Equal([false, true, true], results.Select(r => unpartitioned.Report(r with { Trial = r.Trial[..2] }).Stop));
+    }
 }

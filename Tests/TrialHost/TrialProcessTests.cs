@@ -33,6 +33,8 @@ public sealed class TrialProcessTests : IDisposable
         var summary = completed.Summary;
         Assert.True(summary["c2st"] is >= 0.4 and <= 1.0, $"mean C2ST {summary["c2st"]}");
         Assert.True(double.IsFinite(summary["valNll"]) && double.IsFinite(summary["valNllEncoder"]) && double.IsFinite(summary["valReconstruction"]));
+        Assert.Equal(Orchestrator.Training.Workloads.FffSbi.FffSbiDescriptor.Invertibility(summary["valNll"], summary["valNllEncoder"]),
+            (summary["nllGap"], summary["nonInvertible"]));
         Assert.Equal(0, summary.ResumedFromEpoch);
         using var result = JsonDocument.Parse(await File.ReadAllTextAsync(completed.ResultPath));
         Assert.Equal(summary["c2st"], result.RootElement.GetProperty("meanC2st").GetDouble());

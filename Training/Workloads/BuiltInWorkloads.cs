@@ -1,6 +1,7 @@
 using Orchestrator.Training.Workloads.EcnfBg;
 using Orchestrator.Training.Workloads.FffBg;
 using Orchestrator.Training.Workloads.FffSbi;
+using Orchestrator.Training.Workloads.Noop;
 using Orchestrator.Training.Workloads.SmoothFlow;
 using Orchestrator.Workloads;
 
@@ -16,6 +17,15 @@ public static class BuiltInWorkloads
         new FffBgWorkload(),
         new SmoothFlowWorkload(),
     ];
+
+    /// <summary>
+    /// Workloads the trial host runs but no user's silo accepts in a spec (not in <see cref="Registry"/>): the no-op
+    /// workload that measures the orchestrator itself (<c>bench scheduler</c>, tests register it with <see cref="WithHidden"/>).
+    /// </summary>
+    public static IReadOnlyList<IWorkload> Hidden { get; } = [new NoopWorkload()];
+
+    /// <summary>The registry plus the hidden workloads, for measurements and tests.</summary>
+    public static WorkloadRegistry WithHidden { get; } = new(All.Concat(Hidden).Select(w => w.Descriptor));
 
     /// <summary>Their descriptors, for spec validation and expansion.</summary>
     public static WorkloadRegistry Registry { get; } = new(All.Select(w => w.Descriptor));

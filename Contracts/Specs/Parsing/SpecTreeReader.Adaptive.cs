@@ -62,7 +62,7 @@ internal sealed partial class SpecTreeReader
     {
         if (node is ScalarNode { Value: { Kind: ParamKind.String } named })
             return Kind(named.Text ?? "", node) is { } only ? new SchedulerSpec { Kind = only } : null;
-        var fields = Fields(node, "scheduler", ["kind", "minEpochs", "maxEpochs", "eta", "graceEpochs", "brackets", "minSamples"]);
+        var fields = Fields(node, "scheduler", ["kind", "minEpochs", "maxEpochs", "eta", "graceEpochs", "brackets", "minSamples", "groupBy", "metric"]);
         if (fields is null)
             return null;
         var scheduler = new SchedulerSpec();
@@ -82,6 +82,15 @@ internal sealed partial class SpecTreeReader
             scheduler = scheduler with { Brackets = count };
         if (fields.TryGetValue("minSamples", out var samples) && Int(samples, "scheduler.minSamples", "an integer ≥ 1") is { } minSamples)
             scheduler = scheduler with { MinSamples = minSamples };
+        if (fields.TryGetValue("metric", out var metricNode) && Text(metricNode, "scheduler.metric") is { } metric)
+            scheduler = scheduler with { Metric = metric };
+        if (fields.TryGetValue("groupBy", out var groupBy))
+        {
+            if (groupBy is ListNode { Items: var names })
+                scheduler = scheduler with { GroupBy = [.. names.Select((n, i) => Text(n, $"scheduler.groupBy[{i}]")).OfType<string>()] };
+            else
+                Error("scheduler.groupBy", groupBy, $"expected a list of searched parameter names, got {groupBy.Describe()}");
+        }
         return scheduler;
     }
 

@@ -8,7 +8,7 @@ namespace Orchestrator.Contracts.Specs;
 internal sealed partial class SpecTreeReader
 {
     public static readonly string[] TopLevelKeys =
-        ["name", "workload", "fixed", "search", "strategy", "seeds", "evaluation", "resources", "limits", "objective", "scheduler"];
+        ["name", "workload", "fixed", "search", "strategy", "seeds", "evaluation", "resources", "limits", "objective", "scheduler", "checkpoints"];
 
     private const string DimensionForms = "a list of values, or a map like { choice: [a, b] }, { uniform: [low, high] }, "
         + "{ loguniform: [low, high] } or { int: [low, high] }";
@@ -50,6 +50,8 @@ internal sealed partial class SpecTreeReader
             spec = spec with { Objective = ReadObjective(objective) };
         if (top.TryGetValue("scheduler", out var scheduler))
             spec = spec with { Scheduler = ReadScheduler(scheduler) };
+        if (top.TryGetValue("checkpoints", out var checkpoints))
+            spec = spec with { Checkpoints = Text(checkpoints, "checkpoints") };
         return spec;
     }
 

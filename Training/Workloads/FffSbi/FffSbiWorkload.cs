@@ -136,8 +136,11 @@ public sealed class FffSbiWorkload : IWorkload, IPackableWorkload
         var trialResult = new TrialResult(trained.Config with { Observations = observations }, results, mean ?? double.NaN,
             s.ValidationNll, s.ValidationNllEncoder, s.ValidationReconstruction, s.SkippedBatches, s.DroppedSimulations, timings, s.History);
         var resultPath = TrialOutputWriter.WriteResult(outputDirectory, trialResult);
+        var (gap, nonInvertible) = FffSbiDescriptor.Invertibility(s.ValidationNll, s.ValidationNllEncoder);
         var metrics = new Dictionary<string, double>
         {
+            [FffSbiDescriptor.NllGap] = gap,
+            [FffSbiDescriptor.NonInvertible] = nonInvertible,
             [FffSbiDescriptor.C2st] = mean ?? double.NaN,
             [FffSbiDescriptor.ValNll] = s.ValidationNll,
             [FffSbiDescriptor.ValNllEncoder] = s.ValidationNllEncoder,
