@@ -37,6 +37,26 @@ public sealed class SklearnAgreementTests
             Assert.InRange(sklearn.Accuracy, 0.47, 0.53);
     }
 
+    // sbibm's size (10,000 vs 10,000) on held-out 2-d pairs whose C2ST lies between 0.6 and 0.7, where the fast protocol
+    // was seen to drift from sklearn by up to 0.035 (issue 10). Measured here: |ours − sklearn| = 0.0014 and 0.0003; on
+    // posterior-shaped pairs (gaussian_mixture and sir references widened ×1.3: 0.62, 0.61) 0.0035 and 0.003.
+    [Theory]
+    [InlineData(31, 1.1, 0.5)]
+    [InlineData(33, 1.0, 0.6)]
+    public void Our_c2st_agrees_with_sklearn_at_the_benchmark_size_on_2d_pairs_near_0_6_to_0_7(int seed, double scale, double shift)
+    {
+        using var scope = NewDisposeScope();
+        var (x, _) = C2stBenchmark.Samples(dim: 2, n: 10_000, different: false, seed: seed);
+        var (_, other) = C2stBenchmark.Samples(dim: 2, n: 10_000, different: false, seed: seed + 100);
+        var y = other.mul(scale).add(shift);
+
+        var ours = C2st.Score(x, y);
+        var sklearn = SklearnC2st.Run(x, y).Accuracy;
+
+        Assert.InRange(sklearn, 0.6, 0.7);
+        Assert.True(Math.Abs(ours - sklearn) <= 0.02, $"ours {ours:F4}, sklearn {sklearn:F4}");
+    }
+
     [Fact]
     public void A_missing_interpreter_is_a_clear_error()
     {

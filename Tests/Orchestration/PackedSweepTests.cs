@@ -42,9 +42,9 @@ public sealed class PackedSweepTests : IDisposable
             Assert.Equal(TrialStatus.Completed, trial.Status);
             Assert.Equal(1, trial.Attempt);
             // The members trained side by side in one pack (each member's log says so), not one after another.
-            var log = await cluster.Client.GetTrialLogAsync("packed", trial.ConfigHash);
+            var log = await AttemptLogAsync(cluster, "packed", trial.ConfigHash);
             Assert.Contains(log, l => l.Contains("in a pack", StringComparison.Ordinal));
-            Assert.DoesNotContain(await cluster.Client.GetTrialLogAsync("unpacked", trial.ConfigHash), l => l.Contains("in a pack", StringComparison.Ordinal));
+            Assert.DoesNotContain(await AttemptLogAsync(cluster, "unpacked", trial.ConfigHash), l => l.Contains("in a pack", StringComparison.Ordinal));
             // Float32 rounding of the batched products is all that differs (PackedTrainingEquivalenceTests: weights within 2e-7).
             AssertClose(reference.Metric("valNll"), trial.Metric("valNll"), 1e-5, $"{trial.ConfigHash} final val NLL");
             AssertClose(reference.Metric("valNllEncoder"), trial.Metric("valNllEncoder"), 1e-5, $"{trial.ConfigHash} final val NLL (encoder)");
@@ -124,9 +124,22 @@ public sealed class PackedSweepTests : IDisposable
         {
             var reference = alone.Trials.Single(t => t.ConfigHash == trial.ConfigHash);
             Assert.Equal((reference.Status, reference.Reason), (trial.Status, trial.Reason));
-            Assert.Contains(await cluster.Client.GetTrialLogAsync("asha-packed", trial.ConfigHash), l => l.Contains("in a pack", StringComparison.Ordinal));
+            Assert.Contains(await AttemptLogAsync(cluster, "asha-packed", trial.ConfigHash), l => l.Contains("in a pack", StringComparison.Ordinal));
             // A stopped member keeps the metrics of the epoch it was judged on; the others end as they do alone.
             AssertClose(reference.Metric("valNll"), trial.Metric("valNll"), 1e-5, $"{trial.ConfigHash} ({trial.Status}) val NLL");
+        }
+    }
+
+    // A trial's log is stored by its worker just after the attempt's report, so it may land after the sweep ends: wait for it.
+    private static async Task<IReadOnlyList<string>> AttemptLogAsync(OrchestratorTestCluster cluster, string sweep, string trial)
+    {
+        var deadline = DateTime.UtcNow + TimeSpan.FromMinutes(1);
+        while (true)
+        {
+            var log = await cluster.Client.GetTrialLogAsync(sweep, trial);
+            if (log.Any(l => l.Contains("ended ", StringComparison.Ordinal)) || DateTime.UtcNow > deadline)
+                return log;
+            await Task.Delay(100);
         }
     }
 

@@ -25,6 +25,7 @@ public class ExampleSpecTests
     [InlineData("fff-bg-dw4-beta.yaml", 6, 3)]
     [InlineData("fff-sbi-paper.yaml", 6300, 6300)]
     [InlineData("fff-sbi-asha.yaml", 60, 60)]
+    [InlineData("fff-sbi-asha-quick.yaml", 12, 12)]
     public void Example_specs_parse_validate_and_expand(string file, int trials, int groups)
     {
         var spec = SweepSpecParser.ParseFile(ExamplePath(file), BuiltInWorkloads.Registry);

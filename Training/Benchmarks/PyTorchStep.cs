@@ -7,7 +7,8 @@ using System.Text.Json;
 namespace Orchestrator.Training.Benchmarks;
 
 /// <summary>What tools/bench/fff_step.py measured: wall and CPU seconds per step, and the PyTorch and BLAS it ran on.</summary>
-public sealed record PyTorchStepResult(StepTiming Step, string TorchVersion, string Blas, int Threads);
+/// <param name="PhasesMs">CPU ms per step in each phase (gather, loss, loss_value, backward, update) when profiled; else null.</param>
+public sealed record PyTorchStepResult(StepTiming Step, string TorchVersion, string Blas, int Threads, IReadOnlyDictionary<string, double>? PhasesMs = null);
 
 /// <summary>
 /// Runs the PyTorch reference step (tools/bench/fff_step.py, embedded in this assembly) with Debian's /usr/bin/python3 and
@@ -21,7 +22,8 @@ public static class PyTorchStep
     private const string OpenBlasFolder = "/usr/lib/x86_64-linux-gnu/openblas-pthread";
     private const string InstallHint = "install it with: apt-get install -y python3-torch libopenblas0-pthread";
 
-    public static PyTorchStepResult Run(int batch, int threads, int steps, string device = "cpu", string python = DefaultPython, TimeSpan? timeout = null)
+    public static PyTorchStepResult Run(int batch, int threads, int steps, string device = "cpu", string python = DefaultPython, TimeSpan? timeout = null,
+        bool profile = false)
     {
         if (!File.Exists(python))
             throw new InvalidOperationException($"The PyTorch reference step needs {python}, which does not exist; {InstallHint}.");
@@ -33,6 +35,8 @@ public static class PyTorchStep
             var start = new ProcessStartInfo(python) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
             foreach (var argument in new[] { script, "--batch", Text(batch), "--threads", Text(threads), "--steps", Text(steps), "--warmup", Text(steps), "--device", device })
                 start.ArgumentList.Add(argument);
+            if (profile)
+                start.ArgumentList.Add("--profile");
             foreach (var variable in new[] { "OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS" })
                 start.Environment[variable] = Text(threads);
             if (Directory.Exists(OpenBlasFolder))
@@ -55,8 +59,11 @@ public static class PyTorchStep
             }
             var root = JsonDocument.Parse(line).RootElement;
             var step = new StepTiming(root.GetProperty("step_seconds").GetDouble(), root.GetProperty("step_cpu_seconds").GetDouble());
+            var phases = root.TryGetProperty("phases_ms", out var p) && p.ValueKind == JsonValueKind.Object
+                ? p.EnumerateObject().ToDictionary(e => e.Name, e => e.Value.GetDouble())
+                : null;
             return new PyTorchStepResult(step, root.GetProperty("torch").GetString() ?? "?",
-                root.GetProperty("blas").GetString() ?? "?", root.GetProperty("threads").GetInt32());
+                root.GetProperty("blas").GetString() ?? "?", root.GetProperty("threads").GetInt32(), phases);
         }
         finally
         {

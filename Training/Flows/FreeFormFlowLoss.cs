@@ -12,10 +12,30 @@ namespace Orchestrator.Training.Flows;
 /// </summary>
 public static class FreeFormFlowLoss
 {
-    /// <summary>Parts of the loss, each averaged over the batch.</summary>
-    public sealed record Terms(Tensor Loss, double Nll, double Reconstruction) : IDisposable
+    /// <summary>
+    /// The batch loss and its parts, each averaged over the batch. The parts are read only when asked for: the trainer
+    /// needs just the loss, and each read is a reduction and a device sync.
+    /// </summary>
+    public sealed class Terms(Tensor loss, Tensor nll, Tensor reconstruction) : IDisposable
     {
-        public void Dispose() => Loss.Dispose();
+        public Tensor Loss => loss;
+
+        public double Nll => Mean(nll);
+
+        public double Reconstruction => Mean(reconstruction);
+
+        private static double Mean(Tensor perSample)
+        {
+            using var mean = perSample.mean();
+            return mean.ToDouble();
+        }
+
+        public void Dispose()
+        {
+            loss.Dispose();
+            nll.Dispose();
+            reconstruction.Dispose();
+        }
     }
 
     /// <summary>
@@ -51,15 +71,19 @@ public static class FreeFormFlowLoss
     {
         using var scope = NewDisposeScope();
         var k = (int)vectors.shape[^1];
-        using var perVector = (1.0 / k).ToScalar();
         Tensor? surrogate = null;
         for (var i = 0; i < k; i++)
         {
             var v = vectors.select(-1, i);
             var vJf = SafeGrad.Vjp(z, theta, v, createGraph: true, retainGraph: true);
             var jgV = SafeGrad.Jvp(thetaHat, z, v);
-            var term = (vJf * jgV).sum(-1).mul(perVector);
+            var term = (vJf * jgV).sum(-1);
             surrogate = surrogate is null ? term : surrogate + term;
+        }
+        if (k > 1)
+        {
+            using var perVector = (1.0 / k).ToScalar(); // one vector (the default) needs no average: one op less per step
+            surrogate = surrogate!.mul(perVector);
         }
         return surrogate!.MoveToOuterDisposeScope();
     }
@@ -73,7 +97,7 @@ public static class FreeFormFlowLoss
         var (reconstruction, nll) = PerSample(flow, x, c, vectors);
         using var betaScalar = beta.ToScalar();
         var loss = (reconstruction.mul(betaScalar) + nll).mean();
-        return new Terms(loss.MoveToOuterDisposeScope(), nll.mean().ToDouble(), reconstruction.mean().ToDouble());
+        return new Terms(loss.MoveToOuterDisposeScope(), nll.MoveToOuterDisposeScope(), reconstruction.MoveToOuterDisposeScope());
     }
 
     /// <summary>

@@ -44,6 +44,9 @@ public sealed class FlowTrainer : IDisposable
     /// <summary>Every finished epoch, including those before a resumed checkpoint.</summary>
     public IReadOnlyList<EpochProgress> History => _history;
 
+    /// <summary>Told at the end of each phase of every step (<c>bench step --profile</c>); null otherwise.</summary>
+    internal Action<StepPhase>? PhaseEnded { get; set; }
+
     public int BatchesPerEpoch => (int)((_theta.shape[0] + _options.BatchSize - 1) / _options.BatchSize);
 
     /// <summary>
@@ -81,7 +84,9 @@ public sealed class FlowTrainer : IDisposable
             cancellation.ThrowIfCancellationRequested();
             using var scope = NewDisposeScope();
             var index = order[TensorIndex.Slice(start, Math.Min(start + _options.BatchSize, n))];
-            var loss = Step(_theta.index_select(0, index), _x.index_select(0, index));
+            var (theta, x) = (_theta.index_select(0, index), _x.index_select(0, index));
+            PhaseEnded?.Invoke(StepPhase.Gather);
+            var loss = Step(theta, x);
             if (loss is { } value)
             {
                 lossSum += value;
@@ -98,15 +103,20 @@ public sealed class FlowTrainer : IDisposable
         var (learningRate, beta1) = _schedule.At(_adam.Step);
         _adam.ZeroGrad();
         using var terms = FreeFormFlowLoss.Compute(_flow, theta, x, _options.Beta, _options.HutchinsonSamples, _rng);
+        PhaseEnded?.Invoke(StepPhase.Loss);
         var loss = terms.Loss.ToDouble();
+        PhaseEnded?.Invoke(StepPhase.LossValue);
         if (double.IsFinite(loss))
         {
             terms.Loss.backward();
+            PhaseEnded?.Invoke(StepPhase.Backward);
             var gradientNorm = GradientNorm();
+            PhaseEnded?.Invoke(StepPhase.GradientCheck);
             if (double.IsFinite(gradientNorm))
             {
                 ClipGradients(gradientNorm);
                 _adam.Update(learningRate, beta1);
+                PhaseEnded?.Invoke(StepPhase.Update);
                 _consecutiveNonFinite = 0;
                 return loss;
             }

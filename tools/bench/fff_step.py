@@ -82,6 +82,7 @@ def main():
     parser.add_argument("--dim", type=int, default=2)
     parser.add_argument("--condition-dim", type=int, default=2)
     parser.add_argument("--device", default="cpu")
+    parser.add_argument("--profile", action="store_true", help="also report the CPU time of each phase of the step (phases_ms)")
     args = parser.parse_args()
     torch.set_num_threads(args.threads)
     torch.manual_seed(1)
@@ -99,24 +100,44 @@ def main():
     c = torch.randn(n, args.condition_dim, generator=generator).to(device)
     order = torch.randperm(n, generator=generator).to(device)
     start = None
+    phases = {"gather": 0.0, "loss": 0.0, "loss_value": 0.0, "backward": 0.0, "update": 0.0}
+    last = [time.process_time()]
+
+    def mark(phase):
+        # Phase CPU times (the same phases as `bench step --profile`), only in profile runs and after the warm-up.
+        if args.profile:
+            now = time.process_time()
+            if start is not None:
+                phases[phase] += now - last[0]
+            last[0] = now
+
     for step in range(total):
         if step == args.warmup:
             if device.type == "cuda":
                 torch.cuda.synchronize()
             start, start_cpu = time.perf_counter(), time.process_time()
+            last[0] = time.process_time()
         index = order[step * args.batch:(step + 1) * args.batch]
+        batch_theta, batch_c = theta[index], c[index]
+        mark("gather")
         optimizer.zero_grad()
-        loss = fff_loss(encoder, decoder, theta[index], c[index], 25.0, generator)
-        if math.isfinite(loss.item()):
+        loss = fff_loss(encoder, decoder, batch_theta, batch_c, 25.0, generator)
+        mark("loss")
+        value = loss.item()
+        mark("loss_value")
+        if math.isfinite(value):
             loss.backward()
+            mark("backward")
             optimizer.step()
         schedule.step()
+        mark("update")
     if device.type == "cuda":
         torch.cuda.synchronize()
     seconds = (time.perf_counter() - start) / args.steps
     cpu_seconds = (time.process_time() - start_cpu) / args.steps
     print(json.dumps({"step_seconds": seconds, "step_cpu_seconds": cpu_seconds, "torch": torch.__version__, "blas": blas_library(),
-                      "threads": torch.get_num_threads(), "batch": args.batch, "device": args.device}))
+                      "threads": torch.get_num_threads(), "batch": args.batch, "device": args.device,
+                      "phases_ms": {k: v / args.steps * 1e3 for k, v in phases.items()} if args.profile else None}))
 
 
 if __name__ == "__main__":
