@@ -50,8 +50,8 @@ public sealed class EarlyStoppingTests : IDisposable
         // 0.3 ranks 2 of 4 with 2 kept (continues); rung 2: 0.05, 0.4, then 0.3 ranks 2 of 3 with 1 kept (stops).
         Assert.Equal(SweepPhase.Completed, results.Status.Phase);
         Assert.Equal((TrialStatus.Completed, TrialStatus.Completed), (Of(0.05).Status, Of(0.4).Status));
-        Assert.Equal((TrialStatus.Stopped, "stopped at epoch 1: asha: rung 1 ranks 2 of 3, top 1 continue (η=2)"), (Of(0.1).Status, Of(0.1).Reason));
-        Assert.Equal((TrialStatus.Stopped, "stopped at epoch 2: asha: rung 2 ranks 2 of 3, top 1 continue (η=2)"), (Of(0.3).Status, Of(0.3).Reason));
+        Assert.Equal((TrialStatus.Stopped, "stopped at epoch 1 (trainLoss 0.64): asha: rung 1 ranks 2 of 3, top 1 continue (η=2)"), (Of(0.1).Status, Of(0.1).Reason));
+        Assert.Equal((TrialStatus.Stopped, "stopped at epoch 2 (trainLoss 0.0256): asha: rung 2 ranks 2 of 3, top 1 continue (η=2)"), (Of(0.3).Status, Of(0.3).Reason));
         Assert.Equal(Math.Pow(0.8, 2), Of(0.1).Metric("trainLoss"), 12);
         Assert.Equal(Math.Pow(0.4, 4), Of(0.3).Metric("trainLoss"), 12);
         Assert.Equal(2, results.Status.Stopped);
@@ -118,12 +118,16 @@ public sealed class EarlyStoppingTests : IDisposable
         Assert.Contains(results.Trials, t => t.Status == TrialStatus.Completed);
         var untrained = results.Trials.Single(t => t.Parameters["lr"].AsDouble() == 1e-7);
         Assert.Equal(TrialStatus.Stopped, untrained.Status);
-        Assert.StartsWith("stopped at epoch 1: asha: rung 1 ranks ", untrained.Reason);
-        // Its metrics are the rung epoch's, as the worker wrote them to metrics.jsonl; its checkpoint stays in the _store.
+        // Its metrics are the rung epoch's, as the worker wrote them to metrics.jsonl; the per-epoch val NLL (encoder, z) is
+        // quoted in the reason, not kept under the final val NLL's name; its checkpoint stays in the store.
         var resultStore = new LocalDirectoryResultStore(Path.Combine(_store, "results"));
         var epochs = (await resultStore.ReadMetricsAsync("asha-fff", untrained.ConfigHash)).Select(l => JsonDocument.Parse(l).RootElement).ToList();
         var first = epochs.First(e => e.GetProperty("epoch").GetInt32() == 1);
-        Assert.Equal(first.GetProperty("valNll").GetDouble(), untrained.Metric("valNll"));
+        Assert.Equal(first.GetProperty("trainLoss").GetDouble(), untrained.Metric("trainLoss"));
+        Assert.True(double.IsNaN(untrained.Metric("valNll")));
+        var valNll = first.GetProperty("valNll").GetDouble().ToString("G4", System.Globalization.CultureInfo.InvariantCulture);
+        Assert.StartsWith("stopped at epoch 1 (loss ", untrained.Reason);
+        Assert.Contains($", val NLL (encoder, z) {valNll}): asha: rung 1 ranks ", untrained.Reason);
         await using (var checkpoint = await resultStore.OpenCheckpointAsync("asha-fff", untrained.ConfigHash))
             Assert.NotNull(checkpoint);
     }
