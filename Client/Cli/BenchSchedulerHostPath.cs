@@ -39,13 +39,17 @@ internal static class BenchSchedulerHostPath
                 var elapsed = clock.Elapsed.TotalSeconds;
                 var floor = trials * sleep / slots;
                 var perTrial = (elapsed - floor) / Math.Ceiling((double)trials / slots) * 1000;
+                var stored = FolderBytes(Path.Combine(options.LocalPath, "results", "sweeps", "host-overhead")) + FolderBytes(Path.Combine(options.LocalPath, "grains"));
                 AnsiConsole.MarkupLineInterpolated(
-                    $"through the trial host: {status.Completed:N0} of {trials:N0} trials × {sleep:G3} s sleep on {slots} slots: {elapsed:F1} s against a floor of {floor:F1} s = [bold]{(elapsed / floor - 1) * 100:+0.0;-0.0} %[/], {perTrial:F0} ms per trial on a slot; first result {first?.TotalSeconds:F2} s after submit (trial-host start included; silo start {started.TotalSeconds:F1} s)");
+                    $"through the trial host: {status.Completed:N0} of {trials:N0} trials × {sleep:G3} s sleep on {slots} slots: {elapsed:F1} s against a floor of {floor:F1} s = [bold]{(elapsed / floor - 1) * 100:+0.0;-0.0} %[/], {perTrial:F0} ms per trial on a slot; first result {first?.TotalSeconds:F2} s after submit (trial-host start included; silo start {started.TotalSeconds:F1} s); {stored / Math.Max(1, status.Completed):N0} stored bytes per finished trial, {FolderBytes(options.WorkPath):N0} bytes left in the worker folders");
                 return;
             }
             await Task.Delay(TimeSpan.FromMilliseconds(20), cancellation);
         }
     }
+
+    private static long FolderBytes(string folder) =>
+        Directory.Exists(folder) ? new DirectoryInfo(folder).EnumerateFiles("*", SearchOption.AllDirectories).Sum(f => f.Length) : 0;
 
     /// <summary>A grid of exactly <paramref name="trials"/> no-op trials, each sleeping <paramref name="sleep"/> seconds.</summary>
     private static SweepSpec Spec(string name, int trials, double sleep) => SweepSpecParser.Parse($$"""

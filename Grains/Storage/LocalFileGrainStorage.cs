@@ -92,6 +92,9 @@ public sealed class LocalFileGrainStorage(string root, IGrainStorageSerializer s
     /// <summary>The stored state and its ETag, or null when there is none. Reads the earlier two-file layout too.</summary>
     private static async Task<(BinaryData State, string ETag)?> ReadAsync(string path)
     {
+        // Most reads of a new grain find nothing: asked first, as an exception per activation costs more than the read.
+        if (!File.Exists(path))
+            return null;
         byte[] bytes;
         try
         {
@@ -121,6 +124,8 @@ public sealed class LocalFileGrainStorage(string root, IGrainStorageSerializer s
     {
         Span<byte> head = stackalloc byte[EtagPrefix.Length + 64];
         int read;
+        if (!File.Exists(path))
+            return (null, false);
         try
         {
             using var file = File.OpenHandle(path, FileMode.Open, FileAccess.Read);

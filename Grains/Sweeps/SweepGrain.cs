@@ -211,7 +211,11 @@ public sealed partial class SweepGrain(
             return true;
         // The policy stops it: the lease ends here, so the worker stops at this answer; the trial keeps its checkpoint.
         _queue.Release(leaseId);
-        await EndAsync(work, TrialStatus.Stopped, $"stopped at epoch {progress.Epoch}: {decision.Reason}", progress.Metrics);
+        // The reason quotes the epoch's labelled values; the state keeps only per-epoch metrics that no final metric names
+        // (fff-sbi's per-epoch valNll is not the final one), so a results column means one thing for every row.
+        var values = MetricText.Values(Workload.EpochMetrics, progress.Metrics, MetricText.Shown, ", ", "G4");
+        await EndAsync(work, TrialStatus.Stopped, $"stopped at epoch {progress.Epoch} ({values}): {decision.Reason}",
+            progress.Metrics.Where(m => Workload.FindMetric(m.Key, MetricScope.Final) is null).ToDictionary(StringComparer.Ordinal));
         await CheckFinishedAsync();
         return false;
     }

@@ -2,6 +2,7 @@ using Orchestrator.Contracts.Specs;
 using Orchestrator.Contracts.Sweeps;
 using Orchestrator.Contracts.Trials;
 using Orchestrator.Grains.Storage;
+using Orchestrator.Tests.Infrastructure;
 using Orchestrator.Tests.Workloads;
 
 namespace Orchestrator.Tests.Orchestration;
@@ -11,22 +12,8 @@ namespace Orchestrator.Tests.Orchestration;
 /// limits.maxTrials, no configuration twice among parallel workers, and a sweep restarted on a new cluster continues
 /// the sequence from its stored history instead of starting over.
 /// </summary>
-public sealed class TpeSweepTests : IDisposable
+public sealed class TpeSweepTests
 {
-    private readonly string _store = Directory.CreateTempSubdirectory("orchestrator-test-work-").FullName;
-
-    public void Dispose()
-    {
-        try
-        {
-            Directory.Delete(_store, recursive: true);
-        }
-        catch (IOException)
-        {
-            // A trial host still exiting may hold a file; the folder is in /tmp.
-        }
-    }
-
     private static SweepSpec Spec(string name) => SweepSpecParser.Parse($$"""
         name: {{name}}
         workload: quadratic
@@ -45,11 +32,12 @@ public sealed class TpeSweepTests : IDisposable
     [Fact]
     public async Task A_restarted_tpe_sweep_continues_its_sequence_and_stops_at_max_trials_without_repeating_a_configuration()
     {
+        using var store = new TempFolder();
         var spec = Spec("tpe");
         var before = new List<TrialSpec>();
         // The first cluster has no worker slots: the test leases and completes trials itself, so exactly 4 complete
         // before the restart whatever the machine's speed.
-        await using (var first = await OrchestratorTestCluster.StartAsync(1, o => o.LocalPath = _store, slotsPerSilo: 0))
+        await using (var first = await OrchestratorTestCluster.StartAsync(1, o => o.LocalPath = store.Path, slotsPerSilo: 0))
         {
             Assert.Equal(8, (await first.Client.SubmitAsync(spec)).Total);
             var sweep = first.Grains.GetGrain<ISweepGrain>("tpe");
@@ -66,7 +54,7 @@ public sealed class TpeSweepTests : IDisposable
             }
         }
 
-        await using var second = await OrchestratorTestCluster.StartAsync(1, o => o.LocalPath = _store, slotsPerSilo: 2);
+        await using var second = await OrchestratorTestCluster.StartAsync(1, o => o.LocalPath = store.Path, slotsPerSilo: 2);
         var results = await second.RunToEndAsync("tpe", TimeSpan.FromMinutes(3));
 
         Assert.Equal(SweepPhase.Completed, results.Status.Phase);
@@ -80,7 +68,7 @@ public sealed class TpeSweepTests : IDisposable
         expected.Restore([.. before.Select(t => new StartedTrial(t.Index, t, Loss(t)))]);
         var fifth = expected.Next()!;
         Assert.Contains(results.Trials, t => t.ConfigHash == fifth.ConfigHash);
-        var resultStore = new LocalDirectoryResultStore(Path.Combine(_store, "results"));
+        var resultStore = new LocalDirectoryResultStore(Path.Combine(store.Path, "results"));
         Assert.Equal([1], await resultStore.ListAttemptsAsync("tpe", fifth.ConfigHash));
     }
 }
