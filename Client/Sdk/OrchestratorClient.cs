@@ -23,6 +23,8 @@ public sealed class OrchestratorClient(IClusterClient cluster, IHost? host = nul
     public static async Task<OrchestratorClient> ConnectAsync(ClientConnectionOptions options, Action<IServiceCollection>? services = null,
         CancellationToken cancellation = default)
     {
+        if (options.Clustering == "redis" && options.RedisConnection is { } redis)
+            await RedisReachability.RequireAsync(redis, cancellation);
         var builder = Host.CreateApplicationBuilder();
         builder.Logging.ClearProviders();
         services?.Invoke(builder.Services);

@@ -32,6 +32,13 @@ public static class OrchestratorSiloBuilderExtensions
 #pragma warning restore ORLEANSEXP003
         // Trace context flows with every grain call (client → sweep → worker); the trial host gets it in its requests.
         builder.AddActivityPropagation();
+        // A running sweep holds a reminder: when its silo dies, the reminder re-activates it on another silo, which
+        // re-arms its dispatch timer (lease expiry, orphans, time budget) even if no worker calls it. Durable in Redis
+        // wherever Redis is configured; on one machine in memory (a restarted silo reloads sweeps at the first lease).
+        if (options.RedisConnection is { Length: > 0 } redis)
+            builder.UseRedisReminderService(o => o.ConfigurationOptions = StackExchange.Redis.ConfigurationOptions.Parse(redis));
+        else
+            builder.UseInMemoryReminderService();
         builder.ConfigureServices(services =>
         {
             services.AddSingleton(options);

@@ -53,7 +53,17 @@ public sealed partial class SweepGrain
             _queue.Enqueue(ReopenWork(trial));
         await GrainFactory.GetGrain<ISchedulerGrain>(SchedulerKey.Default).RegisterAsync(Name);
         StartTimer();
+        await this.RegisterOrUpdateReminder(DispatchReminder, _options.ReminderPeriod, _options.ReminderPeriod);
         await CheckFinishedAsync();
+    }
+
+    // A running sweep's reminder: its only job is this activation (OnActivateAsync reloads the sweep and starts the timer).
+    private const string DispatchReminder = "dispatch";
+
+    public async Task ReceiveReminder(string reminderName, TickStatus status)
+    {
+        if (phase.State.Phase != SweepPhase.Running && await this.GetReminder(reminderName) is { } stale)
+            await this.UnregisterReminder(stale);
     }
 
     /// <summary>
@@ -236,12 +246,15 @@ public sealed partial class SweepGrain
         {
             await scheduler.RegisterAsync(Name);
             StartTimer();
+            await this.RegisterOrUpdateReminder(DispatchReminder, _options.ReminderPeriod, _options.ReminderPeriod);
         }
         else
         {
             await scheduler.UnregisterAsync(Name);
             _timer?.Dispose();
             _timer = null;
+            if (await this.GetReminder(DispatchReminder) is { } reminder)
+                await this.UnregisterReminder(reminder);
             await WriteSummaryAsync();
         }
         Publish(null, message);

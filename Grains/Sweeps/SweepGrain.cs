@@ -25,7 +25,7 @@ public sealed partial class SweepGrain(
     [PersistentState("sweep", GrainStorageNames.State)] IPersistentState<SweepDefinitionState> definition,
     [PersistentState("sweep-phase", GrainStorageNames.State)] IPersistentState<SweepPhaseState> phase,
     IResultStore store, WorkloadRegistry workloads, IOptions<SweepOptions> options, TimeProvider time, OrchestratorMetrics metrics,
-    IClusterMembershipService membership, Hosting.SweepDataCheck dataCheck, ILogger<SweepGrain> logger) : Grain, ISweepGrain
+    IClusterMembershipService membership, Hosting.SweepDataCheck dataCheck, ILogger<SweepGrain> logger) : Grain, ISweepGrain, IRemindable
 {
     private readonly SweepOptions _options = options.Value;
     private readonly Dictionary<string, int> _checkpointEpoch = new(StringComparer.Ordinal);

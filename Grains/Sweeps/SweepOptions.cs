@@ -14,4 +14,10 @@ public sealed class SweepOptions
 
     /// <summary>Epochs between the checkpoints workers save to the result store.</summary>
     public int CheckpointEvery { get; set; } = 5;
+
+    /// <summary>
+    /// Period of a running sweep's reminder, which re-activates it after its silo died (Orleans refuses periods under
+    /// its ReminderOptions.MinimumReminderPeriod, 1 minute by default).
+    /// </summary>
+    public TimeSpan ReminderPeriod { get; set; } = TimeSpan.FromMinutes(1);
 }

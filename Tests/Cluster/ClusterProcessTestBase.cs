@@ -100,6 +100,20 @@ public abstract class ClusterProcessTestBase(ITestOutputHelper output) : IAsyncL
                 events.Add((DateTime.UtcNow, progress));
     }, cancellation);
 
+    /// <summary>When any of <paramref name="silos"/> first printed a matching line, waiting up to <paramref name="timeout"/>.</summary>
+    protected static async Task<DateTime> FirstLineOnAnyAsync(IReadOnlyList<SiloProcess> silos, Func<string, bool> match, TimeSpan timeout)
+    {
+        DateTime first = default;
+        await WaitAsync(() =>
+        {
+            var seen = silos.Select(s => s.FirstLine(match)).OfType<DateTime>().ToList();
+            if (seen.Count > 0)
+                first = seen.Min();
+            return Task.FromResult(seen.Count > 0);
+        }, timeout);
+        return first;
+    }
+
     protected async Task<SweepResults> RunToEndAsync(string sweep, TimeSpan timeout)
     {
         await WaitAsync(async () => (await Client.GetStatusAsync(sweep)).IsFinished, timeout);

@@ -27,25 +27,11 @@ public sealed class ClusterProcessTests(ITestOutputHelper output) : ClusterProce
         var survivors = Silos.Where(s => s != victim).ToList();
         bool Detection(string l) => l.Contains("Evicting", StringComparison.Ordinal) && l.Contains($":{victim.SiloPort}", StringComparison.Ordinal)
             || l.Contains($"silo of worker {victim.Name}/", StringComparison.Ordinal);
-        DateTime detectedAt = default;
-        await WaitAsync(() =>
-        {
-            var seen = survivors.Select(s => s.FirstLine(Detection)).Where(at => at is not null).Select(at => at!.Value).ToList();
-            if (seen.Count > 0)
-                detectedAt = seen.Min();
-            return Task.FromResult(seen.Count > 0);
-        }, TimeSpan.FromSeconds(60));
+        var detectedAt = await FirstLineOnAnyAsync(survivors, Detection, TimeSpan.FromSeconds(60));
         // From the sweep grain's log line, not from a watch: a watch through the dead silo's gateway may still be
         // reconnecting when the requeue happens (the cause of this test's earlier failures under load).
         bool Requeue(string l) => l.Contains($"trial {trial} ", StringComparison.Ordinal) && l.Contains(" requeued as attempt", StringComparison.Ordinal);
-        DateTime requeuedAt = default;
-        await WaitAsync(() =>
-        {
-            var seen = survivors.Select(s => s.FirstLine(Requeue)).Where(at => at is not null).Select(at => at!.Value).ToList();
-            if (seen.Count > 0)
-                requeuedAt = seen.Min();
-            return Task.FromResult(seen.Count > 0);
-        }, TimeSpan.FromSeconds(120));
+        var requeuedAt = await FirstLineOnAnyAsync(survivors, Requeue, TimeSpan.FromSeconds(120));
         var leasedAgainAt = await WaitAsync(async () => (await Trial("killed", trial).GetAsync()).Attempt > before.Attempt, TimeSpan.FromSeconds(120));
         Output.WriteLine($"kill -9 → detection {(detectedAt - killedAt).TotalSeconds:F1} s, → requeued {(requeuedAt - killedAt).TotalSeconds:F1} s, " +
             $"→ leased again (when a worker was free) {(leasedAgainAt - killedAt).TotalSeconds:F1} s");

@@ -38,8 +38,9 @@ public sealed class OrchestratorTestCluster : IAsyncDisposable
     public string WorkPath => _work;
 
     /// <param name="storage">Configures storage on each silo's options (local path or Azure connection).</param>
+    /// <param name="configureSilo">Further configuration of each silo (e.g. Orleans options a test shortens).</param>
     public static async Task<OrchestratorTestCluster> StartAsync(int silos, Action<OrchestratorOptions> storage,
-        int slotsPerSilo = 1, Action<SweepOptions>? sweeps = null)
+        int slotsPerSilo = 1, Action<SweepOptions>? sweeps = null, Action<ISiloBuilder>? configureSilo = null)
     {
         var work = Directory.CreateTempSubdirectory("orchestrator-test-work-").FullName;
         var builder = new InProcessTestClusterBuilder((short)silos);
@@ -64,6 +65,7 @@ public sealed class OrchestratorTestCluster : IAsyncDisposable
                 o.CheckpointEvery = 1;
                 sweeps?.Invoke(o);
             }, new SweepDataCheck(BuiltInWorkloads.RequireDataOf));
+            configureSilo?.Invoke(siloBuilder);
         });
         // Trace context flows from the test's client calls into the grains, as from the SDK's.
         builder.ConfigureClient(client => client.AddActivityPropagation());

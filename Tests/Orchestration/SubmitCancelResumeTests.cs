@@ -5,12 +5,27 @@ using Orchestrator.Grains.Storage;
 namespace Orchestrator.Tests.Orchestration;
 
 /// <summary>Explicit, idempotent verbs: submit twice, cancel mid-sweep, resume; a restarted cluster finishes without rerunning.</summary>
-public sealed class SubmitCancelResumeTests
+public sealed class SubmitCancelResumeTests : IDisposable
 {
+    // One store per test (xUnit makes an instance per test), deleted after the test's cluster is disposed.
+    private readonly string _store = Directory.CreateTempSubdirectory("orchestrator-test-work-").FullName;
+
+    public void Dispose()
+    {
+        try
+        {
+            Directory.Delete(_store, recursive: true);
+        }
+        catch (IOException)
+        {
+            // A trial host still exiting may hold a file; the folder is in /tmp.
+        }
+    }
+
     [Fact]
     public async Task Submitting_the_same_spec_twice_is_one_sweep_and_a_different_spec_under_its_name_is_refused()
     {
-        var store = Directory.CreateTempSubdirectory("orchestrator-submit-").FullName;
+        var store = _store;
         await using var cluster = await OrchestratorTestCluster.StartAsync(1, o => o.LocalPath = store, slotsPerSilo: 0);
         var spec = OrchestratorTestCluster.TinySpec("idempotent");
 
@@ -29,7 +44,7 @@ public sealed class SubmitCancelResumeTests
     [Fact]
     public async Task Cancel_mid_sweep_keeps_completed_trials_and_resume_runs_only_the_rest()
     {
-        var store = Directory.CreateTempSubdirectory("orchestrator-cancel-").FullName;
+        var store = _store;
         await using var cluster = await OrchestratorTestCluster.StartAsync(1, o => o.LocalPath = store);
         var spec = OrchestratorTestCluster.TinySpec("cancel", search: "beta: [1, 5, 25]", epochs: 4);
         await cluster.Client.SubmitAsync(spec);
@@ -60,7 +75,7 @@ public sealed class SubmitCancelResumeTests
     [Fact]
     public async Task A_restarted_cluster_finishes_the_sweep_without_rerunning_completed_trials()
     {
-        var store = Directory.CreateTempSubdirectory("orchestrator-restart-").FullName;
+        var store = _store;
         var spec = OrchestratorTestCluster.TinySpec("restart", search: "beta: [1, 5, 25]", epochs: 4);
         HashSet<string> completedBefore;
         await using (var first = await OrchestratorTestCluster.StartAsync(1, o => o.LocalPath = store))

@@ -7,9 +7,11 @@ using Orleans.Storage;
 namespace Orchestrator.Tests.Storage;
 
 /// <summary>The grain storage conformance cases against the local-folder storage, plus what a crash can leave behind.</summary>
-public sealed class LocalFileGrainStorageConformanceTests : GrainStorageConformanceCases
+public sealed class LocalFileGrainStorageConformanceTests : GrainStorageConformanceCases, IDisposable
 {
-    private readonly string _root = Directory.CreateTempSubdirectory("orchestrator-grains-").FullName;
+    private readonly string _root = Directory.CreateTempSubdirectory("orchestrator-test-work-grains-").FullName;
+
+    public void Dispose() => Directory.Delete(_root, recursive: true);
 
     protected override IGrainStorage NewStorage() => new LocalFileGrainStorage(_root,
         new SystemTextJsonGrainStorageSerializer(Options.Create(new SystemTextJsonGrainStorageSerializerOptions())));
