@@ -57,15 +57,17 @@ public sealed class WorkItemRun(WorkItem item, TrialProcess process, ISweepGrain
         {
             await finished.CancelAsync();
             await heartbeats;
-            DeleteWorkFolder();
         }
     }
 
     private string TrialDirectory => Path.Combine(options.WorkRoot, item.Sweep, item.Trial.ConfigHash);
 
-    // What a resume or a shard needs went to the store as it came (checkpoints, samples, the result): the item's local
-    // folder is not kept, so a slot's disk use does not grow with the trials it ran. The slot runs one item at a time.
-    private void DeleteWorkFolder()
+    /// <summary>
+    /// Deletes the item's local folder once it ended: what a resume or a shard needs went to the store as it came
+    /// (checkpoints, samples, the result), so a slot's disk use does not grow with the trials it ran. Called by the slot
+    /// after the item's log is stored, so that the log lands as soon after the report as before.
+    /// </summary>
+    public void DeleteWorkFolder()
     {
         try
         {

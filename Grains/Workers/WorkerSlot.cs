@@ -241,6 +241,7 @@ public sealed partial class WorkerSlot(
                 _log = null;
             log.Add($"ended {outcome} after {clock.Elapsed.TotalSeconds:F1} s");
             await StoreLogAsync(item, log);
+            run.DeleteWorkFolder();
         }
     }
 
