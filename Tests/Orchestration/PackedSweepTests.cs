@@ -123,11 +123,22 @@ public sealed class PackedSweepTests : IDisposable
         foreach (var trial in packed.Trials)
         {
             var reference = alone.Trials.Single(t => t.ConfigHash == trial.ConfigHash);
-            Assert.Equal((reference.Status, reference.Reason), (trial.Status, trial.Reason));
+            Assert.Equal((reference.Status, Decision(reference.Reason)), (trial.Status, Decision(trial.Reason)));
             Assert.Contains(await AttemptLogAsync(cluster, "asha-packed", trial.ConfigHash), l => l.Contains("in a pack", StringComparison.Ordinal));
-            // A stopped member keeps the metrics of the epoch it was judged on; the others end as they do alone.
-            AssertClose(reference.Metric("valNll"), trial.Metric("valNll"), 1e-5, $"{trial.ConfigHash} ({trial.Status}) val NLL");
+            // A stopped member keeps the metrics of the epoch it was judged on (its per-epoch training loss; the final
+            // val NLL is not a per-epoch metric); the others end as they do alone.
+            var metric = trial.Status == TrialStatus.Stopped ? "trainLoss" : "valNll";
+            AssertClose(reference.Metric(metric), trial.Metric(metric), 1e-5, $"{trial.ConfigHash} ({trial.Status}) {metric}");
         }
+    }
+
+    // "stopped at epoch 1 (values): asha: rung 1 ranks 2 of 2, …" without the values, which it quotes to 4 digits: the
+    // packed and unpacked values agree to ~1e-7, not always in their 4th printed digit.
+    private static string Decision(string? reason)
+    {
+        if (reason is null || reason.IndexOf(" (", StringComparison.Ordinal) is not (> 0 and var open) || reason.LastIndexOf("): ", StringComparison.Ordinal) is not (> 0 and var close))
+            return reason ?? "";
+        return reason[..open] + reason[(close + 1)..];
     }
 
     // A trial's log is stored by its worker just after the attempt's report, so it may land after the sweep ends: wait for it.
