@@ -1,5 +1,6 @@
 using Orchestrator.Contracts.Specs;
 using Orchestrator.Grains.Hosting;
+using Orchestrator.Tests.Infrastructure;
 using Orchestrator.Training.Workloads;
 
 namespace Orchestrator.Tests.Orchestration;
@@ -10,25 +11,18 @@ public sealed class MissingDataTests
     [Fact]
     public async Task A_sweep_asking_for_a_missing_observation_is_rejected_at_submit_and_not_created()
     {
-        var store = Directory.CreateTempSubdirectory("orchestrator-missing-data-").FullName;
-        try
-        {
-            await using var cluster = await OrchestratorTestCluster.StartAsync(1, o => o.LocalPath = store, slotsPerSilo: 0);
+        using var store = new TempFolder();
+        await using var cluster = await OrchestratorTestCluster.StartAsync(1, o => o.LocalPath = store.Path, slotsPerSilo: 0);
 
-            var error = await Assert.ThrowsAsync<ArgumentException>(() => cluster.Client.SubmitAsync(Spec("beyond", "[1, 6]")));
-            Assert.StartsWith("benchmark data not found: ", error.Message, StringComparison.Ordinal);
-            Assert.Contains(Path.Combine("two_moons", "num_observation_6"), error.Message, StringComparison.Ordinal);
-            Assert.DoesNotContain('\n', error.Message);
-            Assert.Empty(await cluster.Client.ListAsync());
+        var error = await Assert.ThrowsAsync<ArgumentException>(() => cluster.Client.SubmitAsync(Spec("beyond", "[1, 6]")));
+        Assert.StartsWith("benchmark data not found: ", error.Message, StringComparison.Ordinal);
+        Assert.Contains(Path.Combine("two_moons", "num_observation_6"), error.Message, StringComparison.Ordinal);
+        Assert.DoesNotContain('\n', error.Message);
+        Assert.Empty(await cluster.Client.ListAsync());
 
-            // The shipped observations are accepted.
-            var status = await cluster.Client.SubmitAsync(Spec("shipped", "[1, 5]"));
-            Assert.Equal(6, status.Total);
-        }
-        finally
-        {
-            Directory.Delete(store, recursive: true);
-        }
+        // The shipped observations are accepted.
+        var status = await cluster.Client.SubmitAsync(Spec("shipped", "[1, 5]"));
+        Assert.Equal(6, status.Total);
     }
 
     [Fact]
