@@ -123,7 +123,11 @@ public sealed class CheckpointPolicyTests
                 Directory.EnumerateFiles(Trial("all", t.ConfigHash), "checkpoint*").Select(Path.GetFileName).Order(StringComparer.Ordinal)));
             Assert.True(HasCheckpoint("last", last.Trials.Single().ConfigHash));
             Assert.Empty(Directory.EnumerateFiles(Trial("last", last.Trials.Single().ConfigHash), "checkpoint-epoch*"));
-            // Every item ended: no slot keeps a trial's folder (checkpoints and outputs went to the store).
+            // Every item ended: no slot keeps a trial's folder (checkpoints and outputs went to the store). A slot deletes
+            // the folder after its last report and the item's log, so the sweep may finish a moment before the deletion.
+            var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(30);
+            while (Directory.EnumerateFiles(cluster.WorkPath, "*", SearchOption.AllDirectories).Any() && DateTime.UtcNow < deadline)
+                await Task.Delay(100);
             Assert.Empty(Directory.EnumerateFiles(cluster.WorkPath, "*", SearchOption.AllDirectories));
         }
         finally
