@@ -67,19 +67,22 @@ public sealed partial class SweepGrain
     }
 
     /// <summary>
-    /// An adaptive source (TPE) continues from its history: the configuration of every started trial (its state) and
-    /// the loss of the completed ones (the ledger). Reads one state per started trial, so only adaptive sweeps pay it.
+    /// An adaptive source (TPE) continues from its history: the configuration of every started trial (its state), the
+    /// loss of the completed ones (the ledger) and the epoch and loss the stopped ones were stopped at (the stop policy,
+    /// replayed before). Reads one state per started trial, so only adaptive sweeps pay it.
     /// </summary>
     private async Task RestoreAdaptiveAsync(IAdaptiveTrialSource adaptive)
     {
         var started = new List<StartedTrial>();
         foreach (var batch in _ledger.All.Chunk(64))
-        {
-            started.AddRange(await Task.WhenAll(batch.Select(async t => new StartedTrial(t.Index, (await Trial(t.ConfigHash).GetAsync()).Spec,
-                t.Status == TrialStatus.Completed ? Objective.Loss(t.Objective) : null))));
-        }
+            started.AddRange(await Task.WhenAll(batch.Select(async t => Started(t, (await Trial(t.ConfigHash).GetAsync()).Spec))));
         adaptive.Restore(started);
     }
+
+    private StartedTrial Started(LedgerTrial trial, TrialSpec? spec) =>
+        trial.Status == TrialStatus.Completed ? new StartedTrial(trial.Index, spec, Objective.Loss(trial.Objective))
+        : trial.Status == TrialStatus.Stopped && spec is not null && _stopPolicy.StoppedAt(spec) is { } stop ? new StartedTrial(trial.Index, spec, stop.Loss, stop.Epoch)
+        : new StartedTrial(trial.Index, spec, null);
 
     /// <summary>Requeues one in-flight trial from its state; returns the ledger entry it lacks when that state is final.</summary>
     private LedgerEntry? Recover(LedgerTrial trial, TrialState state)
@@ -190,8 +193,8 @@ public sealed partial class SweepGrain
             await Trial(work.ConfigHash).StopAsync(reason, lastMetrics ?? new Dictionary<string, double>());
         else
             await Trial(work.ConfigHash).CancelAsync();
-        // A stopped trial's ledger line keeps the objective it was stopped at.
-        await AppendAsync([Entry(work, status) with { Objective = lastMetrics?.GetValueOrDefault(Objective.Name, double.NaN) ?? double.NaN }]);
+        // A stopped trial's ledger line keeps the objective it was stopped at (when the objective is reported per epoch).
+        await AppendAsync([Entry(work, status) with { Objective = lastMetrics is null ? double.NaN : ObjectiveOf(lastMetrics) }]);
         _checkpointEpoch.Remove(work.ConfigHash);
         metrics.TrialFinished(Spec.Workload, status);
         Publish(work, $"{status.ToString().ToLowerInvariant()}: {reason}");
