@@ -18,6 +18,12 @@ public interface ITrialGrain : IGrainWithStringKey
 
     [Alias("checkpoint")] Task RecordCheckpointAsync(int attempt, int epoch);
 
+    /// <summary>
+    /// Attempt <paramref name="attempt"/> was given back without counting (its worker shut down): Pending again with the
+    /// floor raised, persisted so that a sweep reloaded on another silo requeues it at once (no orphan hold-back).
+    /// </summary>
+    [Alias("requeued")] Task RequeuedAsync(int attempt);
+
     /// <summary>Training finished; with <paramref name="shards"/> &gt; 0 evaluation shards follow, else the scores are final.</summary>
     [Alias("trained")] Task TrainedAsync(int attempt, WorkOutcome outcome, int shards);
 

@@ -32,6 +32,15 @@ public sealed class TrialGrain([PersistentState("trial", GrainStorageNames.State
         await state.WriteStateAsync();
     }
 
+    public async Task RequeuedAsync(int attempt)
+    {
+        if (State.Status != TrialStatus.Running || attempt != State.Attempt)
+            return;
+        State.Status = TrialStatus.Pending;
+        State.AttemptFloor++;
+        await state.WriteStateAsync();
+    }
+
     public async Task TrainedAsync(int attempt, WorkOutcome outcome, int shards)
     {
         if (IsFinal || attempt != State.Attempt)
