@@ -50,7 +50,9 @@ public sealed partial class SweepGrain
     {
         if (_source.At(index) is { } direct)
             return direct;
-        if ((await Trial(configHash).GetAsync()).Spec is { } stored)
+        if (_states.TryGetValue(configHash, out var held) && held.Spec is { } inFlight)
+            return inFlight;
+        if (_ledger.Find(index) is { } started && (await StateOfAsync(started)).Spec is { } stored)
             return stored;
         // A trial stored before trial states carried their configuration: replay a fresh source up to it (no I/O).
         var replay = TrialSources.Create(Spec, workloads);
