@@ -59,6 +59,23 @@ public sealed class WorkloadDescriptor
     public ParameterDefinition? Find(string name) => _byName.GetValueOrDefault(name);
 
     /// <summary>
+    /// A trial's metrics by the one rule that ranking, TPE, checkpoint policies, results and reports share: every final
+    /// metric it reported, and for each metric this workload declares only per epoch, its value at the last epoch reported
+    /// (so an objective such as a training loss ranks finished trials, not NaN). A metric declared final never takes an
+    /// epoch's value, even when the final one is missing: fff-sbi's per-epoch valNll is on another scale than its final one.
+    /// </summary>
+    public Dictionary<string, double> TrialMetrics(IReadOnlyDictionary<string, double> final, IReadOnlyDictionary<string, double>? lastEpoch)
+    {
+        var metrics = new Dictionary<string, double>(final, StringComparer.Ordinal);
+        foreach (var (name, value) in lastEpoch ?? new Dictionary<string, double>())
+        {
+            if (FindMetric(name, MetricScope.Final) is null)
+                metrics[name] = value;
+        }
+        return metrics;
+    }
+
+    /// <summary>
     /// Null when this workload's trials cannot train as one pack (trial packing); else the parameters that members of a
     /// pack must share beyond the <see cref="ParameterDefinition.ChangesShape"/> ones (e.g. the batch size: members step
     /// together on [K, B, D] batches).

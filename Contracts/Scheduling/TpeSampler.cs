@@ -7,7 +7,11 @@ namespace Orchestrator.Contracts.Scheduling;
 /// random draws, the observed configurations are split at the γ-quantile of their losses into good and bad; each is
 /// a Parzen mixture (Gaussian kernels in the dimension's space — log space for log-uniform, index space for integer
 /// ranges — plus a broad prior; category counts plus one for choices); of <c>candidates</c> draws from the good
-/// mixture the one with the largest l(x)/g(x) is taken. Configurations still running count as bad (a "constant liar"),
+/// mixture the one with the largest l(x)/g(x) is taken. Trials an early-stopping policy stopped are observations too,
+/// ranked below every completed trial, the later stopped before the earlier, then by their loss at the epoch they were
+/// judged at (Optuna's rule for pruned trials: a rung value is not comparable with a final objective, often not even the
+/// same metric, but a stopped trial lost a comparison that every completed one won; <see cref="Ranked"/>).
+/// Configurations still running count as bad (a "constant liar"),
 /// and no configuration observed or running is drawn twice, so parallel workers never get duplicates. Deterministic:
 /// the same history and draw number give the same configuration.
 /// </summary>
@@ -15,7 +19,10 @@ public sealed class TpeSampler(IReadOnlyList<KeyValuePair<string, SearchDimensio
     double gamma = 0.25, int candidates = 24)
 {
     /// <summary>A configuration of the searched parameters and its loss (smaller is better).</summary>
-    public sealed record Observation(IReadOnlyDictionary<string, ParamValue> Configuration, double Loss);
+    /// <param name="StoppedAt">Null for a completed trial (<paramref name="Loss"/> is its objective); else the epoch an
+    /// early-stopping policy stopped it at, <paramref name="Loss"/> being its value there in the scheduler's metric (NaN
+    /// when it diverged).</param>
+    public sealed record Observation(IReadOnlyDictionary<string, ParamValue> Configuration, double Loss, int? StoppedAt = null);
 
     private const int RandomTries = 200;
 
@@ -25,11 +32,11 @@ public sealed class TpeSampler(IReadOnlyList<KeyValuePair<string, SearchDimensio
     {
         var random = new Random(unchecked((int)(seed * 1_000_003 + draw * 7_919)));
         var taken = observed.Select(o => Key(o.Configuration)).Concat(running.Select(Key)).ToHashSet(StringComparer.Ordinal);
-        var finite = observed.Where(o => double.IsFinite(o.Loss)).OrderBy(o => o.Loss).ToList();
-        if (finite.Count >= Math.Max(2, startup))
+        var ranked = Ranked(observed);
+        if (ranked.Count >= Math.Max(2, startup))
         {
-            var good = finite.Take(Math.Max(1, (int)Math.Ceiling(gamma * finite.Count))).Select(o => o.Configuration).ToList();
-            var bad = finite.Skip(good.Count).Select(o => o.Configuration).Concat(running).ToList();
+            var good = ranked.Take(Math.Max(1, (int)Math.Ceiling(gamma * ranked.Count))).Select(o => o.Configuration).ToList();
+            var bad = ranked.Skip(good.Count).Select(o => o.Configuration).Concat(running).ToList();
             var best = Enumerable.Range(0, candidates)
                 .Select(_ => dimensions.ToDictionary(d => d.Key, d => Sample(d.Value, Points(d, good), random), StringComparer.Ordinal))
                 .Where(c => !taken.Contains(Key(c)))
@@ -46,6 +53,16 @@ public sealed class TpeSampler(IReadOnlyList<KeyValuePair<string, SearchDimensio
         }
         return null;
     }
+
+    /// <summary>
+    /// Best first: completed trials by loss (those without a finite one are left out), then stopped trials, those stopped
+    /// at a later epoch first, each epoch's by loss (a diverged one last).
+    /// </summary>
+    public static IReadOnlyList<Observation> Ranked(IEnumerable<Observation> observed) =>
+        [.. observed.Where(o => o.StoppedAt is not null || double.IsFinite(o.Loss))
+            .OrderBy(o => o.StoppedAt is null ? 0 : 1)
+            .ThenByDescending(o => o.StoppedAt ?? 0)
+            .ThenBy(o => double.IsNaN(o.Loss) ? double.PositiveInfinity : o.Loss)];
 
     private static List<double> Points(KeyValuePair<string, SearchDimension> dimension, IEnumerable<IReadOnlyDictionary<string, ParamValue>> configurations) =>
         [.. configurations.Where(c => c.ContainsKey(dimension.Key)).Select(c => Coordinate(dimension.Value, c[dimension.Key]))];

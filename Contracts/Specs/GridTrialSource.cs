@@ -67,6 +67,10 @@ public sealed class GridTrialSource : ITrialSource
     {
     }
 
+    public void ObserveStopped(TrialSpec trial, int epoch, double loss)
+    {
+    }
+
     /// <summary>An axis' distinct values: an integer range is computed per position (its values are distinct); others are listed.</summary>
     private static IReadOnlyList<ParamValue> Axis(TrialFactory factory, string name, SearchDimension dimension) =>
         dimension.Kind == SearchKind.IntRange

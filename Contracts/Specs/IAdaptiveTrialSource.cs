@@ -10,5 +10,7 @@ public interface IAdaptiveTrialSource : ITrialSource
     void Restore(IReadOnlyList<StartedTrial> started);
 }
 
-/// <summary>A trial that started: its index, its configuration (null when it was not stored) and its loss when it completed.</summary>
-public sealed record StartedTrial(long Index, TrialSpec? Spec, double? Loss);
+/// <summary>A trial that started: its index, its configuration (null when it was not stored) and its loss when it completed,
+/// or when <paramref name="StoppedAt"/> is set, the epoch an early-stopping policy stopped it at and its loss there in the
+/// scheduler's metric.</summary>
+public sealed record StartedTrial(long Index, TrialSpec? Spec, double? Loss, int? StoppedAt = null);

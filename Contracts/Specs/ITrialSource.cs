@@ -33,4 +33,8 @@ public interface ITrialSource
 
     /// <summary>A finished trial's objective (lower is better); grid and random ignore it, adaptive sources learn from it.</summary>
     void Observe(TrialSpec trial, double objective);
+
+    /// <summary>A trial an early-stopping policy stopped after <paramref name="epoch"/> epochs with <paramref name="loss"/>
+    /// in the scheduler's metric (lower is better; NaN when not finite); adaptive sources rank it below every completed trial.</summary>
+    void ObserveStopped(TrialSpec trial, int epoch, double loss);
 }

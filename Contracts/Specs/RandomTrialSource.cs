@@ -62,6 +62,10 @@ public sealed class RandomTrialSource : ITrialSource
     {
     }
 
+    public void ObserveStopped(TrialSpec trial, int epoch, double loss)
+    {
+    }
+
     /// <summary>The next distinct trial without taking it (draws as many configurations as duplicates require).</summary>
     private TrialSpec? Peek()
     {

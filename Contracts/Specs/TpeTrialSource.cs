@@ -4,8 +4,9 @@ namespace Orchestrator.Contracts.Specs;
 
 /// <summary>
 /// TPE as a stream of trials: each configuration is drawn by <see cref="TpeSampler"/> when the sweep asks for it (at
-/// lease time) from the results observed so far, with every configuration not yet completed (running, failed,
-/// stopped early) passed as pending, so parallel workers never get the same configuration; it then runs once per seed
+/// lease time) from the results observed so far (completed trials, and trials stopped early ranked below them), with
+/// every configuration without such a result (running, failed) passed as pending, so parallel workers never get the same
+/// configuration; it then runs once per seed
 /// (seeds innermost). Draw k of a configuration is sampler draw k (retries of a duplicate after coercion add a
 /// sub-number), and the sampler sees its history in trial-index order, so the same completion order gives the same
 /// configurations, and a source rebuilt from the started trials (<see cref="Restore(IReadOnlyList{StartedTrial})"/>)
@@ -24,9 +25,9 @@ public sealed class TpeTrialSource : IAdaptiveTrialSource
     private readonly long _cap;
     private readonly List<Configuration> _configurations = [];
     private readonly HashSet<string> _groupHashes = new(StringComparer.Ordinal);
-    // Trial index → its configuration's position; completed trials' losses by index (the sampler's history, in index order).
+    // Trial index → its configuration's position; completed and stopped trials' results by index (the sampler's history, in index order).
     private readonly Dictionary<long, int> _configurationOf = [];
-    private readonly SortedDictionary<long, double> _losses = [];
+    private readonly SortedDictionary<long, (double Loss, int? StoppedAt)> _results = [];
     private int _nextSeed;
     private bool _usedUp;
 
@@ -87,7 +88,7 @@ public sealed class TpeTrialSource : IAdaptiveTrialSource
             _nextSeed = Math.Max(0, _seeds.ToList().IndexOf(spec.Seed)) + 1;
             _configurationOf[trial.Index] = _configurations.Count - 1;
             if (trial.Loss is { } loss)
-                _losses[trial.Index] = loss;
+                _results[trial.Index] = (loss, trial.StoppedAt);
         }
     }
 
@@ -96,15 +97,21 @@ public sealed class TpeTrialSource : IAdaptiveTrialSource
     public void Observe(TrialSpec trial, double objective)
     {
         if (_configurationOf.ContainsKey(trial.Index))
-            _losses[trial.Index] = objective;
+            _results[trial.Index] = (objective, null);
+    }
+
+    public void ObserveStopped(TrialSpec trial, int epoch, double loss)
+    {
+        if (_configurationOf.ContainsKey(trial.Index))
+            _results[trial.Index] = (loss, epoch);
     }
 
     /// <summary>Draws the next distinct configuration; false when the sampler finds none (a small space used up).</summary>
     private bool Draw()
     {
-        var observed = _losses.Select(l => new TpeSampler.Observation(_configurations[_configurationOf[l.Key]].Searched, l.Value)).ToList();
-        var observedConfigurations = _losses.Select(l => _configurationOf[l.Key]).ToHashSet();
-        // Every configuration without a completed trial is pending: running, or ended without a result (the "liar" treats it as bad).
+        var observed = _results.Select(r => new TpeSampler.Observation(_configurations[_configurationOf[r.Key]].Searched, r.Value.Loss, r.Value.StoppedAt)).ToList();
+        var observedConfigurations = _results.Select(r => _configurationOf[r.Key]).ToHashSet();
+        // Every configuration without a result is pending: running, or failed (the "liar" treats it as bad).
         var pending = Enumerable.Range(0, _configurations.Count).Where(c => !observedConfigurations.Contains(c))
             .Select(c => _configurations[c].Searched).ToList();
         for (var retry = 0; retry < DrawRetries; retry++)

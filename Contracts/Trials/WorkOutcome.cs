@@ -18,12 +18,15 @@ public sealed record ObservationScore([property: Id(0)] int Observation, [proper
 /// <param name="Scores">Per-observation scores of the primary metric (empty when training did not evaluate).</param>
 /// <param name="Metrics">Final metrics by their declared names (training items; evaluation items report only scores).</param>
 /// <param name="TraceParent">W3C traceparent of the worker's attempt span: the evaluation shards of a trained trial hang below it.</param>
+/// <param name="LastEpoch">The metrics of the last epoch this attempt reported (training items; null: none), from which the
+/// sweep takes the values of metrics reported only per epoch (<see cref="Workloads.WorkloadDescriptor.TrialMetrics"/>).</param>
 [GenerateSerializer, Immutable, Alias("orchestrator.work-outcome")]
 public sealed record WorkOutcome(
     [property: Id(0)] IReadOnlyList<ObservationScore> Scores,
     [property: Id(1)] IReadOnlyDictionary<string, double> Metrics,
     [property: Id(2)] double Seconds,
-    [property: Id(3)] string? TraceParent = null);
+    [property: Id(3)] string? TraceParent = null,
+    [property: Id(4)] IReadOnlyDictionary<string, double>? LastEpoch = null);
 
 /// <summary>Heartbeat of a running item: renews its lease and carries progress (the latest epoch's metrics by name).</summary>
 [GenerateSerializer, Immutable, Alias("orchestrator.work-progress")]

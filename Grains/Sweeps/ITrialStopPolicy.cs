@@ -23,6 +23,10 @@ public interface ITrialStopPolicy
 
     /// <summary>The epochs a training must report as soon as they end (<see cref="WorkItem.ReportEpochs"/>); empty for fifo.</summary>
     IReadOnlyList<int> ReportEpochs { get; }
+
+    /// <summary>The epoch this policy stopped the trial at and its loss there (the scheduler's metric, smaller is better; NaN
+    /// when not finite), what an adaptive source learns from a stopped trial; null when it did not stop it.</summary>
+    (int Epoch, double Loss)? StoppedAt(TrialSpec trial);
 }
 
 /// <summary>Runs every trial to its end.</summary>
@@ -37,6 +41,8 @@ public sealed class FifoStopPolicy : ITrialStopPolicy
     }
 
     public IReadOnlyList<int> ReportEpochs => [];
+
+    public (int Epoch, double Loss)? StoppedAt(TrialSpec trial) => null;
 }
 
 /// <summary>
@@ -64,6 +70,11 @@ public sealed class SchedulerStopPolicy(string name, SchedulerRun run, Objective
     }
 
     public void Replay(IEnumerable<IntermediateResult> results) => run.Replay(results);
+
+    public (int Epoch, double Loss)? StoppedAt(TrialSpec trial) =>
+        run.Stopped.TryGetValue(PartitionedScheduler.Id(trial.ConfigHash, Partition(trial)), out var stop)
+            ? (stop.Result.Epoch, objective.Loss(stop.Result.Value))
+            : null;
 
     private string Partition(TrialSpec trial) => groupBy is not { Count: > 0 } ? "" : SpecCanonical.Hash(string.Join('\n',
         groupBy.Select(n => $"{n}={(trial.Parameters.TryGetValue(n, out var v) ? v.ToCanonical() : "")}")));

@@ -83,19 +83,22 @@ public sealed partial class SweepGrain
     }
 
     /// <summary>
-    /// An adaptive source (TPE) continues from its history: the configuration of every started trial (its state) and
-    /// the loss of the completed ones (the ledger). Reads one state per started trial, so only adaptive sweeps pay it.
+    /// An adaptive source (TPE) continues from its history: the configuration of every started trial (its state), the
+    /// loss of the completed ones (the ledger) and the epoch and loss the stopped ones were stopped at (the stop policy,
+    /// replayed before). Reads one state per started trial, so only adaptive sweeps pay it.
     /// </summary>
     private async Task RestoreAdaptiveAsync(IAdaptiveTrialSource adaptive)
     {
         var started = new List<StartedTrial>();
         foreach (var batch in _ledger.All.Chunk(64))
-        {
-            started.AddRange(await Task.WhenAll(batch.Select(async t => new StartedTrial(t.Index, (await StateOfAsync(t)).Spec,
-                t.Status == TrialStatus.Completed ? Objective.Loss(t.Objective) : null))));
-        }
+            started.AddRange(await Task.WhenAll(batch.Select(async t => Started(t, (await StateOfAsync(t)).Spec))));
         adaptive.Restore(started);
     }
+
+    private StartedTrial Started(LedgerTrial trial, TrialSpec? spec) =>
+        trial.Status == TrialStatus.Completed ? new StartedTrial(trial.Index, spec, Objective.Loss(trial.Objective))
+        : trial.Status == TrialStatus.Stopped && spec is not null && _stopPolicy.StoppedAt(spec) is { } stop ? new StartedTrial(trial.Index, spec, stop.Loss, stop.Epoch)
+        : new StartedTrial(trial.Index, spec, null);
 
     /// <summary>Requeues one in-flight trial from its state; returns the ledger entry it lacks when that state is final.</summary>
     private LedgerEntry? Recover(LedgerTrial trial, TrialState state)
@@ -202,9 +205,10 @@ public sealed partial class SweepGrain
     private async Task EndAsync(PendingWork work, TrialStatus status, string reason, IReadOnlyDictionary<string, double>? lastMetrics = null)
     {
         var state = _states.TryGetValue(work.ConfigHash, out var held) ? stateCopier.Copy(held) : null;
-        // A stopped trial's ledger line keeps the objective it was stopped at; a state already final gets its ledger line only.
+        // A stopped trial's ledger line keeps the objective it was stopped at (when the objective is reported per epoch);
+        // a state already final gets its ledger line only.
         await RecordAsync([new Transition(work, state?.End(status, reason, lastMetrics, time.GetUtcNow()) == true ? state : null, status,
-            lastMetrics?.GetValueOrDefault(Objective.Name, double.NaN) ?? double.NaN)]);
+            lastMetrics is null ? double.NaN : ObjectiveOf(lastMetrics))]);
         _states.Remove(work.ConfigHash);
         metrics.TrialFinished(Spec.Workload, status);
         Publish(work, $"{status.ToString().ToLowerInvariant()}: {reason}");

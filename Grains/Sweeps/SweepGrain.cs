@@ -227,11 +227,14 @@ public sealed partial class SweepGrain(
             return true;
         // The policy stops it: the lease ends here, so the worker stops at this answer; the trial keeps its checkpoint.
         _queue.Release(leaseId);
-        // The reason quotes the epoch's labelled values; the state keeps only per-epoch metrics that no final metric names
-        // (fff-sbi's per-epoch valNll is not the final one), so a results column means one thing for every row.
+        // The reason quotes the epoch's labelled values; the state keeps them by the rule of a finished trial's metrics (only
+        // per-epoch metrics that no final metric names: fff-sbi's per-epoch valNll is not the final one), so a results column
+        // means one thing for every row.
         var values = MetricText.Values(Workload.EpochMetrics, progress.Metrics, MetricText.Shown, ", ", "G4");
         await EndAsync(work, TrialStatus.Stopped, $"stopped at epoch {progress.Epoch} ({values}): {decision.Reason}",
-            progress.Metrics.Where(m => Workload.FindMetric(m.Key, MetricScope.Final) is null).ToDictionary(StringComparer.Ordinal));
+            Workload.TrialMetrics(new Dictionary<string, double>(), progress.Metrics));
+        if (_stopPolicy.StoppedAt(work.Trial) is { } stop)
+            _source.ObserveStopped(work.Trial, stop.Epoch, stop.Loss);
         await CheckFinishedAsync();
         return false;
     }
@@ -243,8 +246,11 @@ public sealed partial class SweepGrain(
         if (phase.State.Phase != SweepPhase.Running)
             return;
         // The leases are released only once the outcomes are stored: a report that fails half-way can be sent again.
+        // A trial's metrics follow one rule (its final metrics, plus the last epoch's value of those reported only per
+        // epoch): what its state stores is what ranking, TPE, checkpoint policies and reports read.
         var reports = outcomes.Select(o => (Lease: _queue.Get(o.LeaseId) ?? _queue.TryAdopt(o.LeaseId), o.Outcome))
-            .Where(r => r.Lease is not null).Select(r => (Lease: r.Lease!, r.Outcome)).ToList();
+            .Where(r => r.Lease is not null)
+            .Select(r => (Lease: r.Lease!, Outcome: r.Outcome with { Metrics = Workload.TrialMetrics(r.Outcome.Metrics, r.Outcome.LastEpoch) })).ToList();
         var shards = Spec.Evaluation.Shards > 1 ? Spec.Evaluation.Shards : 0;
         // Trainings without shards complete their trials: their states in one append, their ledger lines in one more.
         var finals = reports.Where(r => r.Lease.Work.Kind == WorkKind.Train && shards == 0).ToList();

@@ -271,7 +271,8 @@ public sealed class WorkItemRun(WorkItem item, TrialProcess process, ISweepGrain
             await options.Retry.RunAsync(() => store.TryPutResultAsync(item.Sweep, item.Trial.ConfigHash, item.Attempt, bytes));
         }
         var scores = summary.Observations.Select(o => new Contracts.Trials.ObservationScore(o.Observation, o.Score)).ToList();
-        await ReportAsync(() => sweep.CompleteAsync(item.LeaseId, new WorkOutcome(scores, summary.Metrics, summary.Timings.TotalSeconds, Activity.Current?.Id)));
+        await ReportAsync(() => sweep.CompleteAsync(item.LeaseId, new WorkOutcome(scores, summary.Metrics, summary.Timings.TotalSeconds, Activity.Current?.Id,
+            item.Kind == WorkKind.Train && _progress.Epoch > 0 ? _progress.Metrics : null)));
     }
 
     // Reports go through the outage window too; past it the lease expires and the sweep requeues the item.

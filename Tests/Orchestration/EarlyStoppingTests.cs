@@ -45,6 +45,10 @@ public sealed class EarlyStoppingTests
         Assert.Equal(Math.Pow(0.8, 2), Of(0.1).Metric("trainLoss"), 12);
         Assert.Equal(Math.Pow(0.4, 4), Of(0.3).Metric("trainLoss"), 12);
         Assert.Equal(2, results.Status.Stopped);
+        // The objective, reported per epoch only, ranks the completed trials by their last epoch's value (the worker sends it
+        // with the final metrics): (1 − 2·lr)^(2·4).
+        Assert.Equal(Math.Pow(0.9, 8), Of(0.05).Objective, 12);
+        Assert.Equal(Math.Pow(0.2, 8), Of(0.4).Objective, 12);
     }
 
     [Fact]

@@ -81,6 +81,34 @@ public sealed class TpeSamplerTests(ITestOutputHelper output)
         }
     }
 
+    [Fact]
+    public void Stopped_trials_rank_below_every_completed_trial_the_later_stopped_first_then_by_their_loss()
+    {
+        TpeSampler.Observation At(double x, double loss, int? stoppedAt = null) => new(new Dictionary<string, ParamValue> { ["x"] = ParamValue.Of(x) }, loss, stoppedAt);
+        var ranked = TpeSampler.Ranked([At(1, 0.1, stoppedAt: 3), At(2, 9), At(3, double.NaN, stoppedAt: 9), At(4, 0.5, stoppedAt: 9), At(5, 7),
+            At(6, double.NaN), At(7, 0.2, stoppedAt: 3)]);
+
+        // Completed by loss (a completed trial without a finite objective is left out), then stopped at epoch 9 (the
+        // diverged one last), then at epoch 3.
+        Assert.Equal([5.0, 2, 4, 3, 1, 7], ranked.Select(o => o.Configuration["x"].AsDouble()));
+    }
+
+    [Fact]
+    public void Stopped_trials_steer_the_draws_away_from_their_region_even_with_low_rung_losses()
+    {
+        // 8 completed trials in [6, 10] with high final losses, 24 stopped ones in [0, 4] with lower rung losses: the good
+        // quarter (8 of 32) is the completed ones, so the draws land in [5, 10]. Ranked by raw loss, the stopped trials
+        // would be the good ones and the draws would go to [0, 4].
+        KeyValuePair<string, SearchDimension>[] line = [new("x", SearchDimension.Uniform(0, 10))];
+        var observed = Enumerable.Range(0, 8).Select(i => new TpeSampler.Observation(new Dictionary<string, ParamValue> { ["x"] = ParamValue.Of(6 + i / 2.0) }, 10 + i))
+            .Concat(Enumerable.Range(0, 24).Select(i => new TpeSampler.Observation(new Dictionary<string, ParamValue> { ["x"] = ParamValue.Of(i / 6.0) }, 0.01 * i, StoppedAt: 1 + i % 2)))
+            .ToList();
+        var sampler = new TpeSampler(line, seed: 5, startup: 4);
+        var draws = Enumerable.Range(32, 40).Select(draw => sampler.Next(observed, [], draw)!["x"].AsDouble()).ToList();
+
+        Assert.True(draws.Count(x => x >= 5) >= 36, $"draws: {string.Join(", ", draws.Select(x => x.ToString("F2", System.Globalization.CultureInfo.InvariantCulture)))}");
+    }
+
     private static double BestTrueValue(TpeSampler sampler, int seed, int trials)
     {
         var noise = new Random(seed);

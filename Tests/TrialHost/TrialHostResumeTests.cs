@@ -69,6 +69,7 @@ public sealed class TrialHostResumeTests : IDisposable
         Assert.Equal(2, score.Observation);
         Assert.Equal(trained.Completed.Summary.Observations.Single(o => o.Observation == 2).Score, score.Score);
         Assert.Equal(trained.Completed.Summary["valNll"], shard.Summary["valNll"]);
+        Assert.Equal(0, shard.Summary.Timings.SimulationSeconds); // reloaded with the checkpoint's z-scoring statistics, not re-simulated
         Assert.True(File.Exists(score.SamplesPath) && File.Exists(shard.ResultPath));
 
         var unfinished = await runner.RunAsync(_requests.Evaluate("trained", "wrong-epochs", epochs: 5, observations: [1]));

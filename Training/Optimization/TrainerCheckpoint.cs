@@ -6,6 +6,7 @@ namespace Orchestrator.Training.Optimization;
 /// <summary>
 /// Binary checkpoint of a training run: header, counters, model parameters (TorchSharp's format),
 /// Adam moments, the generator state and the per-epoch history (so a resumed run reports every epoch). Versioned so that a stale format fails with a clear message.
+/// A finished training's checkpoint is followed by its evaluation statistics (<see cref="Trials.EvaluationStatistics"/>), which readers here stop before.
 /// </summary>
 public static class TrainerCheckpoint
 {
@@ -36,7 +37,20 @@ public static class TrainerCheckpoint
         WriteHistory(writer, state.History);
     }
 
-    public static State Read(Stream stream, FreeFormFlow flow, AdamL2 adam, Generator rng)
+    public static State Read(Stream stream, FreeFormFlow flow, AdamL2 adam, Generator rng) =>
+        Read(stream, flow, adam.Restore, bytes =>
+        {
+            using var generatorState = tensor(bytes, dtype: ScalarType.Byte);
+            rng.set_state(generatorState);
+        });
+
+    /// <summary>
+    /// Restores only the model's weights (to evaluate a finished training): the optimizer's moments and the generator's
+    /// state are read past. Leaves <paramref name="stream"/> right after the checkpoint (where a trailer may follow).
+    /// </summary>
+    public static State ReadWeights(Stream stream, FreeFormFlow flow) => Read(stream, flow, (_, _) => { }, _ => { });
+
+    private static State Read(Stream stream, FreeFormFlow flow, Action<List<Tensor>, long> restoreMoments, Action<byte[]> restoreGenerator)
     {
         using var reader = new BinaryReader(stream, System.Text.Encoding.UTF8, leaveOpen: true);
         if (reader.ReadString() != Magic)
@@ -52,15 +66,13 @@ public static class TrainerCheckpoint
         {
             for (var i = 0; i < count; i++)
                 moments.Add(ReadFloats(reader));
-            adam.Restore(moments, step);
+            restoreMoments(moments, step);
         }
         finally
         {
             moments.ForEach(m => m.Dispose());
         }
-        var bytes = reader.ReadBytes(reader.ReadInt32());
-        using var generatorState = tensor(bytes, dtype: ScalarType.Byte);
-        rng.set_state(generatorState);
+        restoreGenerator(reader.ReadBytes(reader.ReadInt32()));
         return new State(epochsDone, step, skipped, consecutive, ReadHistory(reader));
     }
 

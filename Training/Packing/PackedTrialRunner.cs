@@ -65,6 +65,8 @@ public static class PackedTrialRunner
                 progress?.Invoke(i, new TrialProgress.Resumed(members[i].EpochsDone));
             }
             var startEpochs = members.Select(m => m.EpochsDone).ToArray();
+            // A member's final checkpoint carries the statistics its evaluation shards need (judged once, when saved).
+            var finals = new ValidationScores?[members.Count];
             var clock = Stopwatch.StartNew();
             using (var trainer = new PackedFlowTrainer(members))
             {
@@ -78,14 +80,21 @@ public static class PackedTrialRunner
                         return;
                     }
                     if (checkpoints?[i] is { } store && (epoch.Epoch % checkpointEvery == 0 || epoch.Epoch == epoch.Epochs))
-                        store.Save(stream => trainer.SaveCheckpoint(member, stream));
+                    {
+                        store.Save(stream =>
+                        {
+                            trainer.SaveCheckpoint(member, stream); // copies the member's weights out of the pack
+                            if (epoch.Epoch == epoch.Epochs)
+                                finals[i] = EvaluationStatistics.Append(stream, member.Flow, data[i]);
+                        });
+                    }
                     progress?.Invoke(i, new TrialProgress.Epoch(epoch));
                     if (stop?.Invoke(i) == true)
                         member.Stop();
                 }, cancellation);
             }
             var trainingSeconds = clock.Elapsed.TotalSeconds;
-            return members.Select((m, i) => Outcome(configs[i], task, m, data[i], device, trainingSeconds, startEpochs[i])).ToList();
+            return members.Select((m, i) => Outcome(configs[i], task, m, data[i], device, trainingSeconds, startEpochs[i], finals[i])).ToList();
         }
         finally
         {
@@ -96,7 +105,7 @@ public static class PackedTrialRunner
 
     // The pack's wall time is every member's training time: they trained side by side.
     private static PackedTrialOutcome Outcome(TrialConfig config, Sbi.ISbiTask task, PackMember member, TrialData data, Device device,
-        double trainingSeconds, int startEpoch)
+        double trainingSeconds, int startEpoch, ValidationScores? final)
     {
         if (member.Status == PackMemberStatus.Failed)
         {
@@ -107,7 +116,7 @@ public static class PackedTrialRunner
         {
             var steps = Math.Max(1, (member.EpochsDone - startEpoch) * member.BatchesPerEpoch);
             var trained = TrialRunner.Finish(config, task, member.Flow, data, device, member.SkippedBatches, trainingSeconds,
-                trainingSeconds / steps, member.History.ToList());
+                trainingSeconds / steps, member.History.ToList(), final);
             return new PackedTrialOutcome(config, trained, null);
         }
         catch (TrainingFailedException e)

@@ -36,8 +36,9 @@ public static class TrialRunner
 
     /// <summary>
     /// Simulates and trains; resumes from <paramref name="checkpoints"/>' latest checkpoint if there is one and saves
-    /// one every <paramref name="checkpointEvery"/> epochs and at the end. A checkpoint of a finished run makes this a
-    /// cheap reload (no epoch left to train).
+    /// one every <paramref name="checkpointEvery"/> epochs and at the end, the last with the statistics evaluation needs.
+    /// A checkpoint of a finished run makes this a cheap reload: no simulation (its statistics are stored) and no epoch
+    /// left to train; a finished one written before the statistics were stored re-simulates the data to recompute them.
     /// </summary>
     public static TrainedTrial Train(TrialConfig config, Action<TrialProgress>? progress = null,
         ICheckpointStore? checkpoints = null, int checkpointEvery = 10, CancellationToken cancellation = default)
@@ -52,6 +53,14 @@ public static class TrialRunner
             set_num_threads(config.Threads);
         // The model outlives this method: build it before the dispose scope that frees the data.
         var flow = CreateFlow(config, task, device);
+        if (checkpoints?.OpenLatest() is { } latest)
+        {
+            using (latest)
+            {
+                if (Reload(config, task, flow, device, latest, progress) is { } reloaded)
+                    return reloaded;
+            }
+        }
         using var scope = NewDisposeScope();
         var data = TrialData.Prepare(config, task, device, progress);
 
@@ -70,6 +79,7 @@ public static class TrialRunner
         // The last finished epoch not yet in a stored checkpoint, kept in memory: a cancelled run (a worker shutting down)
         // saves it on the way out, so the requeued attempt resumes from there rather than from the last periodic checkpoint.
         MemoryStream? unsaved = null;
+        ValidationScores? final = null;
         try
         {
             trainer.Run(epoch =>
@@ -77,7 +87,14 @@ public static class TrialRunner
                 unsaved?.Dispose();
                 unsaved = null;
                 if (checkpoints is not null && (epoch.Epoch % checkpointEvery == 0 || epoch.Epoch == epoch.Epochs))
-                    checkpoints.Save(trainer.SaveCheckpoint);
+                {
+                    checkpoints.Save(stream =>
+                    {
+                        trainer.SaveCheckpoint(stream);
+                        if (epoch.Epoch == epoch.Epochs)
+                            final = EvaluationStatistics.Append(stream, flow, data);
+                    });
+                }
                 else if (checkpoints is not null)
                 {
                     unsaved = new MemoryStream();
@@ -98,7 +115,25 @@ public static class TrialRunner
         }
         var trainingSeconds = clock.Elapsed.TotalSeconds;
         var steps = Math.Max(1, (config.Training.Epochs - startEpoch) * trainer.BatchesPerEpoch);
-        return Finish(config, task, flow, data, device, trainer.SkippedBatches, trainingSeconds, trainingSeconds / steps, trainer.History.ToList());
+        return Finish(config, task, flow, data, device, trainer.SkippedBatches, trainingSeconds, trainingSeconds / steps, trainer.History.ToList(), final);
+    }
+
+    /// <summary>
+    /// A finished training reloaded from its checkpoint with the stored statistics, without simulating; null when the
+    /// checkpoint is unfinished or was written before the statistics were stored (the caller then simulates).
+    /// </summary>
+    private static TrainedTrial? Reload(TrialConfig config, ISbiTask task, FreeFormFlow flow, Device device, Stream checkpoint,
+        Action<TrialProgress>? progress)
+    {
+        var state = TrainerCheckpoint.ReadWeights(checkpoint, flow);
+        if (state.EpochsDone < config.Training.Epochs || EvaluationStatistics.TryRead(checkpoint) is not { } stored)
+            return null;
+        progress?.Invoke(new TrialProgress.Resumed(state.EpochsDone));
+        flow.eval();
+        var v = stored.Validation;
+        // Nothing simulated nor trained here: zero seconds of either.
+        var summary = new TrainingSummary(v.Nll, v.NllEncoder, v.Reconstruction, state.SkippedBatches, stored.DroppedSimulations, 0, 0, 0, state.History);
+        return Judged(config, task, flow, stored.ThetaScale(), stored.XScale(), device, summary);
     }
 
     /// <summary>
@@ -121,24 +156,31 @@ public static class TrialRunner
     internal static Generator TrainingGenerator(TrialConfig config, Device device) => new((ulong)config.Seed + 7919, device);
 
     /// <summary>
-    /// The trained flow judged on the validation set (exact NLL both ways, reconstruction) and wrapped with what evaluation
-    /// needs. A diverged model fails here with its reason: it must never be scored.
+    /// The trained flow judged on the validation set (exact NLL both ways, reconstruction; <paramref name="final"/> when
+    /// the final checkpoint's save already judged it) and wrapped with what evaluation needs.
     /// </summary>
     internal static TrainedTrial Finish(TrialConfig config, ISbiTask task, FreeFormFlow flow, TrialData data, Device device,
-        int skippedBatches, double trainingSeconds, double stepSeconds, IReadOnlyList<EpochProgress> history)
+        int skippedBatches, double trainingSeconds, double stepSeconds, IReadOnlyList<EpochProgress> history, ValidationScores? final = null)
     {
+        var v = final ?? ValidationScores.Of(flow, data);
         flow.eval();
-        var valTheta = data.Theta[data.Validation];
-        var valX = data.X[data.Validation];
-        var summary = new TrainingSummary(
-            -ExactLikelihood.DecoderLogProb(flow, valTheta, valX).mean().ToDouble() + data.ThetaScale.LogScale,
-            -ExactLikelihood.EncoderLogProb(flow, valTheta, valX).mean().ToDouble() + data.ThetaScale.LogScale,
-            ExactLikelihood.Reconstruction(flow, valTheta, valX).mean().ToDouble(),
-            skippedBatches, data.Dropped, data.SimulationSeconds, trainingSeconds, stepSeconds, history);
+        var summary = new TrainingSummary(v.Nll, v.NllEncoder, v.Reconstruction, skippedBatches, data.Dropped, data.SimulationSeconds,
+            trainingSeconds, stepSeconds, history);
+        return Judged(config, task, flow, data.ThetaScale.MoveToOuter(), data.XScale.MoveToOuter(), device, summary);
+    }
+
+    /// <summary>Wraps a judged flow with what evaluation needs. A diverged model fails here with its reason: it must never be scored.</summary>
+    private static TrainedTrial Judged(TrialConfig config, ISbiTask task, FreeFormFlow flow, Standardizer thetaScale, Standardizer xScale,
+        Device device, TrainingSummary summary)
+    {
         if (!double.IsFinite(summary.ValidationNll))
+        {
+            thetaScale.Dispose();
+            xScale.Dispose();
             throw new TrainingFailedException(
                 $"The validation NLL is {summary.ValidationNll} (the model diverged); try a larger β or a smaller learning rate.");
-        return new TrainedTrial(config, task, flow, data.ThetaScale.MoveToOuter(), data.XScale.MoveToOuter(), device, summary);
+        }
+        return new TrainedTrial(config, task, flow, thetaScale, xScale, device, summary);
     }
 
     /// <summary>Below this fraction of in-support posterior samples a model is judged diverged (the trial fails).</summary>

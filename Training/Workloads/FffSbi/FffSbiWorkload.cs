@@ -94,9 +94,15 @@ public sealed class FffSbiWorkload : IWorkload, IPackableWorkload
         var config = FffSbiConfig.From(new WorkloadParameters(Descriptor, request.Parameters), request.Seed, request.Device, request.Threads, request.Observations);
         var store = new NotifyingCheckpointStore(request.CheckpointPath, readOnly: true);
         var epochsDone = 0;
-        // Reloads the model (and re-simulates the data for its z-scoring); an unfinished checkpoint would train: refuse it.
+        // Reloads the model with the z-scoring statistics its final checkpoint carries (no simulation); an unfinished
+        // checkpoint would train: refuse it.
         using var trained = TrialRunner.Train(config, progress =>
         {
+            if (progress is TrialProgress.Simulated s)
+            {
+                Console.Error.WriteLine($"trial-host: {request.CheckpointPath} carries no z-scoring statistics (written before they were stored, " +
+                    $"or unfinished): re-simulated the training set ({s.Pairs} pairs, {s.Seconds:F1} s) to recompute them.");
+            }
             if (progress is not TrialProgress.Resumed r)
                 return;
             epochsDone = r.EpochsDone;
