@@ -1,6 +1,8 @@
+using System.Diagnostics;
 using Orchestrator.Contracts.Specs;
 using Orchestrator.Contracts.Sweeps;
 using Orchestrator.Contracts.Trials;
+using Orchestrator.Grains.Telemetry;
 
 namespace Orchestrator.Grains.Sweeps;
 
@@ -30,7 +32,9 @@ public sealed partial class SweepGrain
     {
         if (_segmentLines >= LinesPerSegment)
             (_segment, _segmentLines) = (_segment + 1, 0);
+        var started = Stopwatch.GetTimestamp();
         await store.AppendLedgerAsync(Name, _segment, lines);
+        metrics.SweepTurn(SweepTurnParts.LedgerAppend, started);
         _segmentLines += lines.Count;
     }
 

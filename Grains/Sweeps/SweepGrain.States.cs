@@ -1,5 +1,7 @@
+using System.Diagnostics;
 using Orchestrator.Contracts.Sweeps;
 using Orchestrator.Contracts.Trials;
+using Orchestrator.Grains.Telemetry;
 using Orchestrator.Grains.Trials;
 
 namespace Orchestrator.Grains.Sweeps;
@@ -57,7 +59,9 @@ public sealed partial class SweepGrain
                 RecordSeparator.CopyTo(payload.AsSpan(at));
                 at += RecordSeparator.Length;
             }
+            var started = Stopwatch.GetTimestamp();
             var offset = await store.AppendStatesAsync(Name, _stateSegment, payload);
+            metrics.SweepTurn(SweepTurnParts.StateAppend, started);
             _stateAppends++;
             for (var i = 0; i < records.Count; i++)
                 refs[records[i].Position] = new StateRef(_stateSegment, offset + starts[i], records[i].Bytes.Length);

@@ -153,6 +153,7 @@ public sealed partial class SweepGrain(
     {
         if (definition.State.Spec is null || phase.State.Phase != SweepPhase.Running || !DeviceFits(device))
             return [];
+        var turn = Stopwatch.GetTimestamp();
         var leases = new List<Lease>();
         try
         {
@@ -190,6 +191,7 @@ public sealed partial class SweepGrain(
             metrics.AttemptStarted(Spec.Workload, work.Kind);
             Publish(work, $"{work.Kind.ToString().ToLowerInvariant()} attempt {work.Attempt} on {workerId}");
         }
+        metrics.SweepTurn(SweepTurnParts.Lease, turn);
         return [.. leases.Select(l => new WorkItem(Name, l.Id, l.Work.Kind, l.Work.Trial!, Spec.Workload, l.Work.Attempt, l.Work.Shard,
             l.Work.Observations, device, _options.CheckpointEvery, _options.LeaseDuration.TotalSeconds, l.Work.TraceParent ?? definition.State.TraceParent,
             l.Work.Kind == WorkKind.Train && !_promoted.Contains(l.Work.ConfigHash) ? _stopPolicy.ReportEpochs : null,
@@ -245,6 +247,7 @@ public sealed partial class SweepGrain(
     {
         if (phase.State.Phase != SweepPhase.Running)
             return;
+        var turn = Stopwatch.GetTimestamp();
         // The leases are released only once the outcomes are stored: a report that fails half-way can be sent again.
         // A trial's metrics follow one rule (its final metrics, plus the last epoch's value of those reported only per
         // epoch): what its state stores is what ranking, TPE, checkpoint policies and reports read.
@@ -277,6 +280,7 @@ public sealed partial class SweepGrain(
             await CompleteOneAsync(lease, outcome, shards);
         await DeleteDoomedCheckpointsAsync();
         await CheckFinishedAsync();
+        metrics.SweepTurn(SweepTurnParts.Report, turn);
     }
 
     /// <summary>A training followed by evaluation shards, or one evaluation shard.</summary>
