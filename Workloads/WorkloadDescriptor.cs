@@ -82,6 +82,12 @@ public sealed class WorkloadDescriptor
     /// </summary>
     public IReadOnlyList<string>? PackSharedParameters { get; init; }
 
+    /// <summary>
+    /// What one member of a pack with these parameters costs per step (<c>pack: auto</c> sizes packs by it); null when
+    /// unknown (then auto packs only by the sweep's share per slot).
+    /// </summary>
+    public Func<IReadOnlyDictionary<string, ParamValue>, PackFootprint?>? PackFootprintOf { get; init; }
+
     /// <summary>True when trials of this workload can train as packs (a spec may set <c>resources.pack</c>).</summary>
     public bool Packable => PackSharedParameters is not null;
 

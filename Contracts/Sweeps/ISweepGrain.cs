@@ -47,8 +47,9 @@ public interface ISweepGrain : IGrainWithStringKey
     /// members of a pack (up to the pack size of trainings that share the workload's pack key), each under its own lease,
     /// to run together as one fused model. Empty when there is none.
     /// </summary>
-    /// <param name="slots">Worker slots of this device kind that ask for work: <c>pack: auto</c> spreads the sweep over them.</param>
-    [Alias("lease-pack")] Task<IReadOnlyList<WorkItem>> LeasePackAsync(string workerId, string device, int slots);
+    /// <param name="freeSlots">Worker slots of this device kind free to take work, the asking one included: <c>pack: auto</c> spreads the sweep over them.</param>
+    /// <param name="memoryBytes">The asking slot's memory (0 = unknown): <c>pack: auto</c> fits packs in it.</param>
+    [Alias("lease-pack")] Task<IReadOnlyList<WorkItem>> LeasePackAsync(string workerId, string device, int freeSlots, long memoryBytes);
 
     /// <summary>Renews a lease and records progress; false when the lease is no longer valid (the worker must stop that item).</summary>
     [Alias("heartbeat")] Task<bool> HeartbeatAsync(string leaseId, WorkProgress progress);
@@ -76,6 +77,9 @@ public interface ISweepGrain : IGrainWithStringKey
     /// and the sweep's own state are removed, and the name is free again. Throws when nothing of the sweep exists.
     /// </summary>
     [Alias("delete")] Task DeleteAsync();
+
+    /// <summary>One started trial's full state (by config hash: attempts, checkpoint, worker, times, scores); null when no trial of that hash started.</summary>
+    [Alias("trial-state")] Task<Trials.TrialState?> GetTrialStateAsync(string configHash);
 
     /// <summary>The stored per-epoch metric lines of one trial (by config hash), read next to the store.</summary>
     [Alias("trial-metrics")] Task<IReadOnlyList<string>> GetTrialMetricsAsync(string configHash);

@@ -44,6 +44,8 @@ public sealed class OrchestratorOptions
     public int CpuSlots { get; set; } = Math.Max(1, Environment.ProcessorCount / 2);
     /// <summary>CUDA worker slots; -1 = one per detected device.</summary>
     public int CudaSlots { get; set; } = -1;
+    /// <summary>Memory of each CUDA slot's GPU in GiB (<c>pack: auto</c> fits packs in half of it; the silo holds no CUDA runtime to ask).</summary>
+    public double CudaMemoryGiB { get; set; } = 16;
     /// <summary>Intra-op threads per trial.</summary>
     public int ThreadsPerTrial { get; set; } = 1;
     /// <summary>Where trial hosts keep local checkpoints and outputs before upload.</summary>

@@ -58,6 +58,8 @@ public sealed partial class OrchestratorOptionsValidator : IValidateOptions<Orch
             yield return $"{at}CpuSlots must be ≥ 0 (got {o.CpuSlots}).";
         if (o.CudaSlots < -1)
             yield return $"{at}CudaSlots must be ≥ 0, or -1 for one per detected device (got {o.CudaSlots}).";
+        if (!(o.CudaMemoryGiB > 0))
+            yield return $"{at}CudaMemoryGiB must be > 0 (each GPU's memory; got {o.CudaMemoryGiB}).";
         if (o.ThreadsPerTrial < 0)
             yield return $"{at}ThreadsPerTrial must be ≥ 0 (0 = TorchSharp's default; got {o.ThreadsPerTrial}).";
         if (string.IsNullOrWhiteSpace(o.WorkPath))

@@ -12,7 +12,8 @@ public sealed class SchedulerGrain([PersistentState("scheduler", GrainStorageNam
 {
     private static readonly TimeSpan RefreshEvery = TimeSpan.FromSeconds(10);
     private static readonly TimeSpan SlotForgottenAfter = TimeSpan.FromMinutes(1);
-    private readonly Dictionary<string, (string Kind, DateTime At)> _slotsSeen = new(StringComparer.Ordinal);
+    // Slots that asked for packs: busy from the answer that gave them work until they ask again.
+    private readonly Dictionary<string, (string Kind, DateTime At, bool Busy)> _slotsSeen = new(StringComparer.Ordinal);
     private int _next;
 
     public override Task OnActivateAsync(CancellationToken cancellationToken)
@@ -84,16 +85,27 @@ public sealed class SchedulerGrain([PersistentState("scheduler", GrainStorageNam
         LeaseRoundRobinAsync(device, max, (sweep, left) => sweep.LeaseBatchAsync(workerId, device, left));
 
     // One pack is one unit: the first sweep that has work gives the whole answer.
-    public Task<IReadOnlyList<WorkItem>> LeasePackAsync(string workerId, string device)
+    public async Task<IReadOnlyList<WorkItem>> LeasePackAsync(string workerId, string device, long memoryBytes, int siloSlots)
     {
         var kind = device.Split(':')[0];
         var now = DateTime.UtcNow;
-        _slotsSeen[workerId] = (kind, now);
-        // Slots that asked within a minute (idle ones ask every second; busy ones asked when they took their work).
-        foreach (var gone in _slotsSeen.Where(s => now - s.Value.At > SlotForgottenAfter).Select(s => s.Key).ToList())
+        _slotsSeen[workerId] = (kind, now, false);
+        // Idle slots ask every second: one silent for a minute is gone (a busy one stays busy until it asks again).
+        foreach (var gone in _slotsSeen.Where(s => !s.Value.Busy && now - s.Value.At > SlotForgottenAfter).Select(s => s.Key).ToList())
             _slotsSeen.Remove(gone);
-        var slots = _slotsSeen.Values.Count(s => s.Kind == kind);
-        return LeaseRoundRobinAsync(device, 1, (sweep, _) => sweep.LeasePackAsync(workerId, device, slots));
+        var items = await LeaseRoundRobinAsync(device, 1, (sweep, _) => sweep.LeasePackAsync(workerId, device, FreeSlots(workerId, kind, siloSlots), memoryBytes));
+        if (items.Count > 0)
+            _slotsSeen[workerId] = (kind, now, true);
+        return items;
+    }
+
+    // Idle slots of the kind, plus the asking silo's slots that have not asked yet (at start-up they all ask within moments:
+    // the first must not take the whole sweep).
+    private int FreeSlots(string workerId, string kind, int siloSlots)
+    {
+        var silo = workerId.Split('/')[0] + "/";
+        var seenOnSilo = _slotsSeen.Count(s => s.Value.Kind == kind && s.Key.StartsWith(silo, StringComparison.Ordinal));
+        return _slotsSeen.Values.Count(s => s.Kind == kind && !s.Busy) + Math.Max(0, siloSlots - seenOnSilo);
     }
 
     private async Task<IReadOnlyList<WorkItem>> LeaseRoundRobinAsync(string device, int max, Func<ISweepGrain, int, Task<IReadOnlyList<WorkItem>>> lease)

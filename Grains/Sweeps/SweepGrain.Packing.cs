@@ -1,3 +1,5 @@
+using Microsoft.Extensions.Logging;
+using Orchestrator.Contracts.Specs;
 using Orchestrator.Contracts.Trials;
 
 namespace Orchestrator.Grains.Sweeps;
@@ -13,38 +15,44 @@ public sealed partial class SweepGrain
     // so a restart (the source resumes after the highest started index) cannot skip it.
     private PendingWork? _held;
 
-    public Task<IReadOnlyList<WorkItem>> LeasePackAsync(string workerId, string device, int slots)
+    public async Task<IReadOnlyList<WorkItem>> LeasePackAsync(string workerId, string device, int freeSlots, long memoryBytes)
     {
-        var size = PackSize(device.Split(':')[0], slots);
-        if (size <= 1 || !Workload.Packable)
-            return LeaseBatchAsync(workerId, device, 1);
-        // The first item sets the pack's key; an item that cannot join a pack (an evaluation shard, a trial whose
-        // configuration is not loaded yet) is a pack of one.
+        if (definition.State.Spec?.Resources is not { Pack: not ResourceSpec.PackOff } resources || !Workload.Packable)
+            return await LeaseBatchAsync(workerId, device, 1);
+        // The first item sets the pack's key and size; an item that cannot join a pack (an evaluation shard, a trial whose
+        // configuration is not known without a lookup) is a pack of one.
         string? key = null;
-        var first = true;
-        return LeaseWorkAsync(workerId, device, size, work =>
+        PackChoice? choice = null;
+        var remaining = RemainingTrials; // before the first item is drawn (a held trial leaves the count when drawn)
+        var taken = 0;
+        var items = await LeaseWorkAsync(workerId, device, ResourceSpec.MaxPack, work =>
         {
-            var workKey = work is { Kind: WorkKind.Train, Trial: { } trial } ? Workload.PackKey(trial.Parameters) : null;
-            if (first)
+            var trial = work.Kind == WorkKind.Train ? work.Trial ?? _source.At(work.Index) : null;
+            var workKey = trial is null ? null : Workload.PackKey(trial.Parameters);
+            if (taken++ == 0)
             {
-                (first, key) = (false, workKey);
+                key = workKey;
+                choice = trial is null ? new PackChoice(1, "alone") : PackSize(resources, trial, device.Split(':')[0], remaining, freeSlots, memoryBytes);
                 return true;
             }
-            return key is not null && workKey == key;
+            return taken <= choice!.Size && key is not null && workKey == key;
         });
+        if (items.Count > 1 && choice is not null)
+            LogPackLeased(Name, workerId, items.Count, choice.Size, choice.Bound);
+        return items;
     }
 
-    // pack: N is N; auto is the device kind's measured size, but no more than an even share of the sweep per slot, so
-    // a small sweep keeps every slot busy (10 trials on 2 slots: two packs of 5) rather than one pack on one slot.
-    private int PackSize(string deviceKind, int slots)
-    {
-        if (definition.State.Spec?.Resources is not { } resources)
-            return 1;
-        var size = resources.PackSizeOn(deviceKind);
-        return resources.Pack == Contracts.Specs.ResourceSpec.PackAuto
-            ? (int)Math.Clamp((Total + Math.Max(1, slots) - 1) / Math.Max(1, slots), 1, size)
-            : size;
-    }
+    // pack: N is N; auto is PackSizing's choice for the device kind, the member's footprint and the slot's memory.
+    private PackChoice PackSize(ResourceSpec resources, TrialSpec trial, string deviceKind, long remaining, int freeSlots, long memoryBytes) =>
+        resources.Pack == ResourceSpec.PackAuto
+            ? PackSizing.Auto(Workload.PackFootprintOf?.Invoke(trial.Parameters), PackDeviceProfile.Of(deviceKind), memoryBytes, remaining, freeSlots)
+            : new PackChoice(resources.Pack, "spec");
+
+    // Trials not yet started: requeued work, a held trial and what the source has still to give.
+    private long RemainingTrials => _queue.PendingCount + (_held is null ? 0 : 1) + Math.Max(0, Total - _source.Produced);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Sweep {Sweep}: a pack of {Members} on {Worker} (size {Size}, set by {Bound})")]
+    private partial void LogPackLeased(string sweep, string worker, int members, int size, string bound);
 
     // The source's next trial if it fits the pack; else it is held for the next lease and the pack is complete.
     private PendingWork? NextFitting(Func<PendingWork, bool> fits)

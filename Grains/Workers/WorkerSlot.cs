@@ -46,6 +46,14 @@ public sealed partial class WorkerSlot(
 
     private string DeviceKind => Device.Split(':')[0];
 
+    // What pack: auto sizes this slot's packs by: its share of the machine's memory (the GC's view honours container
+    // limits), or its GPU's; and how many slots of its kind this silo has.
+    private long MemoryBytes => DeviceKind == "cpu"
+        ? GC.GetGCMemoryInfo().TotalAvailableMemoryBytes / Math.Max(1, options.CpuSlots)
+        : (long)(options.CudaMemoryGiB * (1L << 30));
+
+    private int SiloSlots => DeviceKind == "cpu" ? options.CpuSlots : Math.Max(1, options.CudaSlots);
+
     public WorkerStatus Status => new(id, _loop is { IsCompleted: false }, _item?.Sweep, _item?.Trial.ConfigHash, _itemsDone, _restarts);
 
     /// <summary>Starts the lease loop (idempotent).</summary>
@@ -121,7 +129,7 @@ public sealed partial class WorkerSlot(
             try
             {
                 // One item, or the members of a pack (resources.pack) to train as one fused model; perhaps leased ahead.
-                var items = await (Interlocked.Exchange(ref _next, null) ?? scheduler.LeasePackAsync(id, Device));
+                var items = await (Interlocked.Exchange(ref _next, null) ?? scheduler.LeasePackAsync(id, Device, MemoryBytes, SiloSlots));
                 if (backoff.Failures > 0)
                     LogLoopRecovered(id, backoff.Failures);
                 backoff.Reset();
@@ -136,7 +144,7 @@ public sealed partial class WorkerSlot(
                 await RunCountingRestartsAsync(items, stop, () =>
                 {
                     if (!stop.IsCancellationRequested)
-                        _next = scheduler.LeasePackAsync(id, Device);
+                        _next = scheduler.LeasePackAsync(id, Device, MemoryBytes, SiloSlots);
                 });
             }
             catch (OperationCanceledException) when (stop.IsCancellationRequested)

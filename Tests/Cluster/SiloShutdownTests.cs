@@ -38,7 +38,7 @@ public sealed class SiloShutdownTests(ITestOutputHelper output) : ClusterProcess
             lock (events)
                 return Task.FromResult(events.Any(e => e.Progress.Trial == trial && e.Progress.Message.Contains("worker shutting down", StringComparison.Ordinal)));
         }, TimeSpan.FromSeconds(60));
-        var resumedAt = await WaitAsync(async () => (await Trial("sigterm", trial).GetAsync()).Attempt == 2, TimeSpan.FromSeconds(60));
+        var resumedAt = await WaitAsync(async () => (await TrialStateAsync("sigterm", trial)).Attempt == 2, TimeSpan.FromSeconds(60));
         Output.WriteLine($"SIGTERM → silo exited {(exitedAt - terminatedAt).TotalSeconds:F1} s, → requeued {(requeuedAt - terminatedAt).TotalSeconds:F1} s, " +
             $"→ leased again on the other silo {(resumedAt - terminatedAt).TotalSeconds:F1} s");
 
@@ -84,7 +84,7 @@ public sealed class SiloShutdownTests(ITestOutputHelper output) : ClusterProcess
         holder.Terminate();
         Assert.Equal(0, await holder.WaitForExitAsync(TimeSpan.FromSeconds(90)));
         var exitedAt = DateTime.UtcNow;
-        var resumedAt = await WaitAsync(async () => (await Trial("holder", trial).GetAsync()) is { Attempt: 2, Status: TrialStatus.Running }, TimeSpan.FromSeconds(90));
+        var resumedAt = await WaitAsync(async () => (await TrialStateAsync("holder", trial)) is { Attempt: 2, Status: TrialStatus.Running }, TimeSpan.FromSeconds(90));
         Output.WriteLine($"SIGTERM of the sweep's silo (watched) → silo exited {(exitedAt - terminatedAt).TotalSeconds:F1} s, " +
             $"→ resumed on the other silo {(resumedAt - terminatedAt).TotalSeconds:F1} s");
 
@@ -94,7 +94,7 @@ public sealed class SiloShutdownTests(ITestOutputHelper output) : ClusterProcess
         // Requeued from its persisted state by the reloaded sweep, not held back as an orphan for a lease (20 s).
         Assert.DoesNotContain("did not report after the sweep moved", Silos.Single(s => s != holder).Output);
         Assert.InRange((resumedAt - terminatedAt).TotalSeconds, 0, 20);
-        var state = await Trial("holder", trial).GetAsync();
+        var state = await TrialStateAsync("holder", trial);
         Assert.Equal(1, state.Attempt - state.AttemptFloor);
         Assert.Equal("h2/cpu0", state.Worker);
         // It resumes from the epoch saved on the way out, and the watch follows the sweep to its new silo.

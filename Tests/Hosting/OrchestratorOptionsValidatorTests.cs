@@ -26,6 +26,7 @@ public class OrchestratorOptionsValidatorTests
             Storage = StorageKind.Azure,
             Container = "Bad_Name",
             CpuSlots = -1,
+            CudaMemoryGiB = 0,
             AdvertisedAddress = "somewhere",
         });
         Assert.True(result.Failed);
@@ -37,6 +38,7 @@ public class OrchestratorOptionsValidatorTests
             "Orchestrator:Storage=Azure needs Orchestrator:ConnectionString or Orchestrator:AccountUrl.",
             "Orchestrator:Container must be 3-57 characters of lowercase letters, digits and single hyphens, starting with a letter or digit (got 'Bad_Name').",
             "Orchestrator:CpuSlots must be ≥ 0 (got -1).",
+            "Orchestrator:CudaMemoryGiB must be > 0 (each GPU's memory; got 0).",
         ], result.Failures);
     }
 

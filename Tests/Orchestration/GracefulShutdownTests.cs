@@ -33,7 +33,7 @@ public sealed class GracefulShutdownTests
             var results = await cluster.RunToEndAsync("shutdown", TimeSpan.FromMinutes(3));
             var row = Assert.Single(results.Trials);
             Assert.Equal(TrialStatus.Completed, row.Status);
-            var state = await cluster.Grains.GetGrain<ITrialGrain>($"shutdown/{trial}").GetAsync();
+            var state = (await cluster.Grains.GetGrain<ISweepGrain>("shutdown").GetTrialStateAsync(trial))!;
             Assert.Equal(2, state.Attempt);
             Assert.Equal(1, state.Attempt - state.AttemptFloor); // the shutdown's attempt did not count
             Assert.Equal([2], await store.ListAttemptsAsync("shutdown", trial));
@@ -69,7 +69,7 @@ public sealed class GracefulShutdownTests
         Assert.NotNull(again);
         Assert.Equal(first.Trial.ConfigHash, again.Trial.ConfigHash);
         Assert.Equal(2, again.Attempt);
-        var state = await cluster.Grains.GetGrain<ITrialGrain>($"moved/{again.Trial.ConfigHash}").GetAsync();
+        var state = (await sweep.GetTrialStateAsync(again.Trial.ConfigHash))!;
         Assert.Equal((TrialStatus.Running, 2, 1), (state.Status, state.Attempt, state.AttemptFloor)); // the given-back attempt does not count
     }
 

@@ -5,6 +5,7 @@ using Orchestrator.Contracts.Specs;
 using Orchestrator.Contracts.Sweeps;
 using Orchestrator.Contracts.Trials;
 using Orchestrator.Grains.Storage;
+using Orchestrator.Workloads;
 
 namespace Orchestrator.Tests.Orchestration;
 
@@ -79,7 +80,7 @@ public sealed class PackedSweepTests : IDisposable
         var sweep = cluster.Grains.GetGrain<ISweepGrain>("shapes");
 
         var packs = new List<IReadOnlyList<WorkItem>>();
-        while (await sweep.LeasePackAsync("test/cpu0", "cpu", 1) is { Count: > 0 } pack)
+        while (await sweep.LeasePackAsync("test/cpu0", "cpu", 1, 0) is { Count: > 0 } pack)
             packs.Add(pack);
 
         Assert.Equal([4, 2, 4, 2], packs.Select(p => p.Count));
@@ -88,13 +89,38 @@ public sealed class PackedSweepTests : IDisposable
         Assert.Equal(12, packs.SelectMany(p => p).Select(i => i.LeaseId).Distinct().Count()); // each member its own lease
         Assert.Equal(12, (await cluster.Client.GetStatusAsync("shapes")).Running);
 
-        // pack: auto spreads a small sweep over the slots that ask for work: 12 trials on 2 slots are two packs of 6.
+        // pack: auto through the scheduler spreads a small sweep over the free slots: 12 trials, a silo of 2 slots. cpu0
+        // asks first (cpu1 has not asked yet: free) and takes 6; cpu1, now the only free slot, takes the other 6.
         await cluster.Client.SubmitAsync(OrchestratorTestCluster.TinySpec("auto", search: "beta: [1, 5, 25]", seeds: "[1, 2, 3, 4]")
             with { Resources = new ResourceSpec { Pack = ResourceSpec.PackAuto } });
-        var auto = cluster.Grains.GetGrain<ISweepGrain>("auto");
-        Assert.Equal(6, (await auto.LeasePackAsync("test/cpu0", "cpu", 2)).Count);
-        Assert.Equal(6, (await auto.LeasePackAsync("test/cpu1", "cpu", 2)).Count);
-        Assert.Empty(await auto.LeasePackAsync("test/cpu0", "cpu", 2));
+        var scheduler = cluster.Grains.GetGrain<ISchedulerGrain>(SchedulerKey.Default);
+        Assert.Equal(6, (await scheduler.LeasePackAsync("test/cpu0", "cpu", 8L << 30, 2)).Count);
+        Assert.Equal(6, (await scheduler.LeasePackAsync("test/cpu1", "cpu", 8L << 30, 2)).Count);
+        Assert.Empty(await scheduler.LeasePackAsync("test/cpu0", "cpu", 8L << 30, 2));
+        await cluster.Client.CancelAsync("auto");
+
+        // ... and fits packs in half the slot's memory: room for 4 members' footprints makes packs of 2.
+        await cluster.Client.SubmitAsync(OrchestratorTestCluster.TinySpec("tight") with { Resources = new ResourceSpec { Pack = ResourceSpec.PackAuto } });
+        var member = Packing.PackFootprintTests.Footprint(("task", ParamValue.Of("two_moons")), ("batchSize", ParamValue.Of(64)));
+        Assert.Equal(2, (await scheduler.LeasePackAsync("test/cpu0", "cpu", 4 * member.Bytes, 1)).Count);
+        Assert.Equal(2, (await scheduler.LeasePackAsync("test/cpu0", "cpu", 4 * member.Bytes, 1)).Count);
+    }
+
+    [Fact]
+    public async Task Resumed_trials_pack_again()
+    {
+        // Resumed (and after a restart, pending) trials are requeued by index only, their configuration looked up when
+        // leased; a grid gives it at once, so they join packs instead of running alone.
+        await using var cluster = await OrchestratorTestCluster.StartAsync(1, o => o.LocalPath = _store, slotsPerSilo: 0);
+        await cluster.Client.SubmitAsync(OrchestratorTestCluster.TinySpec("resumed") with { Resources = new ResourceSpec { Pack = 4 } });
+        var sweep = cluster.Grains.GetGrain<ISweepGrain>("resumed");
+        Assert.Equal(4, (await sweep.LeasePackAsync("test/cpu0", "cpu", 1, 0)).Count);
+        Assert.Equal(4, (await cluster.Client.CancelAsync("resumed")).Cancelled);
+
+        await cluster.Client.ResumeAsync("resumed");
+        var pack = await sweep.LeasePackAsync("test/cpu0", "cpu", 1, 0);
+        Assert.Equal([0, 1, 2, 3], pack.Select(i => (int)i.Trial.Index));
+        Assert.All(pack, i => Assert.Equal(2, i.Attempt));
     }
 
     [Fact]

@@ -24,17 +24,15 @@ public sealed class PackSpecTests
         SpecValidationTests.AssertRejected(yaml, path, keywords);
 
     [Theory]
-    [InlineData("", ResourceSpec.PackOff, 1, 1)]
-    [InlineData("resources: { pack: off }", ResourceSpec.PackOff, 1, 1)]
-    [InlineData("resources: { pack: 1 }", ResourceSpec.PackOff, 1, 1)]
-    [InlineData("resources: { pack: auto }", ResourceSpec.PackAuto, 32, 64)]
-    [InlineData("resources: { pack: 16, device: cpu }", 16, 16, 16)]
-    public void Pack_reads_off_auto_or_a_size_and_auto_picks_per_device_kind(string yaml, int pack, int onCpu, int onCuda)
+    [InlineData("", ResourceSpec.PackOff)]
+    [InlineData("resources: { pack: off }", ResourceSpec.PackOff)]
+    [InlineData("resources: { pack: 1 }", ResourceSpec.PackOff)]
+    [InlineData("resources: { pack: auto }", ResourceSpec.PackAuto)]
+    [InlineData("resources: { pack: 16, device: cpu }", 16)]
+    public void Pack_reads_off_auto_or_a_size(string yaml, int pack)
     {
         var spec = SweepSpecParser.Parse(Header + yaml, BuiltInWorkloads.Registry, "spec.yaml");
         Assert.Equal(pack, spec.Resources.Pack);
-        Assert.Equal(onCpu, spec.Resources.PackSizeOn("cpu"));
-        Assert.Equal(onCuda, spec.Resources.PackSizeOn("cuda"));
     }
 
     [Fact]

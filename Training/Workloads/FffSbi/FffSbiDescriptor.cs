@@ -84,9 +84,11 @@ public static class FffSbiDescriptor
                 Label = "val NLL (encoder, z)",
             }),
         ];
+        var defaults = parameters.Where(p => p.Default is not null).ToDictionary(p => p.Name, p => p.Default!, StringComparer.Ordinal);
         return new WorkloadDescriptor(Name, "a free-form flow trained on an sbibm task, judged by C2ST against the reference posteriors",
             parameters, metrics)
         {
+            PackFootprintOf = values => FffSbiFootprint.Of(values, defaults),
             // Members of a pack step together on [K, B, D] batches from one packed architecture; a test fault stays alone.
             PackSharedParameters = [BatchSize, IdentityInit, Fault],
         };
