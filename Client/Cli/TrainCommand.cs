@@ -41,6 +41,10 @@ public static class TrainCommand
         command.SetAction(parse => ConsoleErrors.Run(() =>
         {
             var values = parameters.Read(parse);
+            // The workload's recipe for this setting (fff-sbi: the task at the budget) replaces the defaults of what was not given.
+            var recipe = workload.Recipe(values);
+            if (recipe is not null)
+                values = recipe.Apply(values, name => parameters.Given(parse, name));
             var configHash = LocalTrial.ConfigHash(descriptor.Name, values, parse.GetValue(seed));
             var directory = Path.GetFullPath(parse.GetValue(output) ?? Path.Combine("runs", $"{descriptor.Name}-{configHash}"));
             var every = parse.GetValue(checkpointEvery);
@@ -55,6 +59,8 @@ public static class TrainCommand
             else if (resuming && !File.Exists(checkpointPath))
                 throw new FileNotFoundException($"--resume was given but {checkpointPath} does not exist.");
             workload.RequireData(values, request.Observations);
+            if (recipe is not null)
+                AnsiConsole.MarkupLineInterpolated($"Recipe for {recipe.Setting} (for what the command line does not give): {Describe(recipe.Parameters)}; {recipe.Provenance}");
             AnsiConsole.MarkupLineInterpolated($"Training [bold]{descriptor.Name}[/] ({Describe(values)}, seed {request.Seed}, {request.Device}) → {directory}");
             var completed = TrainProgress.Run(descriptor, request, events => workload.Train(request, events, CancellationToken.None));
             Print(descriptor, completed, directory);
@@ -63,7 +69,7 @@ public static class TrainCommand
         return command;
     }
 
-    private static string Describe(Dictionary<string, ParamValue> values) =>
+    private static string Describe(IReadOnlyDictionary<string, ParamValue> values) =>
         string.Join(", ", values.OrderBy(v => v.Key, StringComparer.Ordinal).Select(v => $"{v.Key} {v.Value}"));
 
     private static void Print(WorkloadDescriptor descriptor, Completed completed, string directory)

@@ -31,4 +31,9 @@ public interface IWorkload
     void RequireData(IReadOnlyDictionary<string, ParamValue> parameters, IReadOnlyList<int> observations)
     {
     }
+
+    /// <summary>
+    /// The workload's recipe for the setting these (complete) parameters describe, or null when it has none. Default: none.
+    /// </summary>
+    WorkloadRecipe? Recipe(IReadOnlyDictionary<string, ParamValue> parameters) => null;
 }

@@ -17,6 +17,12 @@ public sealed class FffSbiWorkload : IWorkload, IPackableWorkload
     public void RequireData(IReadOnlyDictionary<string, ParamValue> parameters, IReadOnlyList<int> observations) =>
         SbiDataCheck.Require(parameters[FffSbiDescriptor.Task].AsString(), observations);
 
+    /// <summary>The recipe of data/recipes/fff-sbi.csv for the task at the budget (<see cref="FffSbiRecipes"/>), or null.</summary>
+    public WorkloadRecipe? Recipe(IReadOnlyDictionary<string, ParamValue> parameters) =>
+        FffSbiRecipes.Find(parameters[FffSbiDescriptor.Task].AsString(), parameters[FffSbiDescriptor.Budget].AsInt64()) is { } recipe
+            ? FffSbiRecipes.ToRecipe(recipe)
+            : null;
+
     public Completed Train(TrainRequest request, Action<TrialHostEvent> events, CancellationToken cancellation)
     {
         var total = Stopwatch.StartNew();
