@@ -36,7 +36,7 @@ public sealed class SiloShutdownTests(ITestOutputHelper output) : ClusterProcess
             lock (events)
                 return Task.FromResult(events.Any(e => e.Progress.Trial == trial && e.Progress.Message.Contains("worker shutting down", StringComparison.Ordinal)));
         }, TimeSpan.FromSeconds(60));
-        var resumedAt = await WaitAsync(async () => (await Trial("sigterm", trial).GetAsync()).Attempt == 2, TimeSpan.FromSeconds(60));
+        var resumedAt = await WaitAsync(async () => (await TrialStateAsync("sigterm", trial)).Attempt == 2, TimeSpan.FromSeconds(60));
         Output.WriteLine($"SIGTERM → silo exited {(exitedAt - terminatedAt).TotalSeconds:F1} s, → requeued {(requeuedAt - terminatedAt).TotalSeconds:F1} s, " +
             $"→ leased again on the other silo {(resumedAt - terminatedAt).TotalSeconds:F1} s");
 

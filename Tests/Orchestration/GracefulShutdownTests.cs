@@ -33,7 +33,7 @@ public sealed class GracefulShutdownTests
             var results = await cluster.RunToEndAsync("shutdown", TimeSpan.FromMinutes(3));
             var row = Assert.Single(results.Trials);
             Assert.Equal(TrialStatus.Completed, row.Status);
-            var state = await cluster.Grains.GetGrain<ITrialGrain>($"shutdown/{trial}").GetAsync();
+            var state = (await cluster.Grains.GetGrain<ISweepGrain>("shutdown").GetTrialStateAsync(trial))!;
             Assert.Equal(2, state.Attempt);
             Assert.Equal(1, state.Attempt - state.AttemptFloor); // the shutdown's attempt did not count
             Assert.Equal([2], await store.ListAttemptsAsync("shutdown", trial));
