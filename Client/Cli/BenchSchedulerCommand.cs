@@ -47,14 +47,15 @@ public static class BenchSchedulerCommand
                 };
                 await using var cluster = await EmbeddedCluster.StartAsync(options, cancellation);
                 var client = (OrchestratorClient)cluster.Client;
+                using var profile = new SweepTurnProfile();
                 AnsiConsole.MarkupLineInterpolated($"one in-process silo, local store, no-op workers through the grain calls; {BenchLoad.Describe()}");
                 if (parse.GetValue(sleepTrials) > 0)
                     await OverheadAsync(client, parse.GetValue(sleepTrials), TimeSpan.FromSeconds(parse.GetValue(sleep)), parse.GetValue(slots), cancellation);
 
                 foreach (var size in parse.GetValue(sizes)!.Split(',', StringSplitOptions.RemoveEmptyEntries).Select(int.Parse))
-                    await NoopSweepAsync(client, options.LocalPath, size, size, parse.GetValue(noopSlots), parse.GetValue(batch), cancellation);
+                    await NoopSweepAsync(client, profile, options.LocalPath, size, size, parse.GetValue(noopSlots), parse.GetValue(batch), cancellation);
                 if (parse.GetValue(large) > 0)
-                    await NoopSweepAsync(client, options.LocalPath, parse.GetValue(large), parse.GetValue(largeDispatch), parse.GetValue(noopSlots), parse.GetValue(batch), cancellation);
+                    await NoopSweepAsync(client, profile, options.LocalPath, parse.GetValue(large), parse.GetValue(largeDispatch), parse.GetValue(noopSlots), parse.GetValue(batch), cancellation);
                 return 0;
             }
             finally
@@ -75,12 +76,14 @@ public static class BenchSchedulerCommand
             $"overhead test: {run.Completed:N0} trials × {sleep.TotalSeconds:G3} s sleep on {slots} slots: {run.Elapsed.TotalSeconds:F1} s against a floor of {floor:F1} s = [bold]{(run.Elapsed.TotalSeconds / floor - 1) * 100:+0.0;-0.0} %[/] (Ray Tune: +14 %)");
     }
 
-    private static async Task NoopSweepAsync(OrchestratorClient client, string store, int size, int dispatch, int slots, int batch, CancellationToken cancellation)
+    private static async Task NoopSweepAsync(OrchestratorClient client, SweepTurnProfile profile, string store, int size, int dispatch, int slots, int batch,
+        CancellationToken cancellation)
     {
         var name = $"noop-{size}";
         var submit = await TimeAsync(() => client.SubmitAsync(Spec(name, size), cancellation));
         var rssPending = Rss();
         var cpu = CpuTime();
+        profile.Reset();
         var run = await NoopWorkers.RunAsync(client.Cluster, slots, dispatch, TimeSpan.Zero, cancellation, batch);
         // CPU time per trial (silo and workers in this process) does not depend on how loaded the machine is.
         var cpuPerTrial = (CpuTime() - cpu).TotalMilliseconds / Math.Max(1, run.Completed);
@@ -91,6 +94,7 @@ public static class BenchSchedulerCommand
         var latencies = run.LeaseMilliseconds.Order().ToList();
         AnsiConsole.MarkupLineInterpolated(
             $"{size,9:N0} trials: submit {submit.Elapsed.TotalMilliseconds:F0} ms, RSS {rssPending / 1e6:F0} MB with all pending; dispatched {run.Completed:N0} in {run.Elapsed.TotalSeconds:F1} s = [bold]{run.Completed / run.Elapsed.TotalSeconds:N0} trials/s[/] ({cpuPerTrial:F2} CPU ms per trial = {1000 / cpuPerTrial:N0} trials/s per busy core), lease call ({batch} items) p50 {Percentile(latencies, 0.5):F2} ms p99 {Percentile(latencies, 0.99):F2} ms; ls {ls.Elapsed.TotalMilliseconds:F0} ms, results --top 20 {top.Elapsed.TotalMilliseconds:F0} ms{(dispatch < size ? $", cancel {cancel.Elapsed.TotalMilliseconds:F0} ms" : "")}; {bytes / Math.Max(1, run.Completed):N0} stored bytes per finished trial; RSS {Rss() / 1e6:F0} MB");
+        AnsiConsole.MarkupLineInterpolated($"           {profile.Describe(run.Completed, run.Elapsed)}");
     }
 
     /// <summary>A grid of exactly <paramref name="trials"/> trials: one searched value per trial, one seed.</summary>

@@ -71,6 +71,16 @@ public interface IResultStore
     /// <summary>Every ledger line of the sweep, segments in order, lines in append order; empty when none.</summary>
     IAsyncEnumerable<(int Segment, string Line)> ReadLedgerAsync(string sweep, CancellationToken cancellationToken = default);
 
+    /// <summary>
+    /// Appends trial-state records (already encoded, one batch) to segment <paramref name="segment"/> of the sweep's
+    /// state log in one append; returns the offset the payload starts at. The ledger line of each transition names its
+    /// record (segment, offset, length), so a state is read back with one ranged read and the log is never read whole.
+    /// </summary>
+    Task<long> AppendStatesAsync(string sweep, int segment, ReadOnlyMemory<byte> payload, CancellationToken cancellationToken = default);
+
+    /// <summary><paramref name="length"/> bytes at <paramref name="offset"/> of a state-log segment (one record).</summary>
+    Task<byte[]> ReadStateAsync(string sweep, int segment, long offset, int length, CancellationToken cancellationToken = default);
+
     /// <summary>Deletes every stored object of the sweep (spec, summary, results, metrics, logs, checkpoints, samples); false when there was none.</summary>
     Task<bool> DeleteSweepAsync(string sweep, CancellationToken cancellationToken = default);
 

@@ -35,6 +35,12 @@ public static class ResultStoreLayout
         && int.TryParse(fileName.AsSpan(0, fileName.Length - 4), NumberStyles.None, CultureInfo.InvariantCulture, out var segment)
             ? segment : null;
 
+    public static string StatesPrefix(string sweep) => SweepPrefix(sweep) + "states/";
+
+    /// <summary>A segment of the sweep's trial-state log (records of transitions, read by offset).</summary>
+    public static string States(string sweep, int segment) =>
+        $"{StatesPrefix(sweep)}{ValidateAttempt(segment).ToString("D6", CultureInfo.InvariantCulture)}.log";
+
     public static string TrialsPrefix(string sweep) => SweepPrefix(sweep) + "trials/";
 
     public static string TrialPrefix(string sweep, string configHash) =>

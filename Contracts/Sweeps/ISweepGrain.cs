@@ -78,6 +78,9 @@ public interface ISweepGrain : IGrainWithStringKey
     /// </summary>
     [Alias("delete")] Task DeleteAsync();
 
+    /// <summary>One started trial's full state (by config hash: attempts, checkpoint, worker, times, scores); null when no trial of that hash started.</summary>
+    [Alias("trial-state")] Task<Trials.TrialState?> GetTrialStateAsync(string configHash);
+
     /// <summary>The stored per-epoch metric lines of one trial (by config hash), read next to the store.</summary>
     [Alias("trial-metrics")] Task<IReadOnlyList<string>> GetTrialMetricsAsync(string configHash);
 

@@ -105,6 +105,25 @@ public sealed class BlobResultStore : IResultStore
     public Task AppendLedgerAsync(string sweep, int segment, IEnumerable<string> lines, CancellationToken cancellationToken = default) =>
         AppendLinesAsync(ResultStoreLayout.Ledger(sweep, segment), lines, cancellationToken);
 
+    public async Task<long> AppendStatesAsync(string sweep, int segment, ReadOnlyMemory<byte> payload, CancellationToken cancellationToken = default)
+    {
+        if (payload.Length > MaxAppendBlock)
+            throw new ArgumentException($"A batch of trial states is larger than {MaxAppendBlock} bytes.", nameof(payload));
+        var blob = _container.GetAppendBlobClient(ResultStoreLayout.States(sweep, segment));
+        await EnsureContainerAsync(cancellationToken);
+        await blob.CreateIfNotExistsAsync(cancellationToken: cancellationToken);
+        using var stream = new MemoryStream(payload.ToArray(), writable: false);
+        var appended = await blob.AppendBlockAsync(stream, cancellationToken: cancellationToken);
+        return long.Parse(appended.Value.BlobAppendOffset, System.Globalization.CultureInfo.InvariantCulture);
+    }
+
+    public async Task<byte[]> ReadStateAsync(string sweep, int segment, long offset, int length, CancellationToken cancellationToken = default)
+    {
+        var response = await _container.GetBlobClient(ResultStoreLayout.States(sweep, segment)).DownloadContentAsync(
+            new BlobDownloadOptions { Range = new Azure.HttpRange(offset, length) }, cancellationToken);
+        return response.Value.Content.ToArray();
+    }
+
     public async IAsyncEnumerable<(int Segment, string Line)> ReadLedgerAsync(string sweep,
         [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken = default)
     {

@@ -99,6 +99,40 @@ public sealed class LocalDirectoryResultStore : IResultStore
     public Task AppendLedgerAsync(string sweep, int segment, IEnumerable<string> lines, CancellationToken cancellationToken = default) =>
         AppendLinesAsync(ResultStoreLayout.Ledger(sweep, segment), lines, cancellationToken);
 
+    public async Task<long> AppendStatesAsync(string sweep, int segment, ReadOnlyMemory<byte> payload, CancellationToken cancellationToken = default)
+    {
+        var path = FullPath(ResultStoreLayout.States(sweep, segment));
+        Directory.CreateDirectory(Path.GetDirectoryName(path)!);
+        var gate = _appendLocks.GetOrAdd(path, _ => new SemaphoreSlim(1, 1));
+        await gate.WaitAsync(cancellationToken);
+        try
+        {
+            await using var file = new FileStream(path, FileMode.Append, FileAccess.Write, FileShare.Read);
+            var offset = file.Position;
+            await file.WriteAsync(payload, cancellationToken);
+            return offset;
+        }
+        finally
+        {
+            gate.Release();
+        }
+    }
+
+    public async Task<byte[]> ReadStateAsync(string sweep, int segment, long offset, int length, CancellationToken cancellationToken = default)
+    {
+        using var file = File.OpenHandle(FullPath(ResultStoreLayout.States(sweep, segment)), FileMode.Open, FileAccess.Read, FileShare.ReadWrite);
+        var bytes = new byte[length];
+        var read = 0;
+        while (read < length)
+        {
+            var n = await RandomAccess.ReadAsync(file, bytes.AsMemory(read), offset + read, cancellationToken);
+            if (n == 0)
+                throw new IOException($"State record of sweep '{sweep}' at {segment}:{offset} ends early ({read} of {length} bytes).");
+            read += n;
+        }
+        return bytes;
+    }
+
     public async IAsyncEnumerable<(int Segment, string Line)> ReadLedgerAsync(string sweep,
         [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken = default)
     {

@@ -17,8 +17,8 @@ public sealed partial class SweepGrain
         {
             if (phase.State.Phase == SweepPhase.Running)
                 await CancelAsync(); // workers holding leases stop at their next heartbeat
-            // Only trials that started have a state: the ledger lists them (a legacy definition's list is read on load).
-            var hashes = _ledger.All.Select(t => t.ConfigHash).ToList();
+            // Trial grains hold the states of trials stored before the state log (which goes with the sweep's objects).
+            var hashes = _trialGrains ? _ledger.All.Select(t => t.ConfigHash).ToList() : [];
             foreach (var batch in hashes.Chunk(DeleteBatch))
                 await Task.WhenAll(batch.Select(hash => Trial(hash).DeleteAsync()));
         }

@@ -1,6 +1,8 @@
+using System.Diagnostics;
 using Orchestrator.Contracts.Specs;
 using Orchestrator.Contracts.Sweeps;
 using Orchestrator.Contracts.Trials;
+using Orchestrator.Grains.Telemetry;
 
 namespace Orchestrator.Grains.Sweeps;
 
@@ -30,7 +32,9 @@ public sealed partial class SweepGrain
     {
         if (_segmentLines >= LinesPerSegment)
             (_segment, _segmentLines) = (_segment + 1, 0);
+        var started = Stopwatch.GetTimestamp();
         await store.AppendLedgerAsync(Name, _segment, lines);
+        metrics.SweepTurn(SweepTurnParts.LedgerAppend, started);
         _segmentLines += lines.Count;
     }
 
@@ -50,7 +54,9 @@ public sealed partial class SweepGrain
     {
         if (_source.At(index) is { } direct)
             return direct;
-        if ((await Trial(configHash).GetAsync()).Spec is { } stored)
+        if (_states.TryGetValue(configHash, out var held) && held.Spec is { } inFlight)
+            return inFlight;
+        if (_ledger.Find(index) is { } started && (await StateOfAsync(started)).Spec is { } stored)
             return stored;
         // A trial stored before trial states carried their configuration: replay a fresh source up to it (no I/O).
         var replay = TrialSources.Create(Spec, workloads);

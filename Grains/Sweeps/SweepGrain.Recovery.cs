@@ -3,6 +3,7 @@ using Orchestrator.Contracts;
 using Orchestrator.Contracts.Specs;
 using Orchestrator.Contracts.Sweeps;
 using Orchestrator.Contracts.Trials;
+using Orchestrator.Grains.Trials;
 
 namespace Orchestrator.Grains.Sweeps;
 
@@ -27,7 +28,7 @@ public sealed partial class SweepGrain
             else if (PromotedLine.TryParse(line, out var promoted))
                 _promoted.Add(promoted);
             else
-                _ledger.Apply(LedgerEntry.Parse(line));
+                Reload(LedgerEntry.Parse(line));
             (_segment, _segmentLines) = segment == _segment ? (segment, _segmentLines + 1) : (segment, 1);
         }
         _stopPolicy.Replay(remembered);
@@ -45,16 +46,31 @@ public sealed partial class SweepGrain
         var inFlight = _ledger.WithStatus(TrialStatus.Running).Concat(_ledger.WithStatus(TrialStatus.Evaluating)).ToList();
         foreach (var batch in inFlight.Chunk(64))
         {
-            var states = await Task.WhenAll(batch.Select(async t => (Trial: t, State: await Trial(t.ConfigHash).GetAsync())));
-            // A state that moved on (completed, failed, cancelled) while its ledger line did not make it is recorded now.
-            await AppendAsync([.. states.Select(s => Recover(s.Trial, s.State)).OfType<LedgerEntry>()]);
+            var states = await Task.WhenAll(batch.Select(async t => (Trial: t, State: await StateOfAsync(t))));
+            // A state that moved on (completed, failed, cancelled) while its ledger line did not make it (a trial grain of a
+            // sweep stored before the state log) is recorded now, and a completion meets the checkpoint policy as it would have.
+            var ended = states.Select(s => Recover(s.Trial, s.State)).OfType<LedgerEntry>().ToList();
+            await AppendAsync(ended);
+            foreach (var completed in ended.Where(e => e.Status == TrialStatus.Completed))
+                _doomedCheckpoints.AddRange(_checkpoints.Completed(completed.Index, completed.ConfigHash, Objective.Loss(completed.Objective)));
         }
+        await DeleteDoomedCheckpointsAsync();
         foreach (var trial in _ledger.WithStatus(TrialStatus.Pending))
             _queue.Enqueue(ReopenWork(trial));
         await GrainFactory.GetGrain<ISchedulerGrain>(SchedulerKey.Default).RegisterAsync(Name);
         StartTimer();
         await this.RegisterOrUpdateReminder(DispatchReminder, _options.ReminderPeriod, _options.ReminderPeriod);
         await CheckFinishedAsync();
+    }
+
+    /// <summary>One ledger line read on activation: folded in, and where its trial's state lives noted.</summary>
+    private void Reload(LedgerEntry entry)
+    {
+        var applied = _ledger.Apply(entry);
+        if (entry.State is { } state)
+            _lastStateSegment = Math.Max(_lastStateSegment, state.Segment);
+        else if (applied && entry.Status is TrialStatus.Running or TrialStatus.Evaluating or TrialStatus.Completed)
+            _trialGrains = true; // a start or end recorded before the state log: its state is in a trial grain
     }
 
     // A running sweep's reminder: its only job is this activation (OnActivateAsync reloads the sweep and starts the timer).
@@ -75,7 +91,7 @@ public sealed partial class SweepGrain
     {
         var started = new List<StartedTrial>();
         foreach (var batch in _ledger.All.Chunk(64))
-            started.AddRange(await Task.WhenAll(batch.Select(async t => Started(t, (await Trial(t.ConfigHash).GetAsync()).Spec))));
+            started.AddRange(await Task.WhenAll(batch.Select(async t => Started(t, (await StateOfAsync(t)).Spec))));
         adaptive.Restore(started);
     }
 
@@ -87,7 +103,8 @@ public sealed partial class SweepGrain
     /// <summary>Requeues one in-flight trial from its state; returns the ledger entry it lacks when that state is final.</summary>
     private LedgerEntry? Recover(LedgerTrial trial, TrialState state)
     {
-        _checkpointEpoch[trial.ConfigHash] = state.CheckpointEpoch;
+        if (!state.IsFinal())
+            _states[trial.ConfigHash] = state;
         var train = new PendingWork(WorkKind.Train, trial.Index, trial.ConfigHash, 0, TrainObservations, state.Attempt, state.AttemptFloor, state.Spec);
         switch (state.Status)
         {
@@ -187,15 +204,12 @@ public sealed partial class SweepGrain
     /// <summary>Ends a trial that did not complete (failed, or stopped early), in its state and in the ledger.</summary>
     private async Task EndAsync(PendingWork work, TrialStatus status, string reason, IReadOnlyDictionary<string, double>? lastMetrics = null)
     {
-        if (status == TrialStatus.Failed)
-            await Trial(work.ConfigHash).FailAsync(reason);
-        else if (status == TrialStatus.Stopped)
-            await Trial(work.ConfigHash).StopAsync(reason, lastMetrics ?? new Dictionary<string, double>());
-        else
-            await Trial(work.ConfigHash).CancelAsync();
-        // A stopped trial's ledger line keeps the objective it was stopped at (when the objective is reported per epoch).
-        await AppendAsync([Entry(work, status) with { Objective = lastMetrics is null ? double.NaN : ObjectiveOf(lastMetrics) }]);
-        _checkpointEpoch.Remove(work.ConfigHash);
+        var state = _states.TryGetValue(work.ConfigHash, out var held) ? stateCopier.Copy(held) : null;
+        // A stopped trial's ledger line keeps the objective it was stopped at (when the objective is reported per epoch);
+        // a state already final gets its ledger line only.
+        await RecordAsync([new Transition(work, state?.End(status, reason, lastMetrics, time.GetUtcNow()) == true ? state : null, status,
+            lastMetrics is null ? double.NaN : ObjectiveOf(lastMetrics))]);
+        _states.Remove(work.ConfigHash);
         metrics.TrialFinished(Spec.Workload, status);
         Publish(work, $"{status.ToString().ToLowerInvariant()}: {reason}");
     }

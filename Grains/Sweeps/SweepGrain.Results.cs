@@ -25,7 +25,7 @@ public sealed partial class SweepGrain
 
     private async Task<TrialRow> RowAsync(LedgerTrial trial)
     {
-        var state = await Trial(trial.ConfigHash).GetAsync();
+        var state = await StateOfAsync(trial);
         var spec = state.Spec ?? await ResolveAsync(trial.Index, trial.ConfigHash);
         // The ledger's status and objective are the sweep's view (a trial that never started again after a cancel reads
         // cancelled); the other final metrics come from the trial's state.

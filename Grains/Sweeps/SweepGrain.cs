@@ -8,8 +8,10 @@ using Orchestrator.Contracts.Storage;
 using Orchestrator.Contracts.Sweeps;
 using Orchestrator.Contracts.Trials;
 using Orchestrator.Grains.Telemetry;
+using Orchestrator.Grains.Trials;
 using Orchestrator.Protocol;
 using Orchestrator.Workloads;
+using Orleans.Serialization;
 
 namespace Orchestrator.Grains.Sweeps;
 
@@ -17,7 +19,7 @@ namespace Orchestrator.Grains.Sweeps;
 /// Coordinates one sweep: its spec plus an index space (<see cref="ITrialSource"/>), so submit is O(1) and nothing
 /// exists per trial until it starts. New work is the source's next trial; requeued work and leases live in a
 /// <see cref="WorkQueue"/>; every transition of a trial is appended to the sweep's ledger and folded into a
-/// <see cref="SweepLedger"/> (counts, group mean ± SEM, best so far). A restarted sweep reads its ledger and the
+/// <see cref="SweepLedger"/> (counts, group mean ± SEM, best so far), its state to the sweep's state log (SweepGrain.States.cs). A restarted sweep reads its ledger and the
 /// states of only the trials that were in flight: completed trials are never rerun, and a trial that was running
 /// when its silo died is requeued from its last checkpoint.
 /// </summary>
@@ -25,10 +27,10 @@ public sealed partial class SweepGrain(
     [PersistentState("sweep", GrainStorageNames.State)] IPersistentState<SweepDefinitionState> definition,
     [PersistentState("sweep-phase", GrainStorageNames.State)] IPersistentState<SweepPhaseState> phase,
     IResultStore store, WorkloadRegistry workloads, IOptions<SweepOptions> options, TimeProvider time, OrchestratorMetrics metrics,
-    IClusterMembershipService membership, Hosting.SweepDataCheck dataCheck, ILogger<SweepGrain> logger) : Grain, ISweepGrain, IRemindable
+    IClusterMembershipService membership, Hosting.SweepDataCheck dataCheck, Serializer<TrialState> stateCodec,
+    DeepCopier<TrialState> stateCopier, Hosting.SiloStopping siloStopping, ILogger<SweepGrain> logger) : Grain, ISweepGrain, IRemindable
 {
     private readonly SweepOptions _options = options.Value;
-    private readonly Dictionary<string, int> _checkpointEpoch = new(StringComparer.Ordinal);
     private readonly List<Channel<SweepProgress>> _watchers = [];
     private SweepLedger _ledger = new();
     private ITrialSource _source = null!;
@@ -106,10 +108,16 @@ public sealed partial class SweepGrain(
             return definition.State.Spec is null ? throw NotFound() : Status();
         // Trials that never started stay unmaterialised (counted cancelled); only work in flight is marked, in batches.
         var inFlight = _queue.Clear();
+        var now = time.GetUtcNow();
         foreach (var batch in inFlight.Chunk(64))
         {
-            await Task.WhenAll(batch.Select(w => Trial(w.ConfigHash).CancelAsync()));
-            await AppendAsync([.. batch.Select(w => Entry(w, TrialStatus.Cancelled))]);
+            // A held state ends cancelled; work without one (resumed, not started again) needs its ledger line only.
+            var ended = batch.Select(w => (Work: w, State: _states.TryGetValue(w.ConfigHash, out var live) ? stateCopier.Copy(live) : null))
+                .Select(e => new Transition(e.Work, e.State?.End(TrialStatus.Cancelled, "cancelled", null, now) == true ? e.State : null, TrialStatus.Cancelled))
+                .ToList();
+            await RecordAsync(ended);
+            foreach (var work in batch)
+                _states.Remove(work.ConfigHash);
         }
         foreach (var _ in inFlight)
             metrics.TrialFinished(Spec.Workload, TrialStatus.Cancelled);
@@ -145,6 +153,7 @@ public sealed partial class SweepGrain(
     {
         if (definition.State.Spec is null || phase.State.Phase != SweepPhase.Running || !DeviceFits(device))
             return [];
+        var turn = Stopwatch.GetTimestamp();
         var leases = new List<Lease>();
         try
         {
@@ -155,10 +164,17 @@ public sealed partial class SweepGrain(
                     _queue.Update(lease.Id, lease.Work with { Trial = await ResolveAsync(lease.Work.Index, lease.Work.ConfigHash) });
             }
             leases = [.. leases.Select(l => _queue.Get(l.Id)!)];
-            var starts = leases.Where(l => l.Work.Kind == WorkKind.Train).Select(l => l.Work).ToList();
-            // The trials' states and their ledger lines (one append) are written side by side; all are idempotent when retried.
-            await Task.WhenAll(starts.Select(w => Trial(w.ConfigHash).StartAttemptAsync(w.Attempt, workerId, w.Floor, w.Trial!, w.Reopen))
-                .Append(AppendAsync([.. starts.Select(w => Entry(w, TrialStatus.Running))])));
+            var now = time.GetUtcNow();
+            var starts = new List<Transition>();
+            foreach (var work in leases.Select(l => l.Work).Where(w => w.Kind == WorkKind.Train))
+            {
+                var state = await NextStateAsync(work);
+                starts.Add(new Transition(work, state.Start(work.Attempt, workerId, work.Floor, work.Trial!, work.Reopen, now) ? state : null, TrialStatus.Running));
+            }
+            // The batch's states in one append, their ledger lines in one more; a failure leaves the held states as they were.
+            await RecordAsync(starts);
+            foreach (var start in starts)
+                Hold(start.Work.ConfigHash, start.State);
         }
         catch
         {
@@ -175,6 +191,7 @@ public sealed partial class SweepGrain(
             metrics.AttemptStarted(Spec.Workload, work.Kind);
             Publish(work, $"{work.Kind.ToString().ToLowerInvariant()} attempt {work.Attempt} on {workerId}");
         }
+        metrics.SweepTurn(SweepTurnParts.Lease, turn);
         return [.. leases.Select(l => new WorkItem(Name, l.Id, l.Work.Kind, l.Work.Trial!, Spec.Workload, l.Work.Attempt, l.Work.Shard,
             l.Work.Observations, device, _options.CheckpointEvery, _options.LeaseDuration.TotalSeconds, l.Work.TraceParent ?? definition.State.TraceParent,
             l.Work.Kind == WorkKind.Train && !_promoted.Contains(l.Work.ConfigHash) ? _stopPolicy.ReportEpochs : null,
@@ -186,12 +203,13 @@ public sealed partial class SweepGrain(
         if (!_queue.Renew(leaseId) && _queue.TryAdopt(leaseId) is null)
             return false;
         var work = _queue.Get(leaseId)!.Work;
-        if (progress.CheckpointEpoch > _checkpointEpoch.GetValueOrDefault(work.ConfigHash))
+        if (_states.TryGetValue(work.ConfigHash, out var held) && progress.CheckpointEpoch > held.CheckpointEpoch
+            && stateCopier.Copy(held) is var state && state.Checkpointed(work.Attempt, progress.CheckpointEpoch))
         {
             try
             {
-                await Trial(work.ConfigHash).RecordCheckpointAsync(work.Attempt, progress.CheckpointEpoch);
-                _checkpointEpoch[work.ConfigHash] = progress.CheckpointEpoch;
+                await RecordAsync([new Transition(work, state, TrialStatus.Running)]);
+                Hold(work.ConfigHash, state);
             }
             catch (Exception e) when (e is not OutOfMemoryException)
             {
@@ -229,6 +247,7 @@ public sealed partial class SweepGrain(
     {
         if (phase.State.Phase != SweepPhase.Running)
             return;
+        var turn = Stopwatch.GetTimestamp();
         // The leases are released only once the outcomes are stored: a report that fails half-way can be sent again.
         // A trial's metrics follow one rule (its final metrics, plus the last epoch's value of those reported only per
         // epoch): what its state stores is what ranking, TPE, checkpoint policies and reports read.
@@ -236,30 +255,50 @@ public sealed partial class SweepGrain(
             .Where(r => r.Lease is not null)
             .Select(r => (Lease: r.Lease!, Outcome: r.Outcome with { Metrics = Workload.TrialMetrics(r.Outcome.Metrics, r.Outcome.LastEpoch) })).ToList();
         var shards = Spec.Evaluation.Shards > 1 ? Spec.Evaluation.Shards : 0;
-        // Trainings without shards complete their trials: states written side by side, their completions one ledger append.
-        var finals = reports.Where(r => r.Lease.Work.Kind == WorkKind.Train && shards == 0)
-            .Select(r => (r.Lease, r.Outcome, Final: MetricText.WithScores(Workload, r.Outcome.Metrics, r.Outcome.Scores))).ToList();
-        var fresh = finals.Where(r => _ledger.Find(r.Lease.Work.Index) is not { Status: TrialStatus.Completed }).ToList(); // else a late duplicate
-        await Task.WhenAll(finals.Select(r => Trial(r.Lease.Work.ConfigHash).TrainedAsync(r.Lease.Work.Attempt, r.Outcome, 0))
-            .Append(AppendAsync([.. fresh.Select(r => Entry(r.Lease.Work, TrialStatus.Completed) with { Objective = ObjectiveOf(r.Final) })])));
-        foreach (var (lease, _, final) in fresh)
-            Completed(lease.Work, final);
-        foreach (var (lease, _, _) in finals)
+        // Trainings without shards complete their trials: their states in one append, their ledger lines in one more.
+        var finals = reports.Where(r => r.Lease.Work.Kind == WorkKind.Train && shards == 0).ToList();
+        var now = time.GetUtcNow();
+        var fresh = new List<(PendingWork Work, TrialState State, IReadOnlyDictionary<string, double> Final)>();
+        foreach (var (lease, outcome) in finals)
+        {
+            // Else a late duplicate, or a report of an attempt that was superseded.
+            if (_ledger.Find(lease.Work.Index) is not { Status: TrialStatus.Completed } && _states.TryGetValue(lease.Work.ConfigHash, out var held)
+                && stateCopier.Copy(held) is var state && state.Trained(lease.Work.Attempt, outcome, 0, now))
+            {
+                fresh.Add((lease.Work, state, MetricText.WithScores(Workload, outcome.Metrics, outcome.Scores)));
+            }
+        }
+        await RecordAsync([.. fresh.Select(f => new Transition(f.Work, f.State, TrialStatus.Completed, ObjectiveOf(f.Final)))]);
+        foreach (var (work, state, final) in fresh)
+        {
+            Hold(work.ConfigHash, state);
+            Completed(work, final);
+        }
+        foreach (var (lease, _) in finals)
             _queue.Release(lease.Id);
         foreach (var (lease, outcome) in reports.Where(r => !(r.Lease.Work.Kind == WorkKind.Train && shards == 0)))
             await CompleteOneAsync(lease, outcome, shards);
         await DeleteDoomedCheckpointsAsync();
         await CheckFinishedAsync();
+        metrics.SweepTurn(SweepTurnParts.Report, turn);
     }
 
     /// <summary>A training followed by evaluation shards, or one evaluation shard.</summary>
     private async Task CompleteOneAsync(Lease lease, WorkOutcome outcome, int shards)
     {
         var work = lease.Work;
+        var held = _states.GetValueOrDefault(work.ConfigHash);
+        var state = held is null ? null : stateCopier.Copy(held);
+        var now = time.GetUtcNow();
         if (work.Kind == WorkKind.Train)
         {
-            await Trial(work.ConfigHash).TrainedAsync(work.Attempt, outcome, shards);
-            await AppendAsync([Entry(work, TrialStatus.Evaluating)]);
+            if (state?.Trained(work.Attempt, outcome, shards, now) != true)
+            {
+                _queue.Release(lease.Id); // a report of an attempt that was superseded
+                return;
+            }
+            await RecordAsync([new Transition(work, state, TrialStatus.Evaluating)]);
+            Hold(work.ConfigHash, state);
             _queue.Release(lease.Id);
             for (var shard = 0; shard < shards; shard++)
                 _queue.Enqueue(new PendingWork(WorkKind.Evaluate, work.Index, work.ConfigHash, shard, ShardObservations(shard), 1, 0, work.Trial, TraceParent: outcome.TraceParent));
@@ -267,12 +306,14 @@ public sealed partial class SweepGrain(
             return;
         }
         // The trial keeps the shards' scores (first report of a shard wins), so a retried report is harmless.
-        var state = await Trial(work.ConfigHash).ShardDoneAsync(work.Shard, outcome.Scores);
-        if (state.Status == TrialStatus.Completed && _ledger.Find(work.Index) is not { Status: TrialStatus.Completed })
+        if (state?.ShardDone(work.Shard, outcome.Scores, now) == true)
         {
+            var completed = state.Status == TrialStatus.Completed;
             var final = state.FinalMetrics(Workload.PrimaryMetric.Name);
-            await AppendAsync([Entry(work, TrialStatus.Completed) with { Objective = ObjectiveOf(final) }]);
-            Completed(work, final);
+            await RecordAsync([new Transition(work, state, state.Status, completed ? ObjectiveOf(final) : double.NaN)]);
+            Hold(work.ConfigHash, state);
+            if (completed)
+                Completed(work, final);
         }
         _queue.Release(lease.Id);
     }
@@ -286,35 +327,68 @@ public sealed partial class SweepGrain(
         await CheckFinishedAsync();
     }
 
-    public Task RequeueAsync(string leaseId, string reason)
+    public async Task RequeueAsync(string leaseId, string reason)
     {
-        if ((_queue.Get(leaseId) ?? _queue.TryAdopt(leaseId)) is not null && _queue.Release(leaseId) is { } lease && phase.State.Phase == SweepPhase.Running)
+        if ((_queue.Get(leaseId) ?? _queue.TryAdopt(leaseId)) is not { } held)
+            return;
+        // Recorded before the lease ends (a failed write keeps it; the worker reports again): when this silo is the one
+        // shutting down, the sweep reloaded elsewhere requeues the training at once instead of holding it back a lease.
+        if (held.Work.Kind == WorkKind.Train && phase.State.Phase == SweepPhase.Running && _states.TryGetValue(held.Work.ConfigHash, out var live)
+            && stateCopier.Copy(live) is var state && state.Requeued(held.Work.Attempt))
+        {
+            await RecordAsync([new Transition(held.Work, state, TrialStatus.Running)]);
+            Hold(held.Work.ConfigHash, state);
+        }
+        if (_queue.Release(leaseId) is { } lease && phase.State.Phase == SweepPhase.Running)
             RequeueUncounted(lease.Work, reason);
-        return Task.CompletedTask;
     }
 
     public async IAsyncEnumerable<SweepProgress> WatchAsync([EnumeratorCancellation] CancellationToken cancellation = default)
     {
         if (definition.State.Spec is null)
             throw NotFound();
+        // A watch ends when this silo stops (the client's SDK watches again, wherever the sweep is then): an open stream
+        // would hold the sweep's deactivation, and so the silo's stop, until its next heartbeat.
+        SiloStoppingCheck();
         var channel = Channel.CreateBounded<SweepProgress>(new BoundedChannelOptions(1024) { FullMode = BoundedChannelFullMode.DropOldest });
         _watchers.Add(channel);
+        using var watching = CancellationTokenSource.CreateLinkedTokenSource(cancellation, siloStopping.Token);
         try
         {
             yield return new SweepProgress(Status(), null, null, null, "watching");
             if (Status().IsFinished)
                 yield break;
-            await foreach (var progress in channel.Reader.ReadAllAsync(cancellation))
+            var open = true;
+            while (open)
             {
-                yield return progress;
-                if (progress.Status.IsFinished && progress.Trial is null)
-                    yield break;
+                try
+                {
+                    open = await channel.Reader.WaitToReadAsync(watching.Token);
+                }
+                catch (OperationCanceledException) when (siloStopping.Token.IsCancellationRequested && !cancellation.IsCancellationRequested)
+                {
+                    // The silo is stopping: what is buffered (e.g. its workers' requeues) still goes out, then the stream ends.
+                }
+                while (channel.Reader.TryRead(out var progress))
+                {
+                    yield return progress;
+                    if (progress.Status.IsFinished && progress.Trial is null)
+                        yield break;
+                }
+                SiloStoppingCheck();
             }
         }
         finally
         {
             _watchers.Remove(channel);
         }
+    }
+
+    // Answered like a lost silo (the SDK's watch reconnects): this silo is stopping and the sweep will be elsewhere.
+    private void SiloStoppingCheck()
+    {
+        if (siloStopping.Token.IsCancellationRequested)
+            throw new SiloUnavailableException($"the silo of sweep '{Name}' is shutting down; watch again.");
     }
 
     /// <summary>The source's next trial as training work (null when it has none now); a trial held back by packing first.</summary>
@@ -336,7 +410,6 @@ public sealed partial class SweepGrain(
     /// <summary>After a completion is stored (the ledger keeps the objective's value): metrics, the source's feedback, the watchers.</summary>
     private void Completed(PendingWork work, IReadOnlyDictionary<string, double> final)
     {
-        _checkpointEpoch.Remove(work.ConfigHash);
         metrics.TrialFinished(Spec.Workload, TrialStatus.Completed);
         metrics.Objectives(work.Trial!, Spec.Workload, final);
         _source.Observe(work.Trial!, Objective.Loss(ObjectiveOf(final)));

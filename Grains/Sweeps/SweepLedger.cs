@@ -5,7 +5,7 @@ namespace Orchestrator.Grains.Sweeps;
 
 /// <summary>
 /// What a sweep knows of its started trials, folded from its ledger one transition at a time: each trial's status,
-/// attempt and objective value (about 40 bytes each, only for trials that started), counts by status, per-group
+/// attempt, objective value and state record (about 64 bytes each, only for trials that started), counts by status, per-group
 /// mean ± SEM (Welford) of the objective over completed seeds, and the best trial so far (in the objective's direction). Transitions are idempotent: a completed trial never
 /// changes again (late duplicates are ignored) and a report of an attempt older than the trial's is stale. Queries page
 /// over it in memory. Not thread-safe, except <see cref="Count"/>, which the metrics gauges read from another thread.
@@ -40,7 +40,7 @@ public sealed class SweepLedger(bool minimize = true)
         if (!_byIndex.TryGetValue(entry.Index, out var position))
         {
             position = _trials.Count;
-            _trials.Add(new Trial(entry.Index, Convert.ToUInt64(entry.ConfigHash, 16), GroupOf(entry.GroupHash, entry.Index), TrialStatus.Pending, 0, double.NaN));
+            _trials.Add(new Trial(entry.Index, Convert.ToUInt64(entry.ConfigHash, 16), GroupOf(entry.GroupHash, entry.Index), TrialStatus.Pending, 0, double.NaN, null));
             _byIndex[entry.Index] = position;
             Interlocked.Increment(ref _counts[(int)TrialStatus.Pending]);
             MaxIndex = Math.Max(MaxIndex, entry.Index);
@@ -55,6 +55,8 @@ public sealed class SweepLedger(bool minimize = true)
             TrialStatus.Completed => trial with { Status = TrialStatus.Completed, Attempt = entry.Attempt, Objective = entry.Objective },
             _ => trial with { Status = entry.Status, Attempt = entry.Attempt },
         };
+        if (entry.State is { } state)
+            next = next with { State = state };
         if (next == trial)
             return false;
         _trials[position] = next;
@@ -141,12 +143,12 @@ public sealed class SweepLedger(bool minimize = true)
     private LedgerTrial View(int position)
     {
         var t = _trials[position];
-        return new LedgerTrial(t.Index, Hex(t.Config), Hex(_groups[t.Group].Key), t.Status, t.Attempt, Objective(t));
+        return new LedgerTrial(t.Index, Hex(t.Config), Hex(_groups[t.Group].Key), t.Status, t.Attempt, Objective(t), t.State);
     }
 
     private static string Hex(ulong value) => value.ToString("x16", System.Globalization.CultureInfo.InvariantCulture);
 
-    private readonly record struct Trial(long Index, ulong Config, int Group, TrialStatus Status, int Attempt, double Objective);
+    private readonly record struct Trial(long Index, ulong Config, int Group, TrialStatus Status, int Attempt, double Objective, StateRef? State);
 
     /// <summary>Completed seeds of one configuration: Welford's running mean and squared deviations of the objective.</summary>
     private sealed class Group(ulong key, long firstIndex)
@@ -177,7 +179,9 @@ public sealed class SweepLedger(bool minimize = true)
 }
 
 /// <summary>A started trial as the ledger knows it (parameters come from the trial's state or the sweep's source).</summary>
-public sealed record LedgerTrial(long Index, string ConfigHash, string GroupHash, TrialStatus Status, int Attempt, double Objective);
+/// <param name="State">Its latest state record; null for a trial stored before the state log (its trial grain holds its state).</param>
+public sealed record LedgerTrial(long Index, string ConfigHash, string GroupHash, TrialStatus Status, int Attempt, double Objective,
+    StateRef? State = null);
 
 /// <summary>A config group's aggregate over its completed seeds.</summary>
 public sealed record LedgerGroup(string GroupHash, long FirstIndex, int Completed, double Mean, double Sem);

@@ -22,4 +22,6 @@ public static class MetricNames
     public const string LeasesExpired = "orchestrator.leases.expired";
     public const string Requeued = "orchestrator.attempts.requeued";
     public const string TrialHostRestarts = "orchestrator.trialhost.restarts";
+    /// <summary>Where a sweep grain's dispatch time goes: its lease and report turns, and the appends they await, by part.</summary>
+    public const string SweepTurnDuration = "orchestrator.sweep.turn.duration";
 }

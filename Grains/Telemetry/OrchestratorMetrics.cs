@@ -17,7 +17,7 @@ public sealed class OrchestratorMetrics
     private readonly ConcurrentDictionary<string, Func<SweepGauges>> _sweeps = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, Func<WorkerGauge>> _workers = new(StringComparer.Ordinal);
     private readonly Counter<long> _trialsFinished, _attemptsStarted, _leasesExpired, _requeued, _hostRestarts, _nonFinite;
-    private readonly Histogram<double> _attemptDuration, _stepDuration, _evaluationDuration, _objective, _samplesPerSecond;
+    private readonly Histogram<double> _attemptDuration, _stepDuration, _evaluationDuration, _objective, _samplesPerSecond, _sweepTurn;
     private readonly KeyValuePair<string, object?> _silo;
 
     public OrchestratorMetrics(IMeterFactory factory, Hosting.OrchestratorOptions options)
@@ -34,6 +34,8 @@ public sealed class OrchestratorMetrics
         _stepDuration = meter.CreateHistogram<double>(MetricNames.StepDuration, "s", "Mean training-step time of one epoch");
         _evaluationDuration = meter.CreateHistogram<double>(MetricNames.EvaluationDuration, "s", "Sampling and C2ST time of one work item");
         _samplesPerSecond = meter.CreateHistogram<double>(MetricNames.SamplesPerSecond, "{sample}/s", "Training samples per second of one epoch");
+        _sweepTurn = meter.CreateHistogram<double>(MetricNames.SweepTurnDuration, "s",
+            "A sweep grain's lease and report turns and the state-log and ledger appends they await, by part");
         _objective = meter.CreateHistogram<double>(MetricNames.Objective, "1", "Final metrics of finished work (C2ST, validation NLL, …), by workload and metric");
         meter.CreateObservableGauge(MetricNames.Trials, ObserveTrials, "{trial}", "Trials of the sweeps active on this silo, by state");
         meter.CreateObservableGauge(MetricNames.QueueDepth, () => Observe(s => s.Pending), "{item}", "Work items waiting for a worker");
@@ -57,6 +59,10 @@ public sealed class OrchestratorMetrics
         _attemptDuration.Record(seconds, new("workload", workload), new("kind", Kind(kind)), new("outcome", outcome));
 
     public void LeaseExpired() => _leasesExpired.Add(1);
+
+    /// <summary>One part of a sweep grain's dispatch (<see cref="SweepTurnParts"/>) that began at <paramref name="started"/> (a Stopwatch timestamp).</summary>
+    public void SweepTurn(string part, long started) =>
+        _sweepTurn.Record(Stopwatch.GetElapsedTime(started).TotalSeconds, new KeyValuePair<string, object?>("part", part));
 
     public void Requeued(WorkKind kind) => _requeued.Add(1, new KeyValuePair<string, object?>("kind", Kind(kind)));
 

@@ -40,11 +40,20 @@ public abstract class ClusterProcessTestBase(ITestOutputHelper output) : IAsyncL
         var started = names.Select(n => SiloProcess.Start(n, Settings())).ToList();
         Silos.AddRange(started);
         await Task.WhenAll(started.Select(s => s.WaitUntilReadyAsync(StartTimeout)));
-        Client ??= await OrchestratorClient.ConnectAsync(new ClientConnectionOptions
-        {
-            Clustering = "redis", RedisConnection = Redis.Connection, ConnectTimeout = StartTimeout,
-        });
+        Client ??= await ConnectClientAsync();
     }
+
+    /// <summary>Connects the test's client again: a client learns the silos' gateways when it connects.</summary>
+    protected async Task ReconnectClientAsync()
+    {
+        await Client.DisposeAsync();
+        Client = await ConnectClientAsync();
+    }
+
+    private Task<OrchestratorClient> ConnectClientAsync() => OrchestratorClient.ConnectAsync(new ClientConnectionOptions
+    {
+        Clustering = "redis", RedisConnection = Redis.Connection, ConnectTimeout = StartTimeout,
+    });
 
     private string WorkPath => Path.Combine(Path.GetTempPath(), "orchestrator-cluster-tests", _container);
 
@@ -83,7 +92,7 @@ public abstract class ClusterProcessTestBase(ITestOutputHelper output) : IAsyncL
             foreach (var silo in Silos.Where(s => !s.HasExited))
             {
                 var status = await Client.Cluster.GetGrain<IWorkerGrain>($"{silo.Name}/cpu0").GetStatusAsync();
-                if (status.CurrentSweep == sweep && status.CurrentTrial is { } trial && (await Trial(sweep, trial).GetAsync()).CheckpointEpoch >= 2)
+                if (status.CurrentSweep == sweep && status.CurrentTrial is { } trial && (await TrialStateAsync(sweep, trial)).CheckpointEpoch >= 2)
                     return (silo, trial);
             }
             await Task.Delay(200);
@@ -131,7 +140,7 @@ public abstract class ClusterProcessTestBase(ITestOutputHelper output) : IAsyncL
         {
             Assert.Equal(TrialStatus.Completed, row.Status);
             Assert.Single(await store.ListAttemptsAsync(sweep, row.ConfigHash));
-            var state = await Trial(sweep, row.ConfigHash).GetAsync();
+            var state = await TrialStateAsync(sweep, row.ConfigHash);
             Assert.Equal(1, state.Attempt - state.AttemptFloor);
             Assert.True(double.IsFinite(row.Metric("c2st")), $"trial {row.ConfigHash} has no C2ST");
             // Scored on the spec's observations, also when the sweep grain was reloaded from storage on another silo.
@@ -139,7 +148,8 @@ public abstract class ClusterProcessTestBase(ITestOutputHelper output) : IAsyncL
         }
     }
 
-    protected ITrialGrain Trial(string sweep, string hash) => Client.Cluster.GetGrain<ITrialGrain>($"{sweep}/{hash}");
+    protected async Task<TrialState> TrialStateAsync(string sweep, string hash) =>
+        await Client.Cluster.GetGrain<ISweepGrain>(sweep).GetTrialStateAsync(hash) ?? new TrialState();
 
     protected static async Task<DateTime> WaitAsync(Func<Task<bool>> condition, TimeSpan timeout)
     {

@@ -19,7 +19,7 @@ public sealed class ClusterProcessTests(ITestOutputHelper output) : ClusterProce
 
         // A silo whose worker runs a trial that already saved a checkpoint: kill -9 it.
         var (victim, trial) = await RunningTrialWithCheckpointAsync("killed");
-        var before = await Trial("killed", trial).GetAsync();
+        var before = await TrialStateAsync("killed", trial);
         var killedAt = DateTime.UtcNow;
         victim.KillHard();
 
@@ -32,7 +32,7 @@ public sealed class ClusterProcessTests(ITestOutputHelper output) : ClusterProce
         // reconnecting when the requeue happens (the cause of this test's earlier failures under load).
         bool Requeue(string l) => l.Contains($"trial {trial} ", StringComparison.Ordinal) && l.Contains(" requeued as attempt", StringComparison.Ordinal);
         var requeuedAt = await FirstLineOnAnyAsync(survivors, Requeue, TimeSpan.FromSeconds(120));
-        var leasedAgainAt = await WaitAsync(async () => (await Trial("killed", trial).GetAsync()).Attempt > before.Attempt, TimeSpan.FromSeconds(120));
+        var leasedAgainAt = await WaitAsync(async () => (await TrialStateAsync("killed", trial)).Attempt > before.Attempt, TimeSpan.FromSeconds(120));
         Output.WriteLine($"kill -9 → detection {(detectedAt - killedAt).TotalSeconds:F1} s, → requeued {(requeuedAt - killedAt).TotalSeconds:F1} s, " +
             $"→ leased again (when a worker was free) {(leasedAgainAt - killedAt).TotalSeconds:F1} s");
 

@@ -33,7 +33,7 @@ public sealed class GracefulShutdownTests
             var results = await cluster.RunToEndAsync("shutdown", TimeSpan.FromMinutes(3));
             var row = Assert.Single(results.Trials);
             Assert.Equal(TrialStatus.Completed, row.Status);
-            var state = await cluster.Grains.GetGrain<ITrialGrain>($"shutdown/{trial}").GetAsync();
+            var state = (await cluster.Grains.GetGrain<ISweepGrain>("shutdown").GetTrialStateAsync(trial))!;
             Assert.Equal(2, state.Attempt);
             Assert.Equal(1, state.Attempt - state.AttemptFloor); // the shutdown's attempt did not count
             Assert.Equal([2], await store.ListAttemptsAsync("shutdown", trial));
@@ -46,6 +46,31 @@ public sealed class GracefulShutdownTests
         {
             Directory.Delete(storePath, recursive: true);
         }
+    }
+
+    [Fact]
+    public async Task A_training_given_back_uncounted_is_leased_at_once_by_the_sweep_reloaded_on_another_silo()
+    {
+        using var store = new Infrastructure.TempFolder();
+        // No worker slots: the test is the worker, so nothing but its own calls touches the sweep.
+        await using var cluster = await OrchestratorTestCluster.StartAsync(2, o => o.LocalPath = store.Path, slotsPerSilo: 0);
+        await cluster.Client.SubmitAsync(OrchestratorTestCluster.TinySpec("moved", search: "beta: [5]", seeds: "[1]"));
+        var sweep = cluster.Grains.GetGrain<ISweepGrain>("moved");
+        var first = await sweep.LeaseAsync("gone/cpu0", "cpu") ?? throw new Xunit.Sdk.XunitException("nothing to lease");
+
+        // Its worker shuts down and gives the training back; then the sweep's own silo stops too.
+        await sweep.RequeueAsync(first.LeaseId, "stopped at a checkpoint (worker shutting down)");
+        var holder = await cluster.Grains.GetGrain<IManagementGrain>(0).GetActivationAddress(sweep);
+        await cluster.Cluster.StopSiloAsync(cluster.Cluster.Silos.Single(s => s.SiloAddress.Equals(holder)));
+
+        // The first call reloads the sweep on the other silo, which hands the training out again: not held back for a
+        // lease duration as work whose worker might still report (the sweep knew it had been given back).
+        var again = await sweep.LeaseAsync("other/cpu0", "cpu");
+        Assert.NotNull(again);
+        Assert.Equal(first.Trial.ConfigHash, again.Trial.ConfigHash);
+        Assert.Equal(2, again.Attempt);
+        var state = (await sweep.GetTrialStateAsync(again.Trial.ConfigHash))!;
+        Assert.Equal((TrialStatus.Running, 2, 1), (state.Status, state.Attempt, state.AttemptFloor)); // the given-back attempt does not count
     }
 
     private const int Epochs = 12;

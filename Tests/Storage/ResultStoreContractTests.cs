@@ -96,6 +96,23 @@ public sealed class ResultStoreContractTests(AzuriteFixture azurite) : IDisposab
 
     [Theory]
     [MemberData(nameof(Stores))]
+    public async Task State_records_read_back_by_their_offset_and_go_with_the_sweep(string kind)
+    {
+        var store = NewStore(kind);
+        var first = await store.AppendStatesAsync("s", 0, "first\nsecond\n"u8.ToArray());
+        var third = await store.AppendStatesAsync("s", 0, "third\n"u8.ToArray());
+        var other = await store.AppendStatesAsync("s", 1, "segment one"u8.ToArray());
+
+        Assert.Equal((0L, 13L, 0L), (first, third, other)); // each append answers where its payload starts
+        Assert.Equal("second", Encoding.UTF8.GetString(await store.ReadStateAsync("s", 0, first + 6, 6)));
+        Assert.Equal("third", Encoding.UTF8.GetString(await store.ReadStateAsync("s", 0, third, 5)));
+        Assert.Equal("one", Encoding.UTF8.GetString(await store.ReadStateAsync("s", 1, 8, 3)));
+        Assert.True(await store.DeleteSweepAsync("s"));
+        Assert.Empty(await store.ListSweepsAsync());
+    }
+
+    [Theory]
+    [MemberData(nameof(Stores))]
     public async Task Metrics_appends_keep_order(string kind)
     {
         var store = NewStore(kind);
