@@ -8,4 +8,5 @@ public sealed record WorkerStatus(
     [property: Id(2)] string? CurrentSweep,
     [property: Id(3)] string? CurrentTrial,
     [property: Id(4)] int ItemsDone,
-    [property: Id(5)] int HostRestarts);
+    [property: Id(5)] int HostRestarts,
+    [property: Id(6)] int? HostPid = null); // the slot's trial host process, while one runs

@@ -54,7 +54,7 @@ public sealed partial class WorkerSlot(
 
     private int SiloSlots => DeviceKind == "cpu" ? options.CpuSlots : Math.Max(1, options.CudaSlots);
 
-    public WorkerStatus Status => new(id, _loop is { IsCompleted: false }, _item?.Sweep, _item?.Trial.ConfigHash, _itemsDone, _restarts);
+    public WorkerStatus Status => new(id, _loop is { IsCompleted: false }, _item?.Sweep, _item?.Trial.ConfigHash, _itemsDone, _restarts, _process?.ProcessId);
 
     /// <summary>Starts the lease loop (idempotent).</summary>
     public void Start()
