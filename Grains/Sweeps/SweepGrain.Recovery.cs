@@ -29,7 +29,7 @@ public sealed partial class SweepGrain
                 _promoted.Add(promoted);
             else
                 Reload(LedgerEntry.Parse(line));
-            (_segment, _segmentLines) = segment == _segment ? (segment, _segmentLines + 1) : (segment, 1);
+            _appender.Loaded(segment, null);
         }
         _stopPolicy.Replay(remembered);
         StartCheckpointPolicy(restore: true);
@@ -55,6 +55,7 @@ public sealed partial class SweepGrain
                 _doomedCheckpoints.AddRange(_checkpoints.Completed(completed.Index, completed.ConfigHash, Objective.Loss(completed.Objective)));
         }
         await DeleteDoomedCheckpointsAsync();
+        RequeueOrphans(); // those of a dead silo at once (its death is what usually moved the sweep)
         foreach (var trial in _ledger.WithStatus(TrialStatus.Pending))
             _queue.Enqueue(ReopenWork(trial));
         await GrainFactory.GetGrain<ISchedulerGrain>(SchedulerKey.Default).RegisterAsync(Name);
@@ -66,10 +67,8 @@ public sealed partial class SweepGrain
     /// <summary>One ledger line read on activation: folded in, and where its trial's state lives noted.</summary>
     private void Reload(LedgerEntry entry)
     {
-        var applied = _ledger.Apply(entry);
-        if (entry.State is { } state)
-            _lastStateSegment = Math.Max(_lastStateSegment, state.Segment);
-        else if (applied && entry.Status is TrialStatus.Running or TrialStatus.Evaluating or TrialStatus.Completed)
+        _appender.Loaded(entry.State);
+        if (_ledger.Apply(entry) && entry.State is null && entry.Status is TrialStatus.Running or TrialStatus.Evaluating or TrialStatus.Completed)
             _trialGrains = true; // a start or end recorded before the state log: its state is in a trial grain
     }
 
@@ -169,8 +168,7 @@ public sealed partial class SweepGrain
             LogSiloDead(Name, lease.Work.ConfigHash, lease.Worker, lease.Work.Attempt);
             RequeueUncounted(lease.Work, $"silo of worker {lease.Worker} died");
         }
-        foreach (var orphan in _queue.ReleaseOrphans())
-            RequeueUncounted(orphan, "its worker did not report after the sweep moved to another silo");
+        RequeueOrphans();
         foreach (var lease in _queue.Expire())
         {
             // Its worker or silo is gone (lease expiry is the safety net behind the workers' own reports): not the trial's fault.
@@ -186,6 +184,19 @@ public sealed partial class SweepGrain
         }
         await CheckFinishedAsync();
     }
+
+    /// <summary>
+    /// Orphans (work running when the sweep moved) that their worker did not adopt within a lease, and at once those whose
+    /// worker's silo the membership declares dead: nobody can adopt them (a silo declared dead stops itself, and a report
+    /// from a worker the sweep no longer leases to is refused, so starting over duplicates no result).
+    /// </summary>
+    private void RequeueOrphans()
+    {
+        foreach (var orphan in _queue.ReleaseOrphans(OrphanOfDeadSilo))
+            RequeueUncounted(orphan, OrphanOfDeadSilo(orphan) ? "its worker's silo died" : "its worker did not report after the sweep moved to another silo");
+    }
+
+    private bool OrphanOfDeadSilo(PendingWork orphan) => _states.TryGetValue(orphan.ConfigHash, out var state) && state.Worker is { } worker && OnDeadSilo(worker);
 
     private async Task RetryOrFailAsync(PendingWork work, string reason, bool retryable)
     {
