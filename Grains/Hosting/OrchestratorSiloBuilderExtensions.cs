@@ -61,6 +61,8 @@ public static class OrchestratorSiloBuilderExtensions
             services.AddSingleton<WorkerSlots>();
             services.AddSingleton<ILifecycleParticipant<ISiloLifecycle>>(sp => sp.GetRequiredService<WorkerSlots>());
             services.AddSingleton<ILifecycleParticipant<ISiloLifecycle>, SiloNameGuard>();
+            services.AddSingleton<SiloStopping>();
+            services.AddSingleton<ILifecycleParticipant<ISiloLifecycle>>(sp => sp.GetRequiredService<SiloStopping>());
         });
         return builder;
     }

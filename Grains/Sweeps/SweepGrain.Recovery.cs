@@ -55,6 +55,7 @@ public sealed partial class SweepGrain
                 _doomedCheckpoints.AddRange(_checkpoints.Completed(completed.Index, completed.ConfigHash, Objective.Loss(completed.Objective)));
         }
         await DeleteDoomedCheckpointsAsync();
+        RequeueOrphans(); // those of a dead silo at once (its death is what usually moved the sweep)
         foreach (var trial in _ledger.WithStatus(TrialStatus.Pending))
             _queue.Enqueue(ReopenWork(trial));
         await GrainFactory.GetGrain<ISchedulerGrain>(SchedulerKey.Default).RegisterAsync(Name);
@@ -169,8 +170,7 @@ public sealed partial class SweepGrain
             LogSiloDead(Name, lease.Work.ConfigHash, lease.Worker, lease.Work.Attempt);
             RequeueUncounted(lease.Work, $"silo of worker {lease.Worker} died");
         }
-        foreach (var orphan in _queue.ReleaseOrphans())
-            RequeueUncounted(orphan, "its worker did not report after the sweep moved to another silo");
+        RequeueOrphans();
         foreach (var lease in _queue.Expire())
         {
             // Its worker or silo is gone (lease expiry is the safety net behind the workers' own reports): not the trial's fault.
@@ -186,6 +186,19 @@ public sealed partial class SweepGrain
         }
         await CheckFinishedAsync();
     }
+
+    /// <summary>
+    /// Orphans (work running when the sweep moved) that their worker did not adopt within a lease, and at once those whose
+    /// worker's silo the membership declares dead: nobody can adopt them (a silo declared dead stops itself, and a report
+    /// from a worker the sweep no longer leases to is refused, so starting over duplicates no result).
+    /// </summary>
+    private void RequeueOrphans()
+    {
+        foreach (var orphan in _queue.ReleaseOrphans(OrphanOfDeadSilo))
+            RequeueUncounted(orphan, OrphanOfDeadSilo(orphan) ? "its worker's silo died" : "its worker did not report after the sweep moved to another silo");
+    }
+
+    private bool OrphanOfDeadSilo(PendingWork orphan) => _states.TryGetValue(orphan.ConfigHash, out var state) && state.Worker is { } worker && OnDeadSilo(worker);
 
     private async Task RetryOrFailAsync(PendingWork work, string reason, bool retryable)
     {

@@ -28,7 +28,7 @@ public sealed partial class SweepGrain(
     [PersistentState("sweep-phase", GrainStorageNames.State)] IPersistentState<SweepPhaseState> phase,
     IResultStore store, WorkloadRegistry workloads, IOptions<SweepOptions> options, TimeProvider time, OrchestratorMetrics metrics,
     IClusterMembershipService membership, Hosting.SweepDataCheck dataCheck, Serializer<TrialState> stateCodec,
-    DeepCopier<TrialState> stateCopier, ILogger<SweepGrain> logger) : Grain, ISweepGrain, IRemindable
+    DeepCopier<TrialState> stateCopier, Hosting.SiloStopping siloStopping, ILogger<SweepGrain> logger) : Grain, ISweepGrain, IRemindable
 {
     private readonly SweepOptions _options = options.Value;
     private readonly List<Channel<SweepProgress>> _watchers = [];
@@ -327,35 +327,68 @@ public sealed partial class SweepGrain(
         await CheckFinishedAsync();
     }
 
-    public Task RequeueAsync(string leaseId, string reason)
+    public async Task RequeueAsync(string leaseId, string reason)
     {
-        if ((_queue.Get(leaseId) ?? _queue.TryAdopt(leaseId)) is not null && _queue.Release(leaseId) is { } lease && phase.State.Phase == SweepPhase.Running)
+        if ((_queue.Get(leaseId) ?? _queue.TryAdopt(leaseId)) is not { } held)
+            return;
+        // Recorded before the lease ends (a failed write keeps it; the worker reports again): when this silo is the one
+        // shutting down, the sweep reloaded elsewhere requeues the training at once instead of holding it back a lease.
+        if (held.Work.Kind == WorkKind.Train && phase.State.Phase == SweepPhase.Running && _states.TryGetValue(held.Work.ConfigHash, out var live)
+            && stateCopier.Copy(live) is var state && state.Requeued(held.Work.Attempt))
+        {
+            await RecordAsync([new Transition(held.Work, state, TrialStatus.Running)]);
+            Hold(held.Work.ConfigHash, state);
+        }
+        if (_queue.Release(leaseId) is { } lease && phase.State.Phase == SweepPhase.Running)
             RequeueUncounted(lease.Work, reason);
-        return Task.CompletedTask;
     }
 
     public async IAsyncEnumerable<SweepProgress> WatchAsync([EnumeratorCancellation] CancellationToken cancellation = default)
     {
         if (definition.State.Spec is null)
             throw NotFound();
+        // A watch ends when this silo stops (the client's SDK watches again, wherever the sweep is then): an open stream
+        // would hold the sweep's deactivation, and so the silo's stop, until its next heartbeat.
+        SiloStoppingCheck();
         var channel = Channel.CreateBounded<SweepProgress>(new BoundedChannelOptions(1024) { FullMode = BoundedChannelFullMode.DropOldest });
         _watchers.Add(channel);
+        using var watching = CancellationTokenSource.CreateLinkedTokenSource(cancellation, siloStopping.Token);
         try
         {
             yield return new SweepProgress(Status(), null, null, null, "watching");
             if (Status().IsFinished)
                 yield break;
-            await foreach (var progress in channel.Reader.ReadAllAsync(cancellation))
+            var open = true;
+            while (open)
             {
-                yield return progress;
-                if (progress.Status.IsFinished && progress.Trial is null)
-                    yield break;
+                try
+                {
+                    open = await channel.Reader.WaitToReadAsync(watching.Token);
+                }
+                catch (OperationCanceledException) when (siloStopping.Token.IsCancellationRequested && !cancellation.IsCancellationRequested)
+                {
+                    // The silo is stopping: what is buffered (e.g. its workers' requeues) still goes out, then the stream ends.
+                }
+                while (channel.Reader.TryRead(out var progress))
+                {
+                    yield return progress;
+                    if (progress.Status.IsFinished && progress.Trial is null)
+                        yield break;
+                }
+                SiloStoppingCheck();
             }
         }
         finally
         {
             _watchers.Remove(channel);
         }
+    }
+
+    // Answered like a lost silo (the SDK's watch reconnects): this silo is stopping and the sweep will be elsewhere.
+    private void SiloStoppingCheck()
+    {
+        if (siloStopping.Token.IsCancellationRequested)
+            throw new SiloUnavailableException($"the silo of sweep '{Name}' is shutting down; watch again.");
     }
 
     /// <summary>The source's next trial as training work (null when it has none now); a trial held back by packing first.</summary>

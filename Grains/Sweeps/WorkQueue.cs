@@ -117,11 +117,14 @@ public sealed class WorkQueue(TimeProvider time, TimeSpan leaseDuration)
         return lease;
     }
 
-    /// <summary>Removes and returns the orphans nobody adopted within a lease duration (to requeue).</summary>
-    public IReadOnlyList<PendingWork> ReleaseOrphans()
+    /// <summary>
+    /// Removes and returns the orphans nobody adopted within a lease duration, and at once those nobody can adopt
+    /// (<paramref name="unadoptable"/>: e.g. their worker's silo is dead), to requeue.
+    /// </summary>
+    public IReadOnlyList<PendingWork> ReleaseOrphans(Func<PendingWork, bool> unadoptable)
     {
         var due = time.GetUtcNow() - LeaseDuration;
-        var released = _orphans.Where(o => o.Value.Since <= due).ToList();
+        var released = _orphans.Where(o => o.Value.Since <= due || unadoptable(o.Value.Work)).ToList();
         foreach (var (tag, _) in released)
             _orphans.Remove(tag);
         return [.. released.Select(o => o.Value.Work)];

@@ -38,6 +38,19 @@ public static class TrialTransitions
         return true;
     }
 
+    /// <summary>
+    /// Attempt <paramref name="attempt"/> was given back without counting (its worker shut down, an outage, a host killed
+    /// from outside): Pending again with the floor raised, so a sweep reloaded elsewhere requeues it at once.
+    /// </summary>
+    public static bool Requeued(this TrialState state, int attempt)
+    {
+        if (state.Status != TrialStatus.Running || attempt != state.Attempt)
+            return false;
+        state.Status = TrialStatus.Pending;
+        state.AttemptFloor++;
+        return true;
+    }
+
     /// <summary>Training finished; with <paramref name="shards"/> &gt; 0 evaluation shards follow, else the scores are final.</summary>
     public static bool Trained(this TrialState state, int attempt, WorkOutcome outcome, int shards, DateTimeOffset now)
     {

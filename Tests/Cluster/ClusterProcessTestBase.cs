@@ -40,11 +40,20 @@ public abstract class ClusterProcessTestBase(ITestOutputHelper output) : IAsyncL
         var started = names.Select(n => SiloProcess.Start(n, Settings())).ToList();
         Silos.AddRange(started);
         await Task.WhenAll(started.Select(s => s.WaitUntilReadyAsync(StartTimeout)));
-        Client ??= await OrchestratorClient.ConnectAsync(new ClientConnectionOptions
-        {
-            Clustering = "redis", RedisConnection = Redis.Connection, ConnectTimeout = StartTimeout,
-        });
+        Client ??= await ConnectClientAsync();
     }
+
+    /// <summary>Connects the test's client again: a client learns the silos' gateways when it connects.</summary>
+    protected async Task ReconnectClientAsync()
+    {
+        await Client.DisposeAsync();
+        Client = await ConnectClientAsync();
+    }
+
+    private Task<OrchestratorClient> ConnectClientAsync() => OrchestratorClient.ConnectAsync(new ClientConnectionOptions
+    {
+        Clustering = "redis", RedisConnection = Redis.Connection, ConnectTimeout = StartTimeout,
+    });
 
     private string WorkPath => Path.Combine(Path.GetTempPath(), "orchestrator-cluster-tests", _container);
 

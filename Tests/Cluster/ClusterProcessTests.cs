@@ -20,6 +20,7 @@ public sealed class ClusterProcessTests(ITestOutputHelper output) : ClusterProce
         // A silo whose worker runs a trial that already saved a checkpoint: kill -9 it.
         var (victim, trial) = await RunningTrialWithCheckpointAsync("killed");
         var before = await TrialStateAsync("killed", trial);
+        var sweepSilo = await Client.Cluster.GetGrain<IManagementGrain>(0).GetActivationAddress(Client.Cluster.GetGrain<ISweepGrain>("killed"));
         var killedAt = DateTime.UtcNow;
         victim.KillHard();
 
@@ -34,7 +35,8 @@ public sealed class ClusterProcessTests(ITestOutputHelper output) : ClusterProce
         var requeuedAt = await FirstLineOnAnyAsync(survivors, Requeue, TimeSpan.FromSeconds(120));
         var leasedAgainAt = await WaitAsync(async () => (await TrialStateAsync("killed", trial)).Attempt > before.Attempt, TimeSpan.FromSeconds(120));
         Output.WriteLine($"kill -9 → detection {(detectedAt - killedAt).TotalSeconds:F1} s, → requeued {(requeuedAt - killedAt).TotalSeconds:F1} s, " +
-            $"→ leased again (when a worker was free) {(leasedAgainAt - killedAt).TotalSeconds:F1} s");
+            $"→ leased again (when a worker was free) {(leasedAgainAt - killedAt).TotalSeconds:F1} s" +
+            (sweepSilo?.Endpoint.Port == victim.SiloPort ? " (the killed silo held the sweep grain)" : ""));
 
         var results = await RunToEndAsync("killed", TimeSpan.FromMinutes(4));
         await AssertExactlyOnceAsync("killed", results);

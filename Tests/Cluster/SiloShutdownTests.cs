@@ -1,5 +1,6 @@
 using System.Text.Json;
 using Orchestrator.Contracts.Sweeps;
+using Orchestrator.Contracts.Trials;
 using Orchestrator.Contracts.Workers;
 using Xunit.Abstractions;
 
@@ -7,7 +8,8 @@ namespace Orchestrator.Tests.Cluster;
 
 /// <summary>
 /// SIGTERM to a real silo process: its running trial is saved on the way out, requeued without costing an attempt and
-/// resumed on another silo from that checkpoint; a silo whose Redis is gone still exits promptly.
+/// resumed on another silo from that checkpoint, also when that silo held the sweep grain and a client watched; a silo
+/// whose Redis is gone still exits promptly.
 /// </summary>
 public sealed class SiloShutdownTests(ITestOutputHelper output) : ClusterProcessTestBase(output)
 {
@@ -58,6 +60,63 @@ public sealed class SiloShutdownTests(ITestOutputHelper output) : ClusterProcess
         var seconds = (DateTime.UtcNow - stoppedAt).TotalSeconds;
         Output.WriteLine($"Redis gone: SIGTERM → exit code {code} after {seconds:F1} s");
         Assert.InRange(seconds, 0, 20);
+    }
+
+    [Fact]
+    public async Task SIGTERM_of_the_silo_holding_the_sweep_while_a_client_watches_exits_promptly_and_its_trial_resumes_at_once_elsewhere()
+    {
+        // Alone at submit: the sweep grain activates on h1, whose only worker trains the one trial (long: the test
+        // cancels it once it resumed, so no timing here depends on the machine's speed).
+        await StartSilosAsync("h1");
+        await Client.SubmitAsync(Spec("holder", "beta: [5]", seeds: "[1]", epochs: 2000));
+        var (holder, trial, _) = await TrainingTrialAsync("holder", epochs: 2);
+        // An idle silo to resume on, and a client that knows both gateways (a client learns them when it connects).
+        await StartSilosAsync("h2");
+        await ReconnectClientAsync();
+        var address = await Client.Cluster.GetGrain<IManagementGrain>(0).GetActivationAddress(Client.Cluster.GetGrain<ISweepGrain>("holder"));
+        Assert.Equal(holder.SiloPort, address!.Endpoint.Port);
+        var events = new List<(DateTime At, SweepProgress Progress)>();
+        using var giveUp = new CancellationTokenSource(TimeSpan.FromMinutes(6));
+        var watch = WatchAsync("holder", events, giveUp.Token);
+        await WaitAsync(() => Task.FromResult(Watched(events, _ => true)), TimeSpan.FromSeconds(60));
+
+        var terminatedAt = DateTime.UtcNow;
+        holder.Terminate();
+        Assert.Equal(0, await holder.WaitForExitAsync(TimeSpan.FromSeconds(90)));
+        var exitedAt = DateTime.UtcNow;
+        var resumedAt = await WaitAsync(async () => (await TrialStateAsync("holder", trial)) is { Attempt: 2, Status: TrialStatus.Running }, TimeSpan.FromSeconds(90));
+        Output.WriteLine($"SIGTERM of the sweep's silo (watched) → silo exited {(exitedAt - terminatedAt).TotalSeconds:F1} s, " +
+            $"→ resumed on the other silo {(resumedAt - terminatedAt).TotalSeconds:F1} s");
+
+        // The watch ended at once (it no longer holds the stop) and saw the requeue before the sweep moved.
+        Assert.InRange((exitedAt - terminatedAt).TotalSeconds, 0, 8);
+        Assert.True(Watched(events, p => p.Trial == trial && p.Message.Contains("worker shutting down", StringComparison.Ordinal)));
+        // Requeued from its persisted state by the reloaded sweep, not held back as an orphan for a lease (20 s).
+        Assert.DoesNotContain("did not report after the sweep moved", Silos.Single(s => s != holder).Output);
+        Assert.InRange((resumedAt - terminatedAt).TotalSeconds, 0, 20);
+        var state = await TrialStateAsync("holder", trial);
+        Assert.Equal(1, state.Attempt - state.AttemptFloor);
+        Assert.Equal("h2/cpu0", state.Worker);
+        // It resumes from the epoch saved on the way out, and the watch follows the sweep to its new silo.
+        var epochs = await WaitForEpochsAsync("holder", trial, attempt: 2);
+        Assert.Equal(epochs[1].Max() + 1, epochs[2].Min());
+        await WaitAsync(() => Task.FromResult(Watched(events, p => p.Trial == trial && p.Work?.Epoch > epochs[1].Max())), TimeSpan.FromSeconds(60));
+
+        await Client.CancelAsync("holder");
+        await watch;
+    }
+
+    private static bool Watched(List<(DateTime At, SweepProgress Progress)> events, Func<SweepProgress, bool> match)
+    {
+        lock (events)
+            return events.Any(e => match(e.Progress));
+    }
+
+    private async Task<Dictionary<int, List<int>>> WaitForEpochsAsync(string sweep, string trial, int attempt)
+    {
+        Dictionary<int, List<int>> epochs = [];
+        await WaitAsync(async () => (epochs = await EpochsByAttemptAsync(sweep, trial)).ContainsKey(attempt), TimeSpan.FromSeconds(90));
+        return epochs;
     }
 
     /// <summary>Waits until a worker trains a trial of the sweep that has reported <paramref name="epochs"/> epochs.</summary>

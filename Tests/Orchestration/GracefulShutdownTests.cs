@@ -48,6 +48,31 @@ public sealed class GracefulShutdownTests
         }
     }
 
+    [Fact]
+    public async Task A_training_given_back_uncounted_is_leased_at_once_by_the_sweep_reloaded_on_another_silo()
+    {
+        using var store = new Infrastructure.TempFolder();
+        // No worker slots: the test is the worker, so nothing but its own calls touches the sweep.
+        await using var cluster = await OrchestratorTestCluster.StartAsync(2, o => o.LocalPath = store.Path, slotsPerSilo: 0);
+        await cluster.Client.SubmitAsync(OrchestratorTestCluster.TinySpec("moved", search: "beta: [5]", seeds: "[1]"));
+        var sweep = cluster.Grains.GetGrain<ISweepGrain>("moved");
+        var first = await sweep.LeaseAsync("gone/cpu0", "cpu") ?? throw new Xunit.Sdk.XunitException("nothing to lease");
+
+        // Its worker shuts down and gives the training back; then the sweep's own silo stops too.
+        await sweep.RequeueAsync(first.LeaseId, "stopped at a checkpoint (worker shutting down)");
+        var holder = await cluster.Grains.GetGrain<IManagementGrain>(0).GetActivationAddress(sweep);
+        await cluster.Cluster.StopSiloAsync(cluster.Cluster.Silos.Single(s => s.SiloAddress.Equals(holder)));
+
+        // The first call reloads the sweep on the other silo, which hands the training out again: not held back for a
+        // lease duration as work whose worker might still report (the sweep knew it had been given back).
+        var again = await sweep.LeaseAsync("other/cpu0", "cpu");
+        Assert.NotNull(again);
+        Assert.Equal(first.Trial.ConfigHash, again.Trial.ConfigHash);
+        Assert.Equal(2, again.Attempt);
+        var state = (await sweep.GetTrialStateAsync(again.Trial.ConfigHash))!;
+        Assert.Equal((TrialStatus.Running, 2, 1), (state.Status, state.Attempt, state.AttemptFloor)); // the given-back attempt does not count
+    }
+
     private const int Epochs = 12;
 
     /// <summary>One trial long enough (tens of seconds) to be stopped mid-training.</summary>
