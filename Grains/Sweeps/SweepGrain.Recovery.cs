@@ -143,6 +143,7 @@ public sealed partial class SweepGrain
                 .ToList();
             await AppendAsync(entries);
         }
+        _trialGrains |= _ledger.Started > 0; // their states stay in their trial grains (read, and cleared by a delete)
         LogMigrated(Name, definition.State.Trials.Count, _ledger.Started);
         definition.State.Trials = [];
         await definition.WriteStateAsync();
