@@ -12,7 +12,7 @@ namespace Orchestrator.Client.Cli;
 public sealed class SweepTurnProfile : IDisposable
 {
     private readonly MeterListener _listener = new();
-    private readonly Dictionary<string, double> _seconds = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, (double Seconds, int Count)> _parts = new(StringComparer.Ordinal);
     private readonly Lock _gate = new();
 
     public SweepTurnProfile()
@@ -29,7 +29,10 @@ public sealed class SweepTurnProfile : IDisposable
                 if (tag.Key == "part" && tag.Value is string part)
                 {
                     lock (_gate)
-                        _seconds[part] = _seconds.GetValueOrDefault(part) + seconds;
+                    {
+                        var (sum, count) = _parts.GetValueOrDefault(part);
+                        _parts[part] = (sum + seconds, count + 1);
+                    }
                 }
             }
         });
@@ -39,26 +42,28 @@ public sealed class SweepTurnProfile : IDisposable
     public void Reset()
     {
         lock (_gate)
-            _seconds.Clear();
+            _parts.Clear();
     }
 
     /// <summary>
-    /// Per dispatched trial, in microseconds: the sweep grain's lease and report turns, the state-log and ledger appends
-    /// inside them, the grain's own work beside those, and what is left of the wall time per trial (messaging, the
-    /// scheduler grain's hop, the workers).
+    /// Per dispatched trial, in microseconds: the sweep grain's lease and report turns (a lease turn does not wait for its
+    /// appends; a report turn waits for its own and any queued before), the state-log and ledger appends with how many
+    /// trials each carried (group commit), and what is left of the wall time per trial outside the turns (grain calls,
+    /// the scheduler grain's hop, the workers).
     /// </summary>
     public string Describe(int trials, TimeSpan wall)
     {
-        Dictionary<string, double> seconds;
+        Dictionary<string, (double Seconds, int Count)> parts;
         lock (_gate)
-            seconds = new Dictionary<string, double>(_seconds, StringComparer.Ordinal);
-        double Micros(string part) => seconds.GetValueOrDefault(part) * 1e6 / Math.Max(1, trials);
+            parts = new Dictionary<string, (double Seconds, int Count)>(_parts, StringComparer.Ordinal);
+        double Micros(string part) => parts.GetValueOrDefault(part).Seconds * 1e6 / Math.Max(1, trials);
+        double PerAppend(string part) => (double)trials / Math.Max(1, parts.GetValueOrDefault(part).Count);
         var turns = Micros(SweepTurnParts.Lease) + Micros(SweepTurnParts.Report);
-        var appends = Micros(SweepTurnParts.StateAppend) + Micros(SweepTurnParts.LedgerAppend);
         var perTrial = wall.TotalMicroseconds / Math.Max(1, trials);
-        return $"per trial {perTrial:F0} µs of wall time: sweep grain turns {turns:F0} µs (lease {Micros(SweepTurnParts.Lease):F0}, report {Micros(SweepTurnParts.Report):F0}) "
-            + $"= appends awaited {appends:F0} µs (states {Micros(SweepTurnParts.StateAppend):F0}, ledger {Micros(SweepTurnParts.LedgerAppend):F0}) + grain work {turns - appends:F0} µs; "
-            + $"outside the sweep grain's turns {perTrial - turns:F0} µs (grain calls, scheduler hop, workers)";
+        return $"per trial {perTrial:F0} µs of wall time: sweep grain turns {turns:F0} µs (lease {Micros(SweepTurnParts.Lease):F0}, report {Micros(SweepTurnParts.Report):F0}, "
+            + $"{100 * turns / Math.Max(1e-9, perTrial):F0} % of the wall time); appends {Micros(SweepTurnParts.StateAppend) + Micros(SweepTurnParts.LedgerAppend):F0} µs "
+            + $"(states {Micros(SweepTurnParts.StateAppend):F0} µs, {PerAppend(SweepTurnParts.StateAppend):F0} trials per append; ledger {Micros(SweepTurnParts.LedgerAppend):F0} µs, "
+            + $"{PerAppend(SweepTurnParts.LedgerAppend):F0} trials per append), overlapping the turns; outside the turns {perTrial - turns:F0} µs (grain calls, scheduler hop, workers)";
     }
 
     public void Dispose() => _listener.Dispose();

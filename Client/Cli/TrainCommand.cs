@@ -35,7 +35,8 @@ public static class TrainCommand
         var resume = new Option<bool>("--resume") { Description = "continue from the output directory's checkpoint" };
         var checkpointEvery = new Option<int>("--checkpoint-every") { Description = "epochs between checkpoints", DefaultValueFactory = _ => 10 };
 
-        var command = new Command(descriptor.Name, $"One trial of {descriptor.Name}: {descriptor.Summary}.");
+        var command = new Command(descriptor.Name, $"One trial of {descriptor.Name}: {descriptor.Summary}. Parameters not given take the " +
+            "workload's recipe for their setting when it ships one (fff-sbi: data/recipes/fff-sbi.csv, per task and budget; printed before training), else the defaults shown.");
         foreach (var option in parameters.Options.Concat([seed, device, threads, observations, output, resume, checkpointEvery]))
             command.Add(option);
         command.SetAction(parse => ConsoleErrors.Run(() =>
@@ -43,8 +44,9 @@ public static class TrainCommand
             var values = parameters.Read(parse);
             // The workload's recipe for this setting (fff-sbi: the task at the budget) replaces the defaults of what was not given.
             var recipe = workload.Recipe(values);
-            if (recipe is not null)
-                values = recipe.Apply(values, name => parameters.Given(parse, name));
+            var taken = recipe?.Parameters.Where(p => !parameters.Given(parse, p.Key)).ToDictionary(StringComparer.Ordinal) ?? [];
+            foreach (var (name, value) in taken)
+                values[name] = value;
             var configHash = LocalTrial.ConfigHash(descriptor.Name, values, parse.GetValue(seed));
             var directory = Path.GetFullPath(parse.GetValue(output) ?? Path.Combine("runs", $"{descriptor.Name}-{configHash}"));
             var every = parse.GetValue(checkpointEvery);
@@ -59,8 +61,8 @@ public static class TrainCommand
             else if (resuming && !File.Exists(checkpointPath))
                 throw new FileNotFoundException($"--resume was given but {checkpointPath} does not exist.");
             workload.RequireData(values, request.Observations);
-            if (recipe is not null)
-                AnsiConsole.MarkupLineInterpolated($"Recipe for {recipe.Setting} (for what the command line does not give): {Describe(recipe.Parameters)}; {recipe.Provenance}");
+            if (taken.Count > 0)
+                AnsiConsole.MarkupLineInterpolated($"Recipe for {recipe!.Setting} (what the command line does not give): {Describe(taken)}; {recipe.Provenance}");
             AnsiConsole.MarkupLineInterpolated($"Training [bold]{descriptor.Name}[/] ({Describe(values)}, seed {request.Seed}, {request.Device}) → {directory}");
             var completed = TrainProgress.Run(descriptor, request, events => workload.Train(request, events, CancellationToken.None));
             Print(descriptor, completed, directory);

@@ -9,34 +9,16 @@ namespace Orchestrator.Grains.Sweeps;
 /// <summary>The ledger's writes, the status counts and the progress events of <see cref="SweepGrain"/>.</summary>
 public sealed partial class SweepGrain
 {
-    // An Azure append blob takes at most 50,000 appends: the ledger moves to a new segment well before.
-    private const int LinesPerSegment = 40_000;
-    private int _segment;
-    private int _segmentLines;
+    private SweepAppender _appender = null!;
     // The last total and phase the grain computed, for the gauges on other threads (source and state are the grain's alone).
     private long _total;
     private int _gaugePhase;
 
-    /// <summary>Appends the entries to the ledger in one write, then folds them into the in-memory ledger.</summary>
-    private async Task AppendAsync(IReadOnlyList<LedgerEntry> entries)
-    {
-        if (entries.Count == 0)
-            return;
-        await AppendLinesAsync([.. entries.Select(e => e.ToLine())]);
-        foreach (var entry in entries)
-            _ledger.Apply(entry);
-    }
+    /// <summary>Appends the entries to the ledger (in order, with whatever else is queued), then folds them into the in-memory ledger.</summary>
+    private Task AppendAsync(IReadOnlyList<LedgerEntry> entries) => _appender.AppendAsync([.. entries.Select(e => new LedgerWrite(e))]);
 
-    /// <summary>Appends lines (trial transitions, remembered scheduler results) to the ledger's current segment in one write.</summary>
-    private async Task AppendLinesAsync(IReadOnlyList<string> lines)
-    {
-        if (_segmentLines >= LinesPerSegment)
-            (_segment, _segmentLines) = (_segment + 1, 0);
-        var started = Stopwatch.GetTimestamp();
-        await store.AppendLedgerAsync(Name, _segment, lines);
-        metrics.SweepTurn(SweepTurnParts.LedgerAppend, started);
-        _segmentLines += lines.Count;
-    }
+    /// <summary>Appends lines that are not trial transitions (remembered scheduler results, promotions) to the ledger, in order.</summary>
+    private Task AppendLinesAsync(IReadOnlyList<string> lines) => _appender.AppendAsync([.. lines.Select(l => new LedgerWrite(null, null, l))]);
 
     /// <summary>The objective's value among a trial state's final metrics (NaN when it did not report it).</summary>
     private double ObjectiveOf(TrialState state) =>

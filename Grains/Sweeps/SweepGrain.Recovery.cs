@@ -29,7 +29,7 @@ public sealed partial class SweepGrain
                 _promoted.Add(promoted);
             else
                 Reload(LedgerEntry.Parse(line));
-            (_segment, _segmentLines) = segment == _segment ? (segment, _segmentLines + 1) : (segment, 1);
+            _appender.Loaded(segment, null);
         }
         _stopPolicy.Replay(remembered);
         StartCheckpointPolicy(restore: true);
@@ -67,10 +67,8 @@ public sealed partial class SweepGrain
     /// <summary>One ledger line read on activation: folded in, and where its trial's state lives noted.</summary>
     private void Reload(LedgerEntry entry)
     {
-        var applied = _ledger.Apply(entry);
-        if (entry.State is { } state)
-            _lastStateSegment = Math.Max(_lastStateSegment, state.Segment);
-        else if (applied && entry.Status is TrialStatus.Running or TrialStatus.Evaluating or TrialStatus.Completed)
+        _appender.Loaded(entry.State);
+        if (_ledger.Apply(entry) && entry.State is null && entry.Status is TrialStatus.Running or TrialStatus.Evaluating or TrialStatus.Completed)
             _trialGrains = true; // a start or end recorded before the state log: its state is in a trial grain
     }
 
@@ -145,6 +143,7 @@ public sealed partial class SweepGrain
                 .ToList();
             await AppendAsync(entries);
         }
+        _trialGrains |= _ledger.Started > 0; // their states stay in their trial grains (read, and cleared by a delete)
         LogMigrated(Name, definition.State.Trials.Count, _ledger.Started);
         definition.State.Trials = [];
         await definition.WriteStateAsync();

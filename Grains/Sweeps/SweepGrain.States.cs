@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using Microsoft.Extensions.Logging;
 using Orchestrator.Contracts.Sweeps;
 using Orchestrator.Contracts.Trials;
 using Orchestrator.Grains.Telemetry;
@@ -15,17 +16,10 @@ namespace Orchestrator.Grains.Sweeps;
 /// </summary>
 public sealed partial class SweepGrain
 {
-    // An Azure append blob takes at most 50,000 appends: the state log moves to a new segment well before.
-    private const int AppendsPerStateSegment = 40_000;
-    private static readonly byte[] RecordSeparator = "\n"u8.ToArray();
     // Trials in flight (leased, requeued, evaluating), by config hash: the state their next transition starts from.
     private readonly Dictionary<string, TrialState> _states = new(StringComparer.Ordinal);
-    // The highest segment a ledger line names; each activation appends to the segment after it.
-    private int _lastStateSegment = -1;
-    private int _stateSegment = -1;
     // The ledger has trials started before the state log: their trial grains hold states (read, and cleared by a delete).
     private bool _trialGrains;
-    private int _stateAppends;
 
     /// <summary>
     /// One trial transition to record: the work, the trial's state after it (null: unchanged, a ledger line alone),
@@ -34,44 +28,32 @@ public sealed partial class SweepGrain
     private readonly record struct Transition(PendingWork Work, TrialState? State, TrialStatus Status, double Objective = double.NaN);
 
     /// <summary>
-    /// Records transitions: their states in one append to the state log, then their ledger lines (each naming its record)
-    /// in one append. The ledger line is the commit: a record whose line never made it (a crash in between) is never read.
+    /// Records transitions through the sweep's appender: their states in one append to the state log, then their ledger
+    /// lines (each naming its record) in one append, grouped with whatever else is queued. The ledger line is the commit:
+    /// a record whose line never made it (a crash in between) is never read. Completes once recorded and applied.
     /// </summary>
-    private async Task RecordAsync(IReadOnlyList<Transition> transitions)
-    {
-        if (transitions.Count == 0)
-            return;
-        var refs = new StateRef?[transitions.Count];
-        var records = transitions.Select((t, i) => (Position: i, t.State)).Where(r => r.State is not null)
-            .Select(r => (r.Position, Bytes: (ReadOnlyMemory<byte>)stateCodec.SerializeToArray(r.State!))).ToList();
-        if (records.Count > 0)
-        {
-            if (_stateSegment < 0 || _stateAppends >= AppendsPerStateSegment)
-                (_stateSegment, _stateAppends) = (Math.Max(_stateSegment, _lastStateSegment) + 1, 0);
-            var payload = new byte[records.Sum(r => r.Bytes.Length + RecordSeparator.Length)];
-            var at = 0;
-            var starts = new int[records.Count];
-            for (var i = 0; i < records.Count; i++)
-            {
-                starts[i] = at;
-                records[i].Bytes.Span.CopyTo(payload.AsSpan(at));
-                at += records[i].Bytes.Length;
-                RecordSeparator.CopyTo(payload.AsSpan(at));
-                at += RecordSeparator.Length;
-            }
-            var started = Stopwatch.GetTimestamp();
-            var offset = await store.AppendStatesAsync(Name, _stateSegment, payload);
-            metrics.SweepTurn(SweepTurnParts.StateAppend, started);
-            _stateAppends++;
-            for (var i = 0; i < records.Count; i++)
-                refs[records[i].Position] = new StateRef(_stateSegment, offset + starts[i], records[i].Bytes.Length);
-        }
+    private Task RecordAsync(IReadOnlyList<Transition> transitions) =>
         // An evaluation shard's work counts its own attempts: its trial's line carries the trial's attempt.
-        await AppendAsync([.. transitions.Select((t, i) => Entry(t.Work, t.Status) with
+        _appender.AppendAsync([.. transitions.Select(t => new LedgerWrite(Entry(t.Work, t.Status) with
         {
-            Attempt = t.Work.Kind == WorkKind.Evaluate && t.State is { } state ? state.Attempt : t.Work.Attempt, Objective = t.Objective, State = refs[i],
-        })]);
+            Attempt = t.Work.Kind == WorkKind.Evaluate && t.State is { } state ? state.Attempt : t.Work.Attempt, Objective = t.Objective,
+        }, t.State))]);
+
+    /// <summary>Observes a write nobody awaits (a lease's starts): a failure is logged; the trials run on, and their reports are recorded.</summary>
+    private async Task WriteBehindAsync(Task write, int starts)
+    {
+        try
+        {
+            await write;
+        }
+        catch (Exception e) when (e is not OutOfMemoryException)
+        {
+            LogStartsNotRecorded(e, Name, starts);
+        }
     }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Sweep {Sweep}: the starts of {Count} leased trial(s) were not recorded (their reports will be)")]
+    private partial void LogStartsNotRecorded(Exception exception, string sweep, int count);
 
     /// <summary>A started trial's latest state: in memory while in flight, else its last record (or, stored before the state log, its trial grain).</summary>
     private async Task<TrialState> StateOfAsync(LedgerTrial trial)

@@ -47,6 +47,11 @@ public sealed partial class SweepGrain(
     public override async Task OnActivateAsync(CancellationToken cancellationToken)
     {
         _queue = new WorkQueue(time, _options.LeaseDuration);
+        _appender = new SweepAppender(store, Name, stateCodec, metrics, entries =>
+        {
+            foreach (var entry in entries)
+                _ledger.Apply(entry);
+        });
         _gauges = metrics.TrackSweep(Name, () =>
         {
             var counts = Counts((SweepPhase)Volatile.Read(ref _gaugePhase));
@@ -56,10 +61,19 @@ public sealed partial class SweepGrain(
             await LoadAsync();
     }
 
-    public override Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)
+    public override async Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)
     {
         _gauges?.Dispose();
-        return base.OnDeactivateAsync(reason, cancellationToken);
+        try
+        {
+            // Leases' starts written behind their replies are appended before the activation goes (a failure: they are leased again).
+            await _appender.FlushAsync().WaitAsync(cancellationToken);
+        }
+        catch (Exception e) when (e is not OutOfMemoryException)
+        {
+            LogStartsNotRecorded(e, Name, 0);
+        }
+        await base.OnDeactivateAsync(reason, cancellationToken);
     }
 
     public async Task<SweepStatus> SubmitAsync(SweepSpec spec)
@@ -170,14 +184,17 @@ public sealed partial class SweepGrain(
                 var state = await NextStateAsync(work);
                 starts.Add(new Transition(work, state.Start(work.Attempt, workerId, work.Floor, work.Trial!, work.Reopen, now) ? state : null, TrialStatus.Running));
             }
-            // The batch's states in one append, their ledger lines in one more; a failure leaves the held states as they were.
-            await RecordAsync(starts);
+            // Write-behind: the items go out while their starts are appended (states, then ledger lines, grouped with what
+            // else is queued), so the next lease or report need not wait for them. A crash before that append loses only
+            // these starts: the trials were never started as far as the store knows, and are leased again. A report of them
+            // waits for everything appended before its own lines (SweepAppender keeps order).
             foreach (var start in starts)
                 Hold(start.Work.ConfigHash, start.State);
+            _ = WriteBehindAsync(RecordAsync(starts), starts.Count);
         }
         catch
         {
-            // Storage or a trial's silo is down: the work goes back to the front of the queue, in order, no attempt used.
+            // A trial's state could not be read (storage down): the work goes back to the front of the queue, in order, no attempt used.
             foreach (var lease in Enumerable.Reverse(leases))
             {
                 _queue.Release(lease.Id);

@@ -1,9 +1,9 @@
 namespace Orchestrator.Grains.Telemetry;
 
 /// <summary>
-/// The parts of <see cref="MetricNames.SweepTurnDuration"/>: a lease turn and a report turn of a sweep grain (each whole,
-/// appends included), and the two appends they await (the batch's states, then its ledger lines). What a turn spends
-/// beside its appends is the grain's own work; what a dispatched trial costs beyond its turns is messaging.
+/// The parts of <see cref="MetricNames.SweepTurnDuration"/>: a lease turn and a report turn of a sweep grain (each whole;
+/// a lease turn does not wait for its appends, a report turn does), and the sweep's appends (a group's states, then its
+/// ledger lines; SweepAppender), which overlap the turns. What a dispatched trial costs beyond the turns is messaging.
 /// </summary>
 public static class SweepTurnParts
 {

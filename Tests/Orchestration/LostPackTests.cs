@@ -70,7 +70,7 @@ public sealed class LostPackTests(ITestOutputHelper output) : IDisposable
             var status = await worker.GetStatusAsync();
             if (status is { CurrentSweep: var current, HostPid: { } pid } && current == sweep)
             {
-                var states = await Task.WhenAll(members.Select(m => cluster.Grains.GetGrain<ITrialGrain>($"{sweep}/{m}").GetAsync()));
+                var states = await Task.WhenAll(members.Select(m => cluster.Grains.GetGrain<ISweepGrain>(sweep).GetTrialStateAsync(m)));
                 if (states.All(s => s is { Status: TrialStatus.Running, Attempt: 1, CheckpointEpoch: >= 1 }))
                     return pid;
             }

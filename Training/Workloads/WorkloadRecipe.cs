@@ -9,17 +9,4 @@ namespace Orchestrator.Training.Workloads;
 /// <param name="Setting">What the recipe is for, e.g. "two_moons at budget 1000".</param>
 /// <param name="Parameters">The recipe's values, by the workload's parameter names.</param>
 /// <param name="Provenance">One line: how the values were found and what they scored, or that they are not tuned.</param>
-public sealed record WorkloadRecipe(string Setting, IReadOnlyDictionary<string, ParamValue> Parameters, string Provenance)
-{
-    /// <summary>The values with the recipe's in place of every parameter <paramref name="given"/> does not name.</summary>
-    public Dictionary<string, ParamValue> Apply(IReadOnlyDictionary<string, ParamValue> values, Func<string, bool> given)
-    {
-        var applied = new Dictionary<string, ParamValue>(values, StringComparer.Ordinal);
-        foreach (var (name, value) in Parameters)
-        {
-            if (!given(name))
-                applied[name] = value;
-        }
-        return applied;
-    }
-}
+public sealed record WorkloadRecipe(string Setting, IReadOnlyDictionary<string, ParamValue> Parameters, string Provenance);
