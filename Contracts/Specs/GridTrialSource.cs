@@ -36,6 +36,8 @@ public sealed class GridTrialSource : ITrialSource
 
     public long DuplicatesSkipped { get; }
 
+    public long Expected => Planned;
+
     public bool Exhausted => Produced >= Planned;
 
     public TrialSpec? Next()

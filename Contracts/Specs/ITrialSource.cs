@@ -19,6 +19,13 @@ public interface ITrialSource
     /// <summary>Repeated configurations skipped so far (config-hash dedup).</summary>
     long DuplicatesSkipped { get; }
 
+    /// <summary>
+    /// The trials this source will produce in all, as known now: exact for a grid (its duplicates are already out of
+    /// <see cref="Planned"/>) and for TPE (a repeated draw is drawn again); for random draws, the cap less the repeats met
+    /// so far. What a sweep's status shows as its total until the source is exhausted.
+    /// </summary>
+    long Expected { get; }
+
     /// <summary>True when <see cref="Next"/> will never return another trial.</summary>
     bool Exhausted { get; }
 

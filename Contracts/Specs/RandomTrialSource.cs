@@ -38,6 +38,9 @@ public sealed class RandomTrialSource : ITrialSource
 
     public long DuplicatesSkipped { get; private set; }
 
+    // Each repeat removes one of the draws × seeds trials; the cap may still bind below that.
+    public long Expected => Exhausted ? Produced : Math.Max(Produced, Math.Min(_cap, (long)Math.Max(0, _samples) * _seeds.Count - DuplicatesSkipped));
+
     public bool Exhausted => Produced >= _cap || Peek() is null;
 
     public TrialSpec? Next()

@@ -49,6 +49,8 @@ public sealed class TpeTrialSource : IAdaptiveTrialSource
 
     public long DuplicatesSkipped { get; private set; }
 
+    public long Expected => Exhausted ? Produced : Planned;
+
     public bool Exhausted => Produced >= _cap || (!SeedsLeft && (_configurations.Count >= _configurationLimit || _usedUp));
 
     private bool SeedsLeft => _configurations.Count > 0 && _nextSeed < _seeds.Count;

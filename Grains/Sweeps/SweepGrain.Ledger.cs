@@ -55,7 +55,7 @@ public sealed partial class SweepGrain
         Spec.Evaluation.Observations.Where((_, i) => i % Spec.Evaluation.Shards == shard).ToList();
 
     /// <summary>Trials the sweep has: exact for a grid; for random search, draws × seeds less the duplicates found so far.</summary>
-    private long Total => _source.Exhausted ? _source.Produced : Math.Max(_source.Produced, _source.Planned - _source.DuplicatesSkipped);
+    private long Total => _source.Exhausted ? _source.Produced : Math.Max(_source.Produced, _source.Expected);
 
     private SweepStatus Status()
     {
