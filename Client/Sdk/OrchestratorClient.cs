@@ -115,8 +115,9 @@ public sealed class OrchestratorClient(IClusterClient cluster, IHost? host = nul
         }
     }
 
+    // A cancellation the caller did not ask for came from the silo's side (its grain deactivated mid-stream): watch again.
     private static bool IsConnectionLoss(Exception e, CancellationToken cancellation) =>
-        !cancellation.IsCancellationRequested && e is not (ArgumentException or KeyNotFoundException or OperationCanceledException);
+        !cancellation.IsCancellationRequested && e is not (ArgumentException or KeyNotFoundException);
 
     private static async Task DisposeQuietlyAsync(IAsyncEnumerator<SweepProgress> stream)
     {

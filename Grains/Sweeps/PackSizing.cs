@@ -10,11 +10,12 @@ namespace Orchestrator.Grains.Sweeps;
 public sealed record PackDeviceProfile(double SecondsPerLayer, double SecondsPerParameterRow, int Largest)
 {
     /// <summary>
-    /// One CPU thread, fitted to <c>bench step --threads 1</c> (reference net, two_moons: 407,592 parameters in 20 layers;
-    /// 7.09 / 14.15 / 77.99 ms per step at batch 32 / 128 / 1024 = 5.0 ms + 0.0713 ms per row). Past K = 128 the
-    /// packed products leave the cache (<c>bench packing</c>: ResNet-S gains most at 128, the reference net loses at 256).
+    /// One CPU thread, fitted to <c>bench packing --threads 1 --batch-size 32</c>'s CPU ms per member and step at K = 1
+    /// and 32 (two_moons): ResNet-S (107,704 parameters, 64 layers) 6.2 → 1.65 ms = 4.7 ms of overhead (0.073 ms per
+    /// layer) + 1.5 ms of work (4.4e-10 s per parameter × row); the reference net (407,592 parameters, 20 layers)
+    /// 5.8 → 5.24 ms = 0.6 ms + 5.2 ms (4.0e-10 s): bound by its products and Adam's memory traffic, it gains nothing.
     /// </summary>
-    public static PackDeviceProfile Cpu { get; } = new(5.0e-3 / 20, 0.0713e-3 / 407_592, 128);
+    public static PackDeviceProfile Cpu { get; } = new(0.07e-3, 4.0e-10, 128);
 
     /// <summary>
     /// An H100 (issue 14's measurement with TorchSharp 0.107: ~5 ms per step at batch 256 whatever the model size, ~7 ms

@@ -1,5 +1,4 @@
 using System.Diagnostics;
-using System.Runtime.CompilerServices;
 using System.Threading.Channels;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
@@ -281,54 +280,6 @@ public sealed partial class SweepGrain(
         }
         if (_queue.Release(leaseId) is { } lease && phase.State.Phase == SweepPhase.Running)
             RequeueUncounted(lease.Work, reason);
-    }
-
-    public async IAsyncEnumerable<SweepProgress> WatchAsync([EnumeratorCancellation] CancellationToken cancellation = default)
-    {
-        if (definition.State.Spec is null)
-            throw NotFound();
-        // A watch ends when this silo stops (the client's SDK watches again, wherever the sweep is then): an open stream
-        // would hold the sweep's deactivation, and so the silo's stop, until its next heartbeat.
-        SiloStoppingCheck();
-        var channel = Channel.CreateBounded<SweepProgress>(new BoundedChannelOptions(1024) { FullMode = BoundedChannelFullMode.DropOldest });
-        _watchers.Add(channel);
-        using var watching = CancellationTokenSource.CreateLinkedTokenSource(cancellation, siloStopping.Token);
-        try
-        {
-            yield return new SweepProgress(Status(), null, null, null, "watching");
-            if (Status().IsFinished)
-                yield break;
-            var open = true;
-            while (open)
-            {
-                try
-                {
-                    open = await channel.Reader.WaitToReadAsync(watching.Token);
-                }
-                catch (OperationCanceledException) when (siloStopping.Token.IsCancellationRequested && !cancellation.IsCancellationRequested)
-                {
-                    // The silo is stopping: what is buffered (e.g. its workers' requeues) still goes out, then the stream ends.
-                }
-                while (channel.Reader.TryRead(out var progress))
-                {
-                    yield return progress;
-                    if (progress.Status.IsFinished && progress.Trial is null)
-                        yield break;
-                }
-                SiloStoppingCheck();
-            }
-        }
-        finally
-        {
-            _watchers.Remove(channel);
-        }
-    }
-
-    // Answered like a lost silo (the SDK's watch reconnects): this silo is stopping and the sweep will be elsewhere.
-    private void SiloStoppingCheck()
-    {
-        if (siloStopping.Token.IsCancellationRequested)
-            throw new SiloUnavailableException($"the silo of sweep '{Name}' is shutting down; watch again.");
     }
 
     /// <summary>The source's next trial as training work (null when it has none now); a trial held back by packing first.</summary>

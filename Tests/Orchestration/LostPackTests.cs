@@ -65,18 +65,20 @@ public sealed class LostPackTests(ITestOutputHelper output) : IDisposable
     {
         var worker = cluster.Grains.GetGrain<IWorkerGrain>($"{cluster.Cluster.Silos[0].Name}/cpu0");
         var deadline = DateTime.UtcNow + TimeSpan.FromMinutes(3);
+        var seen = "";
         while (DateTime.UtcNow < deadline)
         {
             var status = await worker.GetStatusAsync();
-            if (status is { CurrentSweep: var current, HostPid: { } pid } && current == sweep)
-            {
-                var states = await Task.WhenAll(members.Select(m => cluster.Grains.GetGrain<ISweepGrain>(sweep).GetTrialStateAsync(m)));
-                if (states.All(s => s is { Status: TrialStatus.Running, Attempt: 1, CheckpointEpoch: >= 1 }))
-                    return pid;
-            }
+            var states = await Task.WhenAll(members.Select(m => cluster.Grains.GetGrain<ISweepGrain>(sweep).GetTrialStateAsync(m)));
+            seen = $"worker {status}; trials " + string.Join(", ", states.Select(s => s is null ? "not started" : $"{s.Status} attempt {s.Attempt} checkpoint {s.CheckpointEpoch}"));
+            if (status is { CurrentSweep: var current, HostPid: { } pid } && current == sweep
+                && states.All(s => s is { Status: TrialStatus.Running, Attempt: 1, CheckpointEpoch: >= 1 }))
+                return pid;
+            if (states.Any(s => s is { Status: not TrialStatus.Running and not TrialStatus.Pending }))
+                throw new Xunit.Sdk.XunitException($"{sweep}: a member ended before its pack could be killed: {seen}");
             await Task.Delay(50);
         }
-        throw new TimeoutException($"{sweep}: no pack with a checkpoint of every member was running");
+        throw new TimeoutException($"{sweep}: no pack with a checkpoint of every member was running; last seen: {seen}; {await cluster.Client.GetStatusAsync(sweep)}");
     }
 
     // The worker stores an attempt's log just after its report: wait for that attempt's end line.

@@ -14,7 +14,10 @@ namespace Orchestrator.Training.Benchmarks;
 public static class PackingBenchmark
 {
     /// <summary>Seconds per packed step of K members: a warm-up epoch of <paramref name="steps"/> steps, then a timed one.</summary>
-    public static StepTiming PackedStep(int members, string architecture, int batch, int steps, Device device, int dim = 2, int conditionDim = 2)
+    /// <param name="phases">When given, filled with this thread's CPU seconds per step in each <see cref="StepPhase"/> of
+    /// the timed epoch (with one intra-op thread, the step's CPU time: <c>bench packing --profile</c>).</param>
+    public static StepTiming PackedStep(int members, string architecture, int batch, int steps, Device device, int dim = 2, int conditionDim = 2,
+        IDictionary<StepPhase, double>? phases = null)
     {
         var options = new TrainingOptions { Architecture = architecture, BatchSize = batch, Epochs = 2 };
         var flows = new List<FreeFormFlow>();
@@ -42,6 +45,17 @@ public static class PackingBenchmark
             using var trainer = new PackedFlowTrainer(pack);
             var timing = new StepTiming.Clock();
             var started = false;
+            if (phases is not null)
+            {
+                var last = StepProfile.ThreadCpuSeconds();
+                trainer.PhaseEnded = phase =>
+                {
+                    var now = StepProfile.ThreadCpuSeconds();
+                    if (started)
+                        phases[phase] = (phases.TryGetValue(phase, out var sum) ? sum : 0) + (now - last) / steps;
+                    last = now;
+                };
+            }
             trainer.Run((_, p) =>
             {
                 // Members move in lock-step: the first member to end epoch 1 marks the end of the warm-up.

@@ -46,7 +46,7 @@ public static class StepProfile
     }
 
     // CLOCK_THREAD_CPUTIME_ID: this thread's CPU time, a cheap system call (no /proc read per phase).
-    private static double ThreadCpuSeconds()
+    internal static double ThreadCpuSeconds()
     {
         if (!OperatingSystem.IsLinux())
             return System.Diagnostics.Process.GetCurrentProcess().TotalProcessorTime.TotalSeconds;

@@ -53,6 +53,9 @@ public sealed class PackedFlowTrainer : IDisposable
     /// <summary>Members still training (the pack's current size).</summary>
     public int Active => _slots.Count;
 
+    /// <summary>Told at the end of each phase of every step (<c>bench packing --profile</c>); null otherwise.</summary>
+    internal Action<StepPhase>? PhaseEnded { get; set; }
+
     /// <summary>
     /// Trains until every member has finished, failed or been stopped. <paramref name="afterEpoch"/> runs on this thread
     /// after each epoch of a member (e.g. to checkpoint it with <see cref="SaveCheckpoint"/>). Afterwards each member's
@@ -91,21 +94,26 @@ public sealed class PackedFlowTrainer : IDisposable
         var rows = _train!.Gather(index, m, _batch);
         var theta = rows.Theta.requires_grad_(true);
         var vectors = FreeFormFlowLoss.OrthonormalColumns(stack(gaussians));
+        PhaseEnded?.Invoke(StepPhase.Gather);
         _adam!.ZeroGrad();
         var (reconstruction, nll) = FreeFormFlowLoss.PerSample(_flow!, theta, rows.X, vectors);
         var perSample = reconstruction.mul(_beta!).add_(nll, PackScalars.One);
         var memberLoss = perSample.mul_(tensor(weight, [m, _batch], device: _device)).sum(-1);
+        PhaseEnded?.Invoke(StepPhase.Loss);
         var losses = memberLoss.detach().cpu().data<float>().ToArray();
+        PhaseEnded?.Invoke(StepPhase.LossValue);
         var finite = losses.Select(float.IsFinite).ToArray();
         var norms = new double[m];
         if (finite.Any(f => f))
         {
             var total = finite.All(f => f) ? memberLoss.sum() : memberLoss.mul(Mask(finite)).sum();
             total.backward();
+            PhaseEnded?.Invoke(StepPhase.Backward);
             norms = GradientNorms(m);
         }
         var ok = finite.Zip(norms, (f, n) => f && double.IsFinite(n)).ToArray();
         PrepareGradients(ok, norms);
+        PhaseEnded?.Invoke(StepPhase.GradientCheck);
         var updates = new PackedAdam.MemberUpdate[m];
         for (var k = 0; k < m; k++)
         {
@@ -116,6 +124,7 @@ public sealed class PackedFlowTrainer : IDisposable
             updates[k] = new(learningRate, beta1, member.Options.WeightDecay, member.Updates, ok[k]);
         }
         _adam.Update(updates);
+        PhaseEnded?.Invoke(StepPhase.Update);
         return Account(losses, ok, clock.Elapsed.TotalSeconds);
     }
 
