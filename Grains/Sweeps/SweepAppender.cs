@@ -13,8 +13,11 @@ public readonly record struct LedgerWrite(LedgerEntry? Entry, TrialState? State 
 /// A sweep's appends, in order, with group commit: every ledger line and the state records its transitions carry go
 /// through here, and what callers queue while an append is in flight goes together in the next one (one state-log
 /// append, then one ledger append, per group). A caller's task completes once its lines are appended and folded in
-/// (<c>applied</c>), in queue order; a failed group fails its callers' tasks only. Created and called by one grain
-/// activation: the loop's continuations run on the grain's scheduler, so no locks.
+/// (<c>applied</c>), in queue order. A failed group fails its callers' tasks at once (they retry, or their worker
+/// reports again), and its lines go first in the next group, before anything queued after them: what is appended is
+/// always a prefix of what the sweep decided, so a restarted sweep never skips a trial whose start was lost while a
+/// later one's was kept. Created and called by one grain activation: the loop's continuations run on the grain's
+/// scheduler, so no locks.
 /// </summary>
 public sealed class SweepAppender(IResultStore store, string sweep, Serializer<TrialState> codec, OrchestratorMetrics metrics,
     Action<IReadOnlyList<LedgerEntry>> applied)
@@ -27,6 +30,8 @@ public sealed class SweepAppender(IResultStore store, string sweep, Serializer<T
     private static readonly byte[] RecordSeparator = "\n"u8.ToArray();
     private readonly Queue<(IReadOnlyList<LedgerWrite> Writes, TaskCompletionSource Done)> _queued = new();
     private bool _writing;
+    // A failed group's lines: appended first by the next group.
+    private List<LedgerWrite> _unwritten = [];
     private int _segment;
     private int _segmentLines;
     // The highest state-log segment a ledger line names; each activation appends to a segment after it.
@@ -49,10 +54,10 @@ public sealed class SweepAppender(IResultStore store, string sweep, Serializer<T
     }
 
     /// <summary>Queues the lines; the task completes once they (and everything queued before) are appended and applied.</summary>
-    public Task AppendAsync(IReadOnlyList<LedgerWrite> writes)
+    public Task AppendAsync(IReadOnlyList<LedgerWrite> writes) => writes.Count == 0 ? Task.CompletedTask : Enqueue(writes);
+
+    private Task Enqueue(IReadOnlyList<LedgerWrite> writes)
     {
-        if (writes.Count == 0)
-            return Task.CompletedTask;
         var done = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         _queued.Enqueue((writes, done));
         if (!_writing)
@@ -64,32 +69,27 @@ public sealed class SweepAppender(IResultStore store, string sweep, Serializer<T
     }
 
     /// <summary>Completes once everything queued so far is appended (or failed): a deactivation waits for it.</summary>
-    public Task FlushAsync()
-    {
-        if (!_writing)
-            return Task.CompletedTask;
-        var done = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        _queued.Enqueue(([], done));
-        return done.Task;
-    }
+    public Task FlushAsync() => _writing || _unwritten.Count > 0 ? Enqueue([]) : Task.CompletedTask;
 
     private async Task WriteQueuedAsync()
     {
         while (_queued.Count > 0)
         {
             var group = new List<(IReadOnlyList<LedgerWrite> Writes, TaskCompletionSource Done)> { _queued.Dequeue() };
-            while (_queued.Count > 0 && group.Sum(g => g.Writes.Count) + _queued.Peek().Writes.Count <= MaxGroup)
+            while (_queued.Count > 0 && _unwritten.Count + group.Sum(g => g.Writes.Count) + _queued.Peek().Writes.Count <= MaxGroup)
                 group.Add(_queued.Dequeue());
+            List<LedgerWrite> writes = [.. _unwritten, .. group.SelectMany(g => g.Writes)];
             try
             {
-                List<LedgerWrite> writes = [.. group.SelectMany(g => g.Writes)];
                 var entries = writes.Count == 0 ? [] : await WriteAsync(writes);
+                _unwritten = [];
                 applied(entries);
                 foreach (var (_, done) in group)
                     done.TrySetResult();
             }
             catch (Exception e)
             {
+                _unwritten = writes;
                 foreach (var (_, done) in group)
                     done.TrySetException(e);
             }

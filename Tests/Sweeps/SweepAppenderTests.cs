@@ -15,7 +15,7 @@ namespace Orchestrator.Tests.Sweeps;
 /// <summary>
 /// The sweep's appender on a real local store: lines land in queue order whatever the grouping, each transition's ledger
 /// line names the record its state was written to (read back equal), entries are folded in before their caller's task
-/// completes, and a failed append fails only the callers whose lines it carried.
+/// completes, and a failed append fails its callers while its lines go first in the next append (never after later ones).
 /// </summary>
 public sealed class SweepAppenderTests
 {
@@ -52,7 +52,7 @@ public sealed class SweepAppenderTests
     }
 
     [Fact]
-    public async Task A_failed_append_fails_its_callers_only_and_the_next_one_goes_through()
+    public async Task A_failed_append_fails_its_callers_and_its_lines_go_first_in_the_next_one()
     {
         using var folder = new TempFolder();
         using var services = Services();
@@ -63,16 +63,20 @@ public sealed class SweepAppenderTests
         var blocked = Path.Combine(folder.Path, ResultStoreLayout.States("s", 0));
         Directory.CreateDirectory(blocked);
 
-        var failed = appender.AppendAsync([new LedgerWrite(Entry(0, TrialStatus.Running), new TrialState())]);
+        var failed = appender.AppendAsync([new LedgerWrite(Entry(0, TrialStatus.Running), new TrialState { Attempt = 1 })]);
         await Assert.ThrowsAnyAsync<Exception>(() => failed);
         Assert.Empty(applied);
         Assert.Empty(await store.ReadLedgerAsync("s").ToListAsync()); // the ledger line (the commit) was never written
+        var alsoFailed = appender.AppendAsync([new LedgerWrite(Entry(1, TrialStatus.Running), new TrialState { Attempt = 1 })]);
+        await Assert.ThrowsAnyAsync<Exception>(() => alsoFailed); // nothing after a failed line is appended before it
+        Assert.Empty(await store.ReadLedgerAsync("s").ToListAsync());
 
         Directory.Delete(blocked);
-        await appender.AppendAsync([new LedgerWrite(Entry(0, TrialStatus.Running), new TrialState { Attempt = 1 })]);
-        var entry = Assert.Single(applied);
-        Assert.Equal(entry, LedgerEntry.Parse(Assert.Single(await store.ReadLedgerAsync("s").ToListAsync()).Line));
-        Assert.NotNull(entry.State);
+        await appender.AppendAsync([new LedgerWrite(Entry(2, TrialStatus.Running), new TrialState { Attempt = 1 })]);
+        var lines = await store.ReadLedgerAsync("s").Select(l => LedgerEntry.Parse(l.Line)).ToListAsync();
+        Assert.Equal([0L, 1L, 2L], lines.Select(e => e.Index)); // the failed lines first, in order
+        Assert.Equal(lines, applied);
+        Assert.All(lines, e => Assert.NotNull(e.State));
     }
 
     private static LedgerEntry Entry(long index, TrialStatus status) => new(index, $"{index + 10:x16}", "00000000000000aa", status, 1);
