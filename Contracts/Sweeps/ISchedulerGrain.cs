@@ -45,7 +45,9 @@ public interface ISchedulerGrain : IGrainWithStringKey
     /// <summary>A worker slot's next unit of work from the active sweeps in round-robin order: one item or one pack (<see cref="ISweepGrain.LeasePackAsync"/>).</summary>
     /// <param name="memoryBytes">The slot's memory (its share of the machine's, or its GPU's; 0 = unknown): <c>pack: auto</c> fits packs in it.</param>
     /// <param name="siloSlots">Slots of this device kind on the asking slot's silo: those that have not asked yet count as free.</param>
-    [AlwaysInterleave, Alias("lease-pack")] Task<IReadOnlyList<WorkItem>> LeasePackAsync(string workerId, string device, long memoryBytes, int siloSlots);
+    /// <param name="held">The leases the slot holds (see <see cref="ISweepGrain.LeasePackAsync"/>); a slot makes one lease call at a time.</param>
+    [AlwaysInterleave, Alias("lease-pack")] Task<IReadOnlyList<WorkItem>> LeasePackAsync(string workerId, string device, long memoryBytes, int siloSlots,
+        IReadOnlyList<string>? held = null);
 }
 
 /// <summary>One sweep in the cluster's listing: its last reported status (null before its first report) and whether it is archived.</summary>

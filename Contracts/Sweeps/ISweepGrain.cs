@@ -49,7 +49,13 @@ public interface ISweepGrain : IGrainWithStringKey
     /// </summary>
     /// <param name="freeSlots">Worker slots of this device kind free to take work, the asking one included: <c>pack: auto</c> spreads the sweep over them.</param>
     /// <param name="memoryBytes">The asking slot's memory (0 = unknown): <c>pack: auto</c> fits packs in it.</param>
-    [Alias("lease-pack")] Task<IReadOnlyList<WorkItem>> LeasePackAsync(string workerId, string device, int freeSlots, long memoryBytes);
+    /// <param name="held">
+    /// The leases the asking slot holds (null: not stated). A lease of this sweep granted to the slot but not among them
+    /// was granted by a call whose reply the slot never received (a silo stopping mid-call): it is given again, same
+    /// attempt, instead of waiting out its lease.
+    /// </param>
+    [Alias("lease-pack")] Task<IReadOnlyList<WorkItem>> LeasePackAsync(string workerId, string device, int freeSlots, long memoryBytes,
+        IReadOnlyList<string>? held = null);
 
     /// <summary>Renews a lease and records progress; false when the lease is no longer valid (the worker must stop that item).</summary>
     [Alias("heartbeat")] Task<bool> HeartbeatAsync(string leaseId, WorkProgress progress);

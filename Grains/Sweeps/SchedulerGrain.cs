@@ -85,7 +85,7 @@ public sealed class SchedulerGrain([PersistentState("scheduler", GrainStorageNam
         LeaseRoundRobinAsync(device, max, (sweep, left) => sweep.LeaseBatchAsync(workerId, device, left));
 
     // One pack is one unit: the first sweep that has work gives the whole answer.
-    public async Task<IReadOnlyList<WorkItem>> LeasePackAsync(string workerId, string device, long memoryBytes, int siloSlots)
+    public async Task<IReadOnlyList<WorkItem>> LeasePackAsync(string workerId, string device, long memoryBytes, int siloSlots, IReadOnlyList<string>? held = null)
     {
         var kind = device.Split(':')[0];
         var now = DateTime.UtcNow;
@@ -93,7 +93,7 @@ public sealed class SchedulerGrain([PersistentState("scheduler", GrainStorageNam
         // Idle slots ask every second: one silent for a minute is gone (a busy one stays busy until it asks again).
         foreach (var gone in _slotsSeen.Where(s => !s.Value.Busy && now - s.Value.At > SlotForgottenAfter).Select(s => s.Key).ToList())
             _slotsSeen.Remove(gone);
-        var items = await LeaseRoundRobinAsync(device, 1, (sweep, _) => sweep.LeasePackAsync(workerId, device, FreeSlots(workerId, kind, siloSlots), memoryBytes));
+        var items = await LeaseRoundRobinAsync(device, 1, (sweep, _) => sweep.LeasePackAsync(workerId, device, FreeSlots(workerId, kind, siloSlots), memoryBytes, held));
         if (items.Count > 0)
             _slotsSeen[workerId] = (kind, now, true);
         return items;

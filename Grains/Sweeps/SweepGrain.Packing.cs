@@ -15,8 +15,11 @@ public sealed partial class SweepGrain
     // so a restart (the source resumes after the highest started index) cannot skip it.
     private PendingWork? _held;
 
-    public async Task<IReadOnlyList<WorkItem>> LeasePackAsync(string workerId, string device, int freeSlots, long memoryBytes)
+    public async Task<IReadOnlyList<WorkItem>> LeasePackAsync(string workerId, string device, int freeSlots, long memoryBytes,
+        IReadOnlyList<string>? held = null)
     {
+        if (held is not null && Redeliver(workerId, device, held) is { Count: > 0 } again)
+            return again;
         if (definition.State.Spec?.Resources is not { Pack: not ResourceSpec.PackOff } resources || !Workload.Packable)
             return await LeaseBatchAsync(workerId, device, 1);
         // The first item sets the pack's key and size; an item that cannot join a pack (an evaluation shard, a trial whose

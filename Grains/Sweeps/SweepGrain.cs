@@ -208,10 +208,26 @@ public sealed partial class SweepGrain(
             Publish(work, $"{work.Kind.ToString().ToLowerInvariant()} attempt {work.Attempt} on {workerId}");
         }
         metrics.SweepTurn(SweepTurnParts.Lease, turn);
-        return [.. leases.Select(l => new WorkItem(Name, l.Id, l.Work.Kind, l.Work.Trial!, Spec.Workload, l.Work.Attempt, l.Work.Shard,
-            l.Work.Observations, device, _options.CheckpointEvery, _options.LeaseDuration.TotalSeconds, l.Work.TraceParent ?? definition.State.TraceParent,
-            l.Work.Kind == WorkKind.Train && !_promoted.Contains(l.Work.ConfigHash) ? _stopPolicy.ReportEpochs : null,
-            CheckpointPolicy.Of(Spec).Keep == CheckpointKeep.All))];
+        return [.. leases.Select(l => ItemOf(l, device))];
+    }
+
+    private WorkItem ItemOf(Lease lease, string device) => new(Name, lease.Id, lease.Work.Kind, lease.Work.Trial!, Spec.Workload,
+        lease.Work.Attempt, lease.Work.Shard, lease.Work.Observations, device, _options.CheckpointEvery, _options.LeaseDuration.TotalSeconds,
+        lease.Work.TraceParent ?? definition.State.TraceParent,
+        lease.Work.Kind == WorkKind.Train && !_promoted.Contains(lease.Work.ConfigHash) ? _stopPolicy.ReportEpochs : null,
+        CheckpointPolicy.Of(Spec).Keep == CheckpointKeep.All);
+
+    // A slot makes one lease call at a time, so a lease it was granted but does not hold was granted by a call whose reply
+    // it never received (the silo holding this sweep stopped mid-call; the call was forwarded here). Giving the same lease
+    // again, same attempt, lets the trial run at once instead of after the lease expires.
+    private IReadOnlyList<WorkItem> Redeliver(string workerId, string device, IReadOnlyList<string> held)
+    {
+        if (definition.State.Spec is null || phase.State.Phase != SweepPhase.Running)
+            return [];
+        var lost = _queue.Unreceived(workerId, held.ToHashSet(StringComparer.Ordinal)).Where(l => l.Work.Trial is not null).ToList();
+        foreach (var lease in lost)
+            Publish(lease.Work, $"{lease.Work.Kind.ToString().ToLowerInvariant()} attempt {lease.Work.Attempt} given again to {workerId} (its lease reply was lost)");
+        return [.. lost.Select(l => ItemOf(l, device))];
     }
 
     public async Task<bool> HeartbeatAsync(string leaseId, WorkProgress progress)

@@ -25,6 +25,8 @@ public sealed class WorkQueue(TimeProvider time, TimeSpan leaseDuration)
 {
     private readonly LinkedList<PendingWork> _pending = new();
     private readonly Dictionary<string, Lease> _leases = new(StringComparer.Ordinal);
+    // Lease ids by worker, so that a worker's leases are found without a scan of all leases.
+    private readonly Dictionary<string, HashSet<string>> _byWorker = new(StringComparer.Ordinal);
     // Work that was running when this queue was rebuilt, by "{hash}.{attempt}": its worker may still be at it.
     private readonly Dictionary<string, (PendingWork Work, DateTimeOffset Since)> _orphans = new(StringComparer.Ordinal);
 
@@ -63,7 +65,7 @@ public sealed class WorkQueue(TimeProvider time, TimeSpan leaseDuration)
         }
         // The id names the work, so that a rebuilt queue can recognise (adopt) a lease of its previous activation.
         var lease = new Lease($"{worker}#{Tag(work)}#{Guid.NewGuid():N}", work, worker, time.GetUtcNow() + LeaseDuration);
-        _leases[lease.Id] = lease;
+        Add(lease);
         return lease;
     }
 
@@ -86,7 +88,36 @@ public sealed class WorkQueue(TimeProvider time, TimeSpan leaseDuration)
     public Lease? Get(string leaseId) => _leases.GetValueOrDefault(leaseId);
 
     /// <summary>Ends a lease and returns it; null when it was not held (a stale or duplicate report).</summary>
-    public Lease? Release(string leaseId) => _leases.Remove(leaseId, out var lease) ? lease : null;
+    public Lease? Release(string leaseId)
+    {
+        if (!_leases.Remove(leaseId, out var lease))
+            return null;
+        if (_byWorker.TryGetValue(lease.Worker, out var ids) && ids.Remove(leaseId) && ids.Count == 0)
+            _byWorker.Remove(lease.Worker);
+        return lease;
+    }
+
+    /// <summary>
+    /// The leases of <paramref name="worker"/> that are not among <paramref name="held"/>, renewed: granted by calls whose
+    /// replies the worker never received.
+    /// </summary>
+    public IReadOnlyList<Lease> Unreceived(string worker, IReadOnlyCollection<string> held)
+    {
+        if (!_byWorker.TryGetValue(worker, out var ids))
+            return [];
+        var lost = ids.Where(id => !held.Contains(id)).ToList();
+        foreach (var id in lost)
+            Renew(id);
+        return [.. lost.Select(id => _leases[id])];
+    }
+
+    private void Add(Lease lease)
+    {
+        _leases[lease.Id] = lease;
+        if (!_byWorker.TryGetValue(lease.Worker, out var ids))
+            _byWorker[lease.Worker] = ids = new HashSet<string>(StringComparer.Ordinal);
+        ids.Add(lease.Id);
+    }
 
     /// <summary>Removes and returns the leases whose time ran out.</summary>
     public IReadOnlyList<Lease> Expire()
@@ -94,7 +125,7 @@ public sealed class WorkQueue(TimeProvider time, TimeSpan leaseDuration)
         var now = time.GetUtcNow();
         var expired = _leases.Values.Where(l => l.ExpiresAt <= now).ToList();
         foreach (var lease in expired)
-            _leases.Remove(lease.Id);
+            Release(lease.Id);
         return expired;
     }
 
@@ -113,7 +144,7 @@ public sealed class WorkQueue(TimeProvider time, TimeSpan leaseDuration)
         if (parts.Length != 3 || !_orphans.Remove(parts[1], out var orphan))
             return null;
         var lease = new Lease(leaseId, orphan.Work, parts[0], time.GetUtcNow() + LeaseDuration);
-        _leases[leaseId] = lease;
+        Add(lease);
         return lease;
     }
 
@@ -139,6 +170,7 @@ public sealed class WorkQueue(TimeProvider time, TimeSpan leaseDuration)
             .DistinctBy(w => w.Index).ToList();
         _pending.Clear();
         _leases.Clear();
+        _byWorker.Clear();
         _orphans.Clear();
         return work;
     }

@@ -129,7 +129,9 @@ public sealed partial class WorkerSlot(
             try
             {
                 // One item, or the members of a pack (resources.pack) to train as one fused model; perhaps leased ahead.
-                var items = await (Interlocked.Exchange(ref _next, null) ?? scheduler.LeasePackAsync(id, Device, MemoryBytes, SiloSlots));
+                // Held: nothing here (every earlier item was reported or given up), so a lease granted by a call whose reply
+                // was lost comes back at once (ISweepGrain.LeasePackAsync).
+                var items = await (Interlocked.Exchange(ref _next, null) ?? scheduler.LeasePackAsync(id, Device, MemoryBytes, SiloSlots, []));
                 if (backoff.Failures > 0)
                     LogLoopRecovered(id, backoff.Failures);
                 backoff.Reset();
@@ -144,7 +146,7 @@ public sealed partial class WorkerSlot(
                 await RunCountingRestartsAsync(items, stop, () =>
                 {
                     if (!stop.IsCancellationRequested)
-                        _next = scheduler.LeasePackAsync(id, Device, MemoryBytes, SiloSlots);
+                        _next = scheduler.LeasePackAsync(id, Device, MemoryBytes, SiloSlots, [.. items.Select(i => i.LeaseId)]);
                 });
             }
             catch (OperationCanceledException) when (stop.IsCancellationRequested)

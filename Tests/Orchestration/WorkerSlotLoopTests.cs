@@ -76,7 +76,7 @@ public sealed class WorkerSlotLoopTests
 
         public int Calls => Volatile.Read(ref _calls);
 
-        public Task<IReadOnlyList<WorkItem>> LeasePackAsync(string workerId, string device, long memoryBytes, int siloSlots)
+        public Task<IReadOnlyList<WorkItem>> LeasePackAsync(string workerId, string device, long memoryBytes, int siloSlots, IReadOnlyList<string>? held)
         {
             var call = Interlocked.Increment(ref _calls);
             return call <= failures.Length ? throw failures[call - 1] : Task.FromResult<IReadOnlyList<WorkItem>>([]);
