@@ -1,4 +1,5 @@
 using TorchSharp;
+using Orchestrator.Training.Numerics;
 using static TorchSharp.torch;
 
 namespace Orchestrator.Training.Data;
@@ -35,7 +36,7 @@ public sealed class Standardizer : IDisposable
 
     public Tensor Forward(Tensor data) => (data - Mean.to(data.dtype)) / Std.to(data.dtype);
 
-    public Tensor Inverse(Tensor data) => data * Std.to(data.dtype) + Mean.to(data.dtype);
+    public Tensor Inverse(Tensor data) => (data * Std.to(data.dtype)).Plus(Mean.to(data.dtype));
 
     /// <summary>Moves both tensors out of the current dispose scope (the standardizer outlives it).</summary>
     public Standardizer MoveToOuter()

@@ -1,4 +1,5 @@
 using Orchestrator.Training.Autodiff;
+using Orchestrator.Training.Numerics;
 using static TorchSharp.torch;
 
 namespace Orchestrator.Training.Flows;
@@ -34,7 +35,7 @@ public static class ExactLikelihood
             z = flow.Encode(x, c);
             jacobian = SafeGrad.BatchJacobian(z, x);
         }
-        return (StandardNormal.LogProb(z.detach()).to(float64) + LogAbsDet(jacobian)).MoveToOuterDisposeScope();
+        return StandardNormal.LogProb(z.detach()).to(float64).Plus(LogAbsDet(jacobian)).MoveToOuterDisposeScope();
     }
 
     /// <summary>Mean squared reconstruction error ‖θ − g(f(θ))‖² (summed over dimensions) per row.</summary>

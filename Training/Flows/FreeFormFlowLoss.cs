@@ -1,5 +1,6 @@
 using TorchSharp;
 using Orchestrator.Training.Autodiff;
+using Orchestrator.Training.Numerics;
 using static TorchSharp.torch;
 
 namespace Orchestrator.Training.Flows;
@@ -78,7 +79,7 @@ public static class FreeFormFlowLoss
             var vJf = SafeGrad.Vjp(z, theta, v, createGraph: true, retainGraph: true);
             var jgV = SafeGrad.Jvp(thetaHat, z, v);
             var term = (vJf * jgV).sum(-1);
-            surrogate = surrogate is null ? term : surrogate + term;
+            surrogate = surrogate is null ? term : surrogate.Plus(term);
         }
         if (k > 1)
         {
@@ -96,7 +97,7 @@ public static class FreeFormFlowLoss
         var vectors = HutchinsonVectors(x.shape[0], x.shape[1], hutchinsonSamples, x.dtype, x.device, rng);
         var (reconstruction, nll) = PerSample(flow, x, c, vectors);
         using var betaScalar = beta.ToScalar();
-        var loss = (reconstruction.mul(betaScalar) + nll).mean();
+        var loss = reconstruction.mul(betaScalar).Plus(nll).mean();
         return new Terms(loss.MoveToOuterDisposeScope(), nll.MoveToOuterDisposeScope(), reconstruction.MoveToOuterDisposeScope());
     }
 

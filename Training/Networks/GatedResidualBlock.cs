@@ -1,4 +1,5 @@
 using TorchSharp;
+using Orchestrator.Training.Numerics;
 using static TorchSharp.torch;
 
 namespace Orchestrator.Training.Networks;
@@ -30,6 +31,6 @@ public sealed class GatedResidualBlock : nn.Module<Tensor, Tensor, Tensor>
         var r = _last.forward(nn.functional.relu(_first.forward(cat([t, c], 1))));
         if (_gate is not null)
             r = r * sigmoid(_gate.forward(c));
-        return (t + r).MoveToOuterDisposeScope();
+        return t.Plus(r).MoveToOuterDisposeScope();
     }
 }

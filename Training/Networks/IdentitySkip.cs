@@ -1,3 +1,4 @@
+using Orchestrator.Training.Numerics;
 using static TorchSharp.torch;
 
 namespace Orchestrator.Training.Networks;
@@ -17,7 +18,7 @@ public sealed class IdentitySkip : ConditionalNetwork
         RegisterComponents();
     }
 
-    public override Tensor forward(Tensor x, Tensor c) => x + _inner.forward(x, c);
+    public override Tensor forward(Tensor x, Tensor c) => x.Plus(_inner.forward(x, c));
 
     public override void ZeroLastLayers() => _inner.ZeroLastLayers();
 }

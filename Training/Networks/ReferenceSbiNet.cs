@@ -1,4 +1,5 @@
 using TorchSharp;
+using Orchestrator.Training.Numerics;
 using static TorchSharp.torch;
 
 namespace Orchestrator.Training.Networks;
@@ -32,7 +33,7 @@ public sealed class ReferenceSbiNet : ConditionalNetwork
         using var scope = NewDisposeScope();
         var h = cat([_head.forward(cat([x, c], 1)), c], 1);
         foreach (var block in _blocks)
-            h = h + block.forward(h);
+            h = h.Plus(block.forward(h));
         return _out.forward(h).MoveToOuterDisposeScope();
     }
 

@@ -1,3 +1,4 @@
+using Orchestrator.Training.Numerics;
 using static TorchSharp.torch;
 
 namespace Orchestrator.Training.SmoothFlows;
@@ -15,9 +16,9 @@ public static class BumpMixture
     {
         var (y, f, logF) = Mix(x, p, circular, k);
         var c = p.Floors;
-        var carried = (Constants.One - c).log() + logF!;
+        var carried = c.OneMinus().log().Plus(logF!);
         var logYk = stack([carried, c.log().expand_as(carried)], -1).logsumexp(-1, false);
-        return (y, (p.LogWeights + logYk).logsumexp(-1, false));
+        return (y, p.LogWeights.Plus(logYk).logsumexp(-1, false));
     }
 
     /// <summary>y alone (what the bisection evaluates on its grids).</summary>
@@ -29,7 +30,7 @@ public static class BumpMixture
         var scale = p.LogScales.exp();
         var (f, logF) = circular ? Circle(xs, p, scale, k, withLog) : Interval(xs, p, scale, k, withLog);
         var c = p.Floors;
-        var yk = (Constants.One - c) * f + c * xs;
+        var yk = (c.OneMinus() * f).Plus(c * xs);
         return ((p.LogWeights.exp() * yk).sum(-1), f, logF);
     }
 
@@ -39,9 +40,9 @@ public static class BumpMixture
         var m = p.Centres - Constants.Half / scale;
         var (g, _, logG) = SmoothStep.Evaluate(scale * (x - m), p.Slopes, k, withLog);
         var (g0, _, _) = SmoothStep.Evaluate(-scale * m, p.Slopes, k, false);
-        var (g1, _, _) = SmoothStep.Evaluate(scale * (Constants.One - m), p.Slopes, k, false);
+        var (g1, _, _) = SmoothStep.Evaluate(scale * m.OneMinus(), p.Slopes, k, false);
         var normaliser = g1 - g0;
-        return ((g - g0) / normaliser, withLog ? p.LogScales + logG! - normaliser.log() : null);
+        return ((g - g0) / normaliser, withLog ? p.LogScales.Plus(logG!) - normaliser.log() : null);
     }
 
     /// <summary>
@@ -54,7 +55,7 @@ public static class BumpMixture
         var shifted = x - m;
         var (g, _, logG) = SmoothStep.Evaluate(scale * shifted.remainder(Constants.One), p.Slopes, k, withLog);
         var (g0, _, _) = SmoothStep.Evaluate(scale * (-m).remainder(Constants.One), p.Slopes, k, false);
-        var f = g - g0 + shifted.floor() + m.ne(Constants.Zero).to(x.dtype);
-        return (f, withLog ? p.LogScales + logG! : null);
+        var f = (g - g0).Plus(shifted.floor()).Plus(m.ne(Constants.Zero).to(x.dtype));
+        return (f, withLog ? p.LogScales.Plus(logG!) : null);
     }
 }

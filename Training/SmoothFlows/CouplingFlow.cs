@@ -1,3 +1,4 @@
+using Orchestrator.Training.Numerics;
 using static TorchSharp.torch;
 
 namespace Orchestrator.Training.SmoothFlows;
@@ -58,7 +59,7 @@ public sealed class CouplingFlow : nn.Module
         {
             var (next, layerLogDet) = inverse ? _layers[i].Inverse(value) : _layers[i].Forward(value);
             value = next;
-            logDet = logDet is null ? layerLogDet : logDet + layerLogDet;
+            logDet = logDet is null ? layerLogDet : logDet.Plus(layerLogDet);
         }
         return (value, logDet!);
     }

@@ -1,5 +1,6 @@
 using TorchSharp;
 using Orchestrator.Training.Autodiff;
+using Orchestrator.Training.Numerics;
 using static TorchSharp.torch;
 
 namespace Orchestrator.Training.SmoothFlows;
@@ -71,16 +72,16 @@ public sealed class FlowLosses : IDisposable
             var negativeLogLikelihood = -logProb.mean();
             nll = negativeLogLikelihood.ToDouble();
             if (Weights.Nll > 0)
-                total = total is null ? negativeLogLikelihood * _nll : total + negativeLogLikelihood * _nll;
+                total = total is null ? negativeLogLikelihood * _nll : total.Plus(negativeLogLikelihood * _nll);
         }
         if (Weights.Kl > 0)
         {
             if (energy is null)
                 throw new InvalidOperationException("KL training needs the target energy.");
             var (samples, logProb) = flow.Sample(klSamples, generator);
-            var reverseKl = (logProb + energy(samples)).mean();
+            var reverseKl = logProb.Plus(energy(samples)).mean();
             kl = reverseKl.ToDouble();
-            total = total is null ? reverseKl * _kl : total + reverseKl * _kl;
+            total = total is null ? reverseKl * _kl : total.Plus(reverseKl * _kl);
         }
         return new LossTerms(total!, nll, kl, fm);
     }

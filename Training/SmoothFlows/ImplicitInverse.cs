@@ -1,3 +1,4 @@
+using Orchestrator.Training.Numerics;
 using static TorchSharp.torch;
 
 namespace Orchestrator.Training.SmoothFlows;
@@ -22,7 +23,7 @@ public static class ImplicitInverse
             for (var step = 0; step < order; step++)
             {
                 var (f, logDerivative) = forward(x);
-                x = x + (y - f) / logDerivative.exp();
+                x = x.Plus((y - f) / logDerivative.exp());
             }
         }
         var (_, logAtRoot) = forward(x);

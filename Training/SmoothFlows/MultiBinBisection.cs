@@ -1,4 +1,5 @@
 using TorchSharp;
+using Orchestrator.Training.Numerics;
 using static TorchSharp.torch;
 
 namespace Orchestrator.Training.SmoothFlows;
@@ -45,12 +46,12 @@ public static class MultiBinBisection
         var target = y.unsqueeze(-1);
         for (var round = 0; round < options.MaxIterations && width.max().ToDouble() >= options.Tolerance; round++)
         {
-            var grid = lower + width * steps;
+            var grid = lower.Plus(width * steps);
             var below = forward(grid).lt(target).sum(-1, true, ScalarType.Int64);
             var cell = (below - Constants.OneIndex).clamp(Constants.ZeroIndex, lastCell);
             lower = grid.gather(-1, cell);
-            width = grid.gather(-1, cell + Constants.OneIndex) - lower;
+            width = grid.gather(-1, cell.add(Constants.OneIndex, Constants.OneIndex)) - lower;
         }
-        return (lower + Constants.Half * width).squeeze(-1).MoveToOuterDisposeScope();
+        return lower.Plus(Constants.Half * width).squeeze(-1).MoveToOuterDisposeScope();
     }
 }

@@ -1,4 +1,5 @@
 using TorchSharp;
+using Orchestrator.Training.Numerics;
 using static TorchSharp.torch;
 
 namespace Orchestrator.Training.SmoothFlows;
@@ -40,14 +41,14 @@ public static class RqSpline
         var (x0, w, y0, h, d0, d1) = Gather(k, bin);
         var s = h / w;
         var dy = y - y0;
-        var sum = d1 + d0 - Constants.Two * s;
-        var a = h * (s - d0) + dy * sum;
+        var sum = d1.Plus(d0) - Constants.Two * s;
+        var a = (h * (s - d0)).Plus(dy * sum);
         var b = h * d0 - dy * sum;
         var c = -s * dy;
         var discriminant = (b * b - a * c * Constants.Four).clamp_min(Constants.Zero);
         var xi = Constants.Two * c / (-b - discriminant.sqrt());
         var (_, logDerivative) = Segment(xi, y0, h, w, d0, d1);
-        return (x0 + xi * w, -logDerivative);
+        return (x0.Plus(xi * w), -logDerivative);
     }
 
     private sealed record KnotSet(Tensor X, Tensor Y, Tensor Derivatives);
@@ -57,7 +58,7 @@ public static class RqSpline
         var bins = (int)(circular ? raw.shape[^1] / 3 : (raw.shape[^1] - 1) / 3);
         var widths = BinSizes(raw[.., .., ..bins], bins);
         var heights = BinSizes(raw[.., .., bins..(2 * bins)], bins);
-        var derivatives = nn.functional.softplus(raw[.., .., (2 * bins)..] + DerivativeShift) + MinDerivativeScalar;
+        var derivatives = nn.functional.softplus(raw[.., .., (2 * bins)..].Plus(DerivativeShift)).Plus(MinDerivativeScalar);
         if (circular)
             derivatives = cat([derivatives, derivatives[.., .., ..1]], -1);
         return new KnotSet(Cumulative(widths), Cumulative(heights), derivatives);
@@ -66,7 +67,7 @@ public static class RqSpline
     private static Tensor BinSizes(Tensor raw, int bins)
     {
         using var rest = (1 - MinBin * bins).ToScalar();
-        return raw.softmax(-1) * rest + MinBinScalar;
+        return (raw.softmax(-1) * rest).Plus(MinBinScalar);
     }
 
     /// <summary>Knot positions [..., K + 1] from 0 to exactly 1.</summary>
@@ -86,7 +87,7 @@ public static class RqSpline
     private static (Tensor X0, Tensor W, Tensor Y0, Tensor H, Tensor D0, Tensor D1) Gather(KnotSet k, Tensor bin)
     {
         Tensor At(Tensor t, Tensor index) => t.gather(-1, index).squeeze(-1);
-        var next = bin + Constants.OneIndex;
+        var next = bin.add(Constants.OneIndex, Constants.OneIndex); // integral: an integral alpha
         var x0 = At(k.X, bin);
         var y0 = At(k.Y, bin);
         return (x0, At(k.X, next) - x0, y0, At(k.Y, next) - y0, At(k.Derivatives, bin), At(k.Derivatives, next));
@@ -96,11 +97,11 @@ public static class RqSpline
     private static (Tensor Y, Tensor LogDerivative) Segment(Tensor xi, Tensor y0, Tensor h, Tensor w, Tensor d0, Tensor d1)
     {
         var s = h / w;
-        var xi1 = Constants.One - xi;
+        var xi1 = xi.OneMinus();
         var mix = xi * xi1;
-        var denominator = s + (d1 + d0 - Constants.Two * s) * mix;
-        var y = y0 + h * (s * xi * xi + d0 * mix) / denominator;
-        var numerator = s * s * (d1 * xi * xi + Constants.Two * s * mix + d0 * xi1 * xi1);
+        var denominator = s.Plus((d1.Plus(d0) - Constants.Two * s) * mix);
+        var y = y0.Plus(h * (s * xi * xi).Plus(d0 * mix) / denominator);
+        var numerator = s * s * (d1 * xi * xi).Plus(Constants.Two * s * mix).Plus(d0 * xi1 * xi1);
         return (y, numerator.log() - Constants.Two * denominator.log());
     }
 }

@@ -1,4 +1,5 @@
 using TorchSharp;
+using Orchestrator.Training.Numerics;
 using static TorchSharp.torch;
 
 namespace Orchestrator.Training.SmoothFlows;
@@ -43,14 +44,14 @@ public sealed class SmoothCouplingTransform : CouplingTransform
     {
         var k = _options.Components;
         var logWeights = _weights.forward(features).view(-1, _transformed, k).log_softmax(-1);
-        var slopes = _slopes.forward(features).view(-1, _transformed, k).sigmoid() * Constants.Ten + _minSlope;
+        var slopes = (_slopes.forward(features).view(-1, _transformed, k).sigmoid() * Constants.Ten).Plus(_minSlope);
         var shapes = _shapes.forward(features).view(-1, _transformed, 3, k);
         var centres = shapes[.., .., 0].softmax(-1).cumsum(-1);
         var rawWidth = shapes[.., .., 1];
         var logScales = !_options.Circular ? rawWidth.tanh() * _widthBound
-            : _options.FixedCircleWidths ? zeros_like(rawWidth) + _fixedCircleLogScale
+            : _options.FixedCircleWidths ? zeros_like(rawWidth).Plus(_fixedCircleLogScale)
             : rawWidth.sigmoid() * _widthBound;
-        var floors = shapes[.., .., 2].sigmoid() * _floorRange + _floorMin;
+        var floors = (shapes[.., .., 2].sigmoid() * _floorRange).Plus(_floorMin);
         return new BumpParameters(logWeights, slopes, centres, logScales, floors);
     }
 

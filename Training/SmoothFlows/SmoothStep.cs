@@ -1,3 +1,4 @@
+using Orchestrator.Training.Numerics;
 using static TorchSharp.torch;
 
 namespace Orchestrator.Training.SmoothFlows;
@@ -29,7 +30,7 @@ public static class SmoothStep
     {
         MinimumSlope(k);
         var t = x.clamp(Constants.StepEdge, Constants.StepEdgeHigh);
-        var u = Constants.One - t;
+        var u = t.OneMinus();
         var invT = t.reciprocal();
         var invU = u.reciprocal();
         var powT = k == 1 ? invT : invT * invT; // t^(−k)
@@ -39,10 +40,10 @@ public static class SmoothStep
         if (!withDerivative)
             return (value, null, null);
         // g′ = g (1 − g) · a k (t^(−k−1) + u^(−k−1)), and its log without underflow at the ends.
-        var slope = powT * invT + powU * invU;
+        var slope = (powT * invT).Plus(powU * invU);
         var ak = k == 1 ? a : a * Constants.Two;
-        var logDerivative = nn.functional.logsigmoid(logit) + nn.functional.logsigmoid(-logit) + ak.log() + slope.log();
-        var derivative = value * (Constants.One - value) * ak * slope;
+        var logDerivative = nn.functional.logsigmoid(logit).Plus(nn.functional.logsigmoid(-logit)).Plus(ak.log()).Plus(slope.log());
+        var derivative = value * value.OneMinus() * ak * slope;
         return (value, derivative, logDerivative);
     }
 }
