@@ -8,6 +8,6 @@ namespace Orchestrator.Training.Packing;
 /// </summary>
 internal static class PackScalars
 {
-    public static readonly Scalar One = 1.0.ToScalar();
+    public static readonly Scalar One = Numerics.OwnedScalars.One;
     public static readonly Scalar Zero = 0.0.ToScalar();
 }

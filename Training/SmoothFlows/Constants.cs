@@ -11,7 +11,7 @@ internal static class Constants
     public static readonly Scalar Zero = 0.0.ToScalar();
     public static readonly Scalar ZeroIndex = 0L.ToScalar();
     public static readonly Scalar OneIndex = 1L.ToScalar();
-    public static readonly Scalar One = 1.0.ToScalar();
+    public static readonly Scalar One = Numerics.OwnedScalars.One;
     public static readonly Scalar Two = 2.0.ToScalar();
     public static readonly Scalar Half = 0.5.ToScalar();
     public static readonly Scalar MinusOne = (-1.0).ToScalar();
